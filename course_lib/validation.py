@@ -41,7 +41,7 @@ def sample_of(values: Iterable[Any], limit: int = 3) -> str:
     Examples
     --------
     >>> sample_of(["a", "b", "a", "c", "d"])
-    "'a', 'b', 'c'"
+    "'a', 'b', 'c', ..."
     """
     distinct = list(dict.fromkeys(values))
     shown = ", ".join(repr(value) for value in distinct[:limit])

@@ -1,0 +1,102 @@
+"""Exercise checks: each says "Correct" or "Not yet" with a hint, never the answer.
+
+A check is written as an *evaluation*: a function that takes the learner's
+answer, computes the expected answer itself from the data in use (so it works
+on any cohort's data) and returns ``None`` when the answer is right or a hint
+when it is not. The :func:`exercise` decorator turns it into the function a
+notebook calls: it prints the verdict, turns an unanswered ``...`` into a
+friendly reminder and a crash inside the comparison into a hint, and records
+the result for the grader. One module per lesson holds its checks
+(``course_lib.checks.lesson00``, ...).
+
+Examples
+--------
+>>> @exercise("99.1", "Two plus two")
+... def two_plus_two(answer):
+...     return compare_number(answer, 4)
+>>> two_plus_two(...)
+❌ Not yet (99.1 Two plus two): replace the `...` with your answer, then run the cell again.
+>>> two_plus_two(5)
+❌ Not yet (99.1 Two plus two): Your number is too high.
+>>> two_plus_two(4.0)
+✅ Correct (99.1 Two plus two)
+>>> two_plus_two.evaluate(4).passed
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from course_lib.checks.compare import compare_ids, compare_number, compare_table
+
+__all__ = [
+    "CheckResult",
+    "compare_ids",
+    "compare_number",
+    "compare_table",
+    "exercise",
+    "recorded_results",
+]
+
+_RECORDED: list[CheckResult] = []
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of one check: which exercise, whether it passed, and the hint if not."""
+
+    exercise_id: str
+    title: str
+    passed: bool
+    hint: str = ""
+
+    def __str__(self) -> str:
+        if self.passed:
+            return f"✅ Correct ({self.exercise_id} {self.title})"
+        return f"❌ Not yet ({self.exercise_id} {self.title}): {self.hint}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Check:
+    """A notebook-facing check: call it to print the verdict; ``.evaluate`` returns it."""
+
+    def __init__(self, exercise_id: str, title: str, evaluation: Callable[..., str | None]) -> None:
+        self.exercise_id = exercise_id
+        self.title = title
+        self._evaluation = evaluation
+        functools.update_wrapper(self, evaluation)
+
+    def evaluate(self, answer: Any, *args: Any, **kwargs: Any) -> CheckResult:
+        if answer is Ellipsis:
+            hint = "replace the `...` with your answer, then run the cell again."
+        else:
+            try:
+                hint = self._evaluation(answer, *args, **kwargs)
+            except Exception as error:  # a learner's odd answer must give a hint, not a traceback
+                hint = f"the check could not use your answer ({type(error).__name__}: {error}). Check its type and shape."
+        return CheckResult(self.exercise_id, self.title, passed=hint is None, hint=hint or "")
+
+    def __call__(self, answer: Any, *args: Any, **kwargs: Any) -> None:
+        result = self.evaluate(answer, *args, **kwargs)
+        _RECORDED.append(result)
+        print(result)
+
+
+def exercise(exercise_id: str, title: str) -> Callable[[Callable[..., str | None]], Check]:
+    """Turn an evaluation (answer -> None or a hint) into a check for exercise `exercise_id`."""
+
+    def decorate(evaluation: Callable[..., str | None]) -> Check:
+        return Check(exercise_id, title, evaluation)
+
+    return decorate
+
+
+def recorded_results() -> list[CheckResult]:
+    """The results of every check run in this Python session, in order (used by grading)."""
+    return list(_RECORDED)

@@ -1,0 +1,130 @@
+"""Compare a learner's answer with the expected one, tolerantly, and say what differs.
+
+Each comparer returns ``None`` when the answer matches and otherwise a short hint
+that describes the difference without giving the expected value away. They
+accept equivalent answers: numbers within a tolerance (int or float), tables in
+any row or column order, a Series where a one-column table is expected, ids as
+a list, set, array or Series.
+
+Examples
+--------
+>>> compare_number(4.0, 4) is None
+True
+>>> compare_number(5, 4)
+'Your number is too high.'
+>>> import pandas as pd
+>>> expected = pd.DataFrame({"diet": ["vegan", "curious"], "customers": [3, 1]})
+>>> answer = pd.DataFrame({"customers": [1.0, 3.0], "diet": ["curious", "vegan"]})
+>>> compare_table(answer, expected, key="diet") is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from course_lib.validation import sample_of
+
+__all__ = ["compare_ids", "compare_number", "compare_table"]
+
+
+def compare_number(answer: Any, expected: float, *, rel_tol: float = 1e-6, abs_tol: float = 1e-9) -> str | None:
+    """Compare one number, within ``max(rel_tol * |expected|, abs_tol)``."""
+    if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray)) and np.size(answer) == 1:
+        answer = np.asarray(answer).item()
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
+        return f"The answer should be a single number; got a {type(answer).__name__}."
+    if np.isnan(answer):
+        return "Your number is NaN (missing): check for empty selections or missing values."
+    if abs(answer - expected) <= max(rel_tol * abs(expected), abs_tol):
+        return None
+    return "Your number is too high." if answer > expected else "Your number is too low."
+
+
+def compare_ids(answer: Any, expected: Iterable[Any], *, what: str = "customer ids") -> str | None:
+    """Compare two collections of ids as sets (order and duplicates do not matter)."""
+    if isinstance(answer, pd.DataFrame):
+        return f"The answer should be a list or Series of {what}, not a whole table: select the id column."
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, Iterable):
+        return f"The answer should be a list or Series of {what}; got a {type(answer).__name__}."
+    given, wanted = set(pd.Series(list(answer)).dropna().tolist()), set(expected)
+    extra, missing = given - wanted, wanted - given
+    if not extra and not missing:
+        return None
+    parts = []
+    if extra:
+        parts.append(f"{len(extra)} of your {what} should not be there (for example {sample_of(sorted(extra, key=str), 2)})")
+    if missing:
+        parts.append(f"{len(missing)} expected {what} are missing")
+    return "; ".join(parts) + "."
+
+
+def _as_frame(answer: Any, expected: pd.DataFrame, key: str | None) -> pd.DataFrame | str:
+    """Bring an equivalent answer into the shape of `expected`, or say why it cannot be."""
+    if isinstance(answer, pd.Series):
+        value_columns = [column for column in expected.columns if column != key]
+        if key is None or len(value_columns) != 1:
+            return f"The answer should be a table with columns {list(expected.columns)}, not a Series."
+        answer = answer.rename(value_columns[0]).rename_axis(key).reset_index()
+    if not isinstance(answer, pd.DataFrame):
+        return f"The answer should be a DataFrame; got a {type(answer).__name__}."
+    if key is not None and key not in answer.columns and key in answer.index.names:
+        answer = answer.reset_index()
+    missing = [column for column in expected.columns if column not in answer.columns]
+    if missing:
+        return f"Your table has no column {sample_of(missing, len(missing))}; it has {list(answer.columns)}."
+    return answer[list(expected.columns)]
+
+
+def compare_table(
+    answer: Any,
+    expected: pd.DataFrame,
+    *,
+    key: str | None = None,
+    rel_tol: float = 1e-6,
+) -> str | None:
+    """Compare tables by content: row and column order, index and int/float do not matter.
+
+    Parameters
+    ----------
+    answer : DataFrame or Series
+        The learner's table. A Series is accepted when `expected` has `key`
+        and one value column (the Series index is the key).
+    expected : DataFrame
+        The reference table, with the key as a column (not the index).
+    key : str, optional
+        The column identifying rows. Rows are matched on it; without it they are
+        compared after sorting by all columns.
+    rel_tol : float, default=1e-6
+        Relative tolerance for numeric columns.
+    """
+    framed = _as_frame(answer, expected, key)
+    if isinstance(framed, str):
+        return framed
+    if len(framed) != len(expected):
+        return f"Your table has {len(framed)} rows; it should have {len(expected)}."
+    order = [key] if key is not None else list(expected.columns)
+    try:
+        given = framed.sort_values(order, kind="stable").reset_index(drop=True)
+        wanted = expected.sort_values(order, kind="stable").reset_index(drop=True)
+    except TypeError:
+        return f"Column {order[0]!r} mixes types that cannot be sorted; check how you built it."
+    if key is not None and not given[key].astype(str).equals(wanted[key].astype(str)):
+        return f"The values in {key!r} are not the expected ones; check your filter or grouping."
+    for column in expected.columns:
+        if column == key:
+            continue
+        left, right = given[column], wanted[column]
+        if pd.api.types.is_numeric_dtype(right) and not pd.api.types.is_bool_dtype(right):
+            if not pd.api.types.is_numeric_dtype(left):
+                return f"Column {column!r} should hold numbers."
+            close = np.isclose(left.astype(float), right.astype(float), rtol=rel_tol, equal_nan=True)
+            if not close.all():
+                return f"Column {column!r} differs in {int((~close).sum())} row(s)."
+        elif not left.astype(str).equals(right.astype(str)):
+            return f"Column {column!r} differs in {int((left.astype(str) != right.astype(str)).sum())} row(s)."
+    return None
