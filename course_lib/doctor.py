@@ -102,7 +102,7 @@ def check_widgets_frontend() -> list[Finding]:
     name = "@jupyter-widgets/jupyterlab-manager"
     found = [Path(folder) / name for folder in jupyter_path("labextensions") if (Path(folder) / name / "package.json").exists()]
     if found:
-        return [Finding("ipywidgets front-end", True, f"{name} found in {found[0].parent}")]
+        return [Finding("ipywidgets front-end", True, f"{name} is installed for JupyterLab")]
     return [
         Finding(
             "ipywidgets front-end",
@@ -120,7 +120,7 @@ def check_data(folder: Path | None = None) -> list[Finding]:
     folder = Path(folder) if folder is not None else data_dir()
     problems = verify_checksums(folder)
     if not problems:
-        return [Finding("data files", True, f"all files in {folder} match SHA256SUMS")]
+        return [Finding("data files", True, "every file listed in SHA256SUMS is present and unchanged")]
     fix = "restore them with `git checkout -- datasets` or regenerate with `python -m course_lib data`"
     return [Finding("data files", False, problem, fix) for problem in problems]
 

@@ -1,0 +1,64 @@
+"""The check framework and its comparers: accept equivalent answers, reject wrong ones, never crash."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from course_lib.checks import compare_ids, compare_number, compare_table, exercise, recorded_results
+
+EXPECTED = pd.DataFrame({"diet": ["vegan", "vegetarian", "curious"], "customers": [5, 3, 1], "share": [5 / 9, 3 / 9, 1 / 9]})
+
+
+def test_number_tolerance_and_types():
+    assert compare_number(np.int64(3), 3.0) is None
+    assert compare_number(pd.Series([3.0]), 3) is None
+    assert compare_number(3 + 1e-9, 3) is None
+    assert compare_number(3.1, 3) == "Your number is too high."
+    assert compare_number(float("nan"), 3).startswith("Your number is NaN")
+    assert compare_number("3", 3).startswith("The answer should be a single number")
+    assert compare_number(True, 1).startswith("The answer should be a single number")
+
+
+def test_table_accepts_reordered_rows_columns_and_float_counts():
+    variant = EXPECTED.iloc[::-1][["share", "diet", "customers"]].astype({"customers": float})
+    assert compare_table(variant, EXPECTED, key="diet") is None
+    assert compare_table(EXPECTED.set_index("diet"), EXPECTED, key="diet") is None
+
+
+def test_table_accepts_a_series_for_a_single_value_column():
+    expected = EXPECTED[["diet", "customers"]]
+    counts = pd.Series([1, 5, 3], index=["curious", "vegan", "vegetarian"], name="count")
+    assert compare_table(counts, expected, key="diet") is None
+
+
+def test_table_rejects_wrong_values_rows_and_columns_without_revealing_them():
+    wrong = EXPECTED.assign(customers=[5, 3, 2])
+    hint = compare_table(wrong, EXPECTED, key="diet")
+    assert hint == "Column 'customers' differs in 1 row(s)."
+    assert compare_table(EXPECTED.iloc[:2], EXPECTED, key="diet") == "Your table has 2 rows; it should have 3."
+    assert "no column 'share'" in compare_table(EXPECTED.drop(columns="share"), EXPECTED, key="diet")
+    assert "not the expected ones" in compare_table(EXPECTED.assign(diet=["a", "b", "c"]), EXPECTED, key="diet")
+    assert compare_table("a table", EXPECTED) == "The answer should be a DataFrame; got a str."
+
+
+def test_ids_as_any_collection():
+    assert compare_ids(pd.Series([3, 1, 2, 2]), [1, 2, 3]) is None
+    assert compare_ids(np.array([1, 2, 3]), {1, 2, 3}) is None
+    assert compare_ids([1, 2, 4], [1, 2, 3]) == "1 of your customer ids should not be there (for example 4); 1 expected customer ids are missing."
+    assert compare_ids(pd.DataFrame({"id": [1]}), [1]).startswith("The answer should be a list or Series")
+
+
+def test_check_prints_a_verdict_records_it_and_survives_a_crash(capsys):
+    @exercise("99.9", "Total")
+    def total(answer):
+        return compare_number(sum(answer), 6)
+
+    total([1, 2, 3])
+    total(...)
+    total(42)  # sum(42) raises TypeError inside the evaluation
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "✅ Correct (99.9 Total)"
+    assert lines[1].startswith("❌ Not yet (99.9 Total): replace the `...`")
+    assert lines[2].startswith("❌ Not yet (99.9 Total): the check could not use your answer (TypeError")
+    assert [result.passed for result in recorded_results()[-3:]] == [True, False, False]

@@ -1,0 +1,79 @@
+"""The exercise build: solution blocks become runnable placeholders; nothing else changes."""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from course_lib.exercise_build import build_exercises, make_exercise, placeholder_for, stale_exercises
+
+
+def solution_notebook():
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Lesson\n\nWhy is the sky blue?\n\n### BEGIN SOLUTION\nRayleigh scattering.\n### END SOLUTION"),
+            new_code_cell(
+                "customers = load()\n### BEGIN SOLUTION\nn = len(customers)\nshare, rest = n / 2, 1\n### END SOLUTION\ncheck(n)",
+                execution_count=1,
+                outputs=[new_output("stream", name="stdout", text="✅ Correct\n")],
+            ),
+            new_code_cell(
+                "def total(xs):\n    ### BEGIN SOLUTION\n    return sum(xs)\n    ### END SOLUTION",
+                execution_count=2,
+            ),
+            new_code_cell("### BEGIN SOLUTION\nprint('hello')\n### END SOLUTION", execution_count=3),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+
+
+def test_placeholder_keeps_every_assigned_name():
+    assert placeholder_for("a = 1\nb, c = 2, 3\na += 1\n") == (
+        "# YOUR CODE HERE: replace each ... with your code\na = ...\nb = ...\nc = ...\n"
+    )
+
+
+def test_placeholder_without_assignment_is_an_ellipsis_or_return():
+    assert placeholder_for("print(1)\n").splitlines()[-1] == "..."
+    assert placeholder_for("    return 1\n").splitlines()[-1] == "    return ..."
+
+
+def test_make_exercise_replaces_solutions_and_clears_outputs():
+    solution = solution_notebook()
+    before = copy.deepcopy(solution)
+    exercise = make_exercise(solution)
+    assert solution == before, "the solution notebook must not be modified"
+    markdown, code, function, printing = (cell.source for cell in exercise.cells)
+    assert "Rayleigh" not in markdown and "*Your answer here.*" in markdown and "Why is the sky blue?" in markdown
+    assert code == "customers = load()\n# YOUR CODE HERE: replace each ... with your code\nn = ...\nshare = ...\nrest = ...\ncheck(n)"
+    assert function == "def total(xs):\n    # YOUR CODE HERE: replace each ... with your code\n    return ..."
+    assert "print" not in printing
+    assert all(cell.outputs == [] and cell.execution_count is None for cell in exercise.cells if cell.cell_type == "code")
+
+
+def test_generated_code_runs():
+    exercise = make_exercise(solution_notebook())
+    namespace = {"load": lambda: [1, 2], "check": lambda answer: None}
+    for cell in exercise.cells:
+        if cell.cell_type == "code":
+            exec(cell.source, namespace)
+    assert namespace["n"] is Ellipsis and namespace["total"]([1]) is Ellipsis
+
+
+def test_build_and_staleness(tmp_path):
+    solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
+    solutions.mkdir()
+    nbformat.write(solution_notebook(), solutions / "07_demo.ipynb")
+    assert stale_exercises(solutions, exercises) == [exercises / "07_demo.ipynb"]
+    assert build_exercises(solutions, exercises) == [exercises / "07_demo.ipynb"]
+    assert stale_exercises(solutions, exercises) == []
+    (exercises / "07_demo.ipynb").write_text((exercises / "07_demo.ipynb").read_text().replace("n = ...", "n = 2"))
+    assert stale_exercises(solutions, exercises) == [exercises / "07_demo.ipynb"]
+
+
+def test_build_refuses_an_empty_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="No solution notebooks"):
+        build_exercises(tmp_path, tmp_path / "out")
