@@ -1,0 +1,637 @@
+"""Customer journeys from an event log: sessions, funnels, paths, retention and the journey map.
+
+A *journey* is every interaction a customer has with the business, up to the
+order and beyond it. This module turns a raw event log (one row per thing
+someone did: a visit, a dish viewed, a payment) into the tables a journey
+analysis needs:
+
+- :func:`sessionize` and :func:`link_anonymous` - who did what, and when a visit ends;
+- :func:`funnel` and :func:`stage_times` - how many get from one stage to the next, and how long it takes;
+- :func:`top_paths` and :func:`transition_matrix` - the routes people actually take;
+- :func:`repeat_funnel` and :func:`cohort_retention` - what happens after the first order;
+- :func:`journey_map_table` - the journey map's grid, filled from the data where it can be.
+
+Every function takes a DataFrame and returns a new one; none reads files, draws
+or prints (figures are in :mod:`course_lib.plots.journey`). Column names are
+keyword arguments whose defaults are the course's event log::
+
+    session_id, customer_id, anonymous_id, timestamp, channel, device, app_version, zone, event
+
+The log need not be sorted: every function orders a copy of it by unit and
+time, with a stable sort (events with the same timestamp keep their order in
+the log), and never changes the caller's frame.
+
+Examples
+--------
+>>> import pandas as pd
+>>> events = pd.DataFrame({
+...     "session_id": ["s1", "s1", "s1", "s2", "s2"],
+...     "timestamp": pd.to_datetime(["2024-05-01 12:00", "2024-05-01 12:01", "2024-05-01 12:05",
+...                                  "2024-05-02 19:00", "2024-05-02 19:02"], format="%Y-%m-%d %H:%M"),
+...     "event": ["visit", "view_menu", "add_to_cart", "visit", "view_menu"],
+... })
+>>> funnel(events, stages=["visit", "view_menu", "add_to_cart"])[["stage", "reached", "conversion_from_start"]]
+         stage  reached  conversion_from_start
+0        visit        2                    1.0
+1    view_menu        2                    1.0
+2  add_to_cart        1                    0.5
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from course_lib.validation import (
+    require_columns,
+    require_dataframe,
+    require_datetime,
+    require_non_empty,
+    require_one_of,
+    require_positive_int,
+    sample_of,
+)
+
+__all__ = [
+    "DEFAULT_STAGES",
+    "KNOWN_EVENTS",
+    "START",
+    "END",
+    "sessionize",
+    "link_anonymous",
+    "funnel",
+    "stage_times",
+]
+
+#: The funnel of one order, in the order a customer normally goes through it.
+DEFAULT_STAGES: tuple[str, ...] = (
+    "visit",
+    "view_menu",
+    "view_dish",
+    "add_to_cart",
+    "start_checkout",
+    "pay",
+    "order_delivered",
+)
+#: Every event of the course's log: the funnel stages, then what can happen beside them.
+KNOWN_EVENTS: tuple[str, ...] = (
+    *DEFAULT_STAGES,
+    "payment_failed",
+    "rate_order",
+    "contact_support",
+    "address_outside_zone",
+)
+#: The state before a unit's first event and after its last, in transition tables.
+START = "(start)"
+END = "(end)"
+
+_FUNNEL_MODES = ("strict", "any_order")
+
+
+# --- shared checks and preparation --------------------------------------------------------------
+
+
+def _as_list(by: str | Sequence[str] | None) -> list[str]:
+    """Return the grouping columns as a list (``None`` means no grouping)."""
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def _check_log(events: pd.DataFrame, columns: Sequence[str], *, time: str | None) -> None:
+    """Check that `events` is a non-empty DataFrame with `columns`, and datetimes in `time`."""
+    require_dataframe(events, name="events")
+    require_columns(events, columns, name="events")
+    require_non_empty(events, name="events")
+    if time is not None:
+        require_datetime(events, time, name="events")
+
+
+def _known_events(events: pd.DataFrame, event: str) -> list[str]:
+    """The event names a stage may use: the course's events and every event in the log."""
+    values = events[event]
+    observed = values.cat.categories if isinstance(values.dtype, pd.CategoricalDtype) else values.dropna().unique()
+    return _event_order([*KNOWN_EVENTS, *(str(value) for value in observed)])
+
+
+def _event_order(names: Sequence[str]) -> list[str]:
+    """Order event names as the journey goes: the course's events first, then the rest alphabetically."""
+    distinct = set(names)
+    known = [name for name in KNOWN_EVENTS if name in distinct]
+    return known + sorted(distinct - set(KNOWN_EVENTS))
+
+
+def _check_stages(stages: Sequence[str], events: pd.DataFrame, *, event: str, function: str) -> list[str]:
+    """Return `stages` as a list, or raise naming the empty, repeated or unknown stages."""
+    if isinstance(stages, str):
+        raise TypeError(
+            f"The 'stages' parameter of {function} must be a list of event names, "
+            f"got the single string {stages!r}. Write stages=[{stages!r}, ...] instead."
+        )
+    stages = list(stages)
+    if len(stages) < 1:
+        raise ValueError(f"The 'stages' parameter of {function} needs at least one stage. Got [] instead.")
+    repeated = [stage for stage in dict.fromkeys(stages) if stages.count(stage) > 1]
+    if repeated:
+        raise ValueError(
+            f"The 'stages' parameter of {function} names {sample_of(repeated)} more than once; "
+            "each stage must appear once."
+        )
+    known = _known_events(events, event)
+    unknown = [stage for stage in stages if stage not in known]
+    if unknown:
+        raise ValueError(
+            f"Unknown stage(s) {sample_of(unknown, limit=len(unknown))} in the 'stages' parameter of "
+            f"{function}: no event in column {event!r} has that name. Known events: {known}."
+        )
+    return stages
+
+
+def _as_datetime64(times: pd.Series) -> np.ndarray:
+    """Return `times` as a numpy ``datetime64[ns]`` array (time-zone aware times in UTC)."""
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = times.dt.tz_convert(None)
+    return times.to_numpy(dtype="datetime64[ns]")
+
+
+def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """``part / whole`` as floats, NaN where `whole` is 0 (a rate of nobody is undefined, not 0)."""
+    part = np.asarray(part, dtype=float)
+    whole = np.asarray(whole, dtype=float)
+    return np.divide(part, whole, out=np.full(np.broadcast(part, whole).shape, np.nan), where=whole > 0)
+
+
+class _SortedLog:
+    """The columns of a log that an analysis needs, as numpy arrays sorted by journey and time.
+
+    A *journey* is one unit (a session, a customer) within one group of `by`:
+    the same customer on the web and on the app makes two journeys in a funnel
+    by channel. Rows missing the unit, the time, the event or a `by` value are
+    left out, since they cannot be placed in a journey.
+
+    Attributes
+    ----------
+    journey : int array, one per row, non-decreasing (0 .. n_journeys - 1).
+    time : datetime64[ns] array, non-decreasing within a journey.
+    event : the event names, as an array of str.
+    group_of_journey : int array, the group code (0 .. n_groups - 1) of each journey.
+    groups : DataFrame of the `by` values, one row per group code (one empty row without `by`).
+    """
+
+    def __init__(self, events: pd.DataFrame, *, unit: str, time: str, event: str, by: list[str]) -> None:
+        log = events[[*by, unit, time, event]].dropna()
+        if log.empty:
+            raise ValueError(
+                f"No row of `events` has all of {[*by, unit, time, event]} filled in, so there is no "
+                "journey to follow. Check the column names, or give anonymous rows an id first "
+                "(see link_anonymous)."
+            )
+        unit_code, _ = pd.factorize(log[unit])
+        if by:
+            group_code = log.groupby(by, sort=True, observed=True).ngroup().to_numpy()
+            # One code per (group, unit) pair: the same unit in two groups is two journeys.
+            journey_code, _ = pd.factorize(group_code * (unit_code.max() + 1) + unit_code)
+        else:
+            group_code = np.zeros(len(log), dtype=np.int64)
+            journey_code = unit_code
+        times = _as_datetime64(log[time])
+        order = np.lexsort((times, journey_code))  # a stable sort: by journey, then by time
+        # Renumber journeys 0, 1, 2, ... in sorted order so that a journey's rows are contiguous.
+        _, self.journey = np.unique(journey_code[order], return_inverse=True)
+        self.time = times[order]
+        self.event = log[event].astype(str).to_numpy()[order]
+        self.n_journeys = int(self.journey.max()) + 1
+        sorted_groups = group_code[order]
+        self.group_of_journey = np.zeros(self.n_journeys, dtype=np.int64)
+        self.group_of_journey[self.journey] = sorted_groups
+        if by:
+            _, first_rows = np.unique(group_code, return_index=True)
+            self.groups = log[by].iloc[first_rows].reset_index(drop=True)
+        else:
+            self.groups = pd.DataFrame(index=range(1))
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.groups)
+
+    def first_of_journey(self) -> np.ndarray:
+        """Boolean array: True on the first row of each journey."""
+        first = np.ones(len(self.journey), dtype=bool)
+        first[1:] = self.journey[1:] != self.journey[:-1]
+        return first
+
+    def last_of_journey(self) -> np.ndarray:
+        """Boolean array: True on the last row of each journey."""
+        last = np.ones(len(self.journey), dtype=bool)
+        last[:-1] = self.journey[:-1] != self.journey[1:]
+        return last
+
+
+def _first_per_journey(rows: np.ndarray, journey: np.ndarray) -> np.ndarray:
+    """Of `rows` (sorted positions), keep the first of each journey: the earliest one."""
+    owners = journey[rows]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = owners[1:] != owners[:-1]
+    return rows[first]
+
+
+def _strict_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
+    """Row position at which each journey reached each stage in order; ``len(log)`` if never.
+
+    Stage k is reached at the first event of stage k that comes after the
+    event that reached stage k - 1 (in sorted order, so ties in time follow
+    the log's order). The loop runs over the handful of stages, never over people.
+    """
+    n_rows = len(log.journey)
+    stage_of_row = pd.Index(stages).get_indexer(log.event)
+    reach = np.full((log.n_journeys, len(stages)), n_rows)
+    previous = np.full(log.n_journeys, -1)
+    for k in range(len(stages)):
+        rows = np.flatnonzero(stage_of_row == k)
+        rows = rows[rows > previous[log.journey[rows]]]
+        reached = _first_per_journey(rows, log.journey)
+        reach[log.journey[reached], k] = reached
+        previous = reach[:, k]
+    return reach
+
+
+def _any_order_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
+    """Boolean (journey, stage): the journey has, at some point, an event of this stage and of all before it."""
+    stage_of_row = pd.Index(stages).get_indexer(log.event)
+    has_event = np.zeros((log.n_journeys, len(stages)), dtype=bool)
+    in_stage = stage_of_row >= 0
+    has_event[log.journey[in_stage], stage_of_row[in_stage]] = True
+    return np.logical_and.accumulate(has_event, axis=1)
+
+
+def _count_by_group(reached: np.ndarray, log: _SortedLog) -> np.ndarray:
+    """Count the journeys of each group that reached each stage: an (n_groups, n_stages) array."""
+    return np.stack(
+        [np.bincount(log.group_of_journey[reached[:, k]], minlength=log.n_groups) for k in range(reached.shape[1])],
+        axis=1,
+    )
+
+
+def _stage_table(groups: pd.DataFrame, stages: Sequence[str], counts: np.ndarray) -> pd.DataFrame:
+    """The funnel table (one row per group and stage) from an (n_groups, n_stages) array of counts."""
+    previous = np.concatenate([counts[:, :1], counts[:, :-1]], axis=1)  # the first stage is its own base
+    from_previous = _share(counts, previous)
+    table = groups.loc[groups.index.repeat(len(stages))].reset_index(drop=True)
+    table["stage"] = pd.Categorical(list(stages) * len(groups), categories=list(stages), ordered=True)
+    table["reached"] = counts.ravel()
+    table["conversion_from_previous"] = from_previous.ravel()
+    table["conversion_from_start"] = _share(counts, counts[:, :1]).ravel()
+    table["dropped"] = (previous - counts).ravel()
+    table["drop_off_rate"] = 1 - from_previous.ravel()
+    return table
+
+
+# --- sessions and identities --------------------------------------------------------------------
+
+
+def sessionize(
+    events: pd.DataFrame,
+    *,
+    user: str = "anonymous_id",
+    time: str = "timestamp",
+    timeout: pd.Timedelta = pd.Timedelta(minutes=30),
+    session: str = "session",
+) -> pd.DataFrame:
+    """Cut each user's events into sessions wherever they were idle for longer than `timeout`.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The event log, one row per event, in any order.
+    user : str, default="anonymous_id"
+        Column identifying who did the event (a device, a customer, ...).
+    time : str, default="timestamp"
+        Column of event times (datetimes).
+    timeout : Timedelta, default=30 minutes
+        The longest pause inside one session. Thirty minutes is the usual web
+        analytics convention.
+    session : str, default="session"
+        Name of the new column. It must not exist in `events` yet (the course's
+        log already has ``session_id``, the app's own sessions).
+
+    Returns
+    -------
+    DataFrame
+        A copy of `events` sorted by `user` then `time` (index kept), with the
+        new column `session` (nullable integer): 0, 1, 2, ... numbered in that order.
+
+    Notes
+    -----
+    A new session starts at a user's first event and at every event that comes
+    more than `timeout` after the user's previous event::
+
+        new session  <=>  first event of the user  or  time - previous time > timeout
+
+    A pause of exactly `timeout` stays in the session. Rows without a user or a
+    time cannot be placed: they are kept, with a missing session (``<NA>``).
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "anonymous_id": ["a", "a", "a", "b"],
+    ...     "timestamp": pd.to_datetime(["2024-05-01 12:00", "2024-05-01 12:20",
+    ...                                  "2024-05-01 13:30", "2024-05-01 12:10"], format="%Y-%m-%d %H:%M"),
+    ... })
+    >>> sessionize(events, timeout=pd.Timedelta(minutes=30))
+      anonymous_id           timestamp  session
+    0            a 2024-05-01 12:00:00        0
+    1            a 2024-05-01 12:20:00        0
+    2            a 2024-05-01 13:30:00        1
+    3            b 2024-05-01 12:10:00        2
+    """
+    _check_log(events, [user, time], time=time)
+    if not isinstance(timeout, pd.Timedelta) or timeout <= pd.Timedelta(0):
+        raise ValueError(
+            f"The 'timeout' parameter of sessionize must be a positive pd.Timedelta, "
+            f"for example pd.Timedelta(minutes=30). Got {timeout!r} instead."
+        )
+    if session in events.columns:
+        raise ValueError(
+            f"`events` already has a column {session!r}; choose another name with session='...'."
+        )
+    ordered = events.sort_values([user, time], kind="stable", na_position="last")
+    placeable = ordered[user].notna() & ordered[time].notna()
+    same_user = ordered[user].eq(ordered[user].shift()) & placeable.shift(fill_value=False)
+    gap = ordered[time].diff()
+    starts = placeable & ~(same_user & (gap <= timeout))
+    numbers = starts.cumsum() - 1
+    return ordered.assign(**{session: numbers.astype("Int64").where(placeable)})
+
+
+def link_anonymous(
+    events: pd.DataFrame,
+    *,
+    anonymous: str = "anonymous_id",
+    customer: str = "customer_id",
+    time: str = "timestamp",
+    linked: str = "linked_customer_id",
+    person: str = "person_id",
+) -> pd.DataFrame:
+    """Give anonymous events the customer id their device later (or earlier) logged in with.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The event log, in any order.
+    anonymous : str, default="anonymous_id"
+        Column of the device or browser id, present on every event that has one.
+    customer : str, default="customer_id"
+        Column of the customer id, missing while the visitor is not logged in.
+    time : str, default="timestamp"
+        Column of event times (datetimes).
+    linked : str, default="linked_customer_id"
+        Name of the new column holding the customer id after linking.
+    person : str, default="person_id"
+        Name of the new column that names everyone, linked or not:
+        ``"customer:<id>"`` for a known customer, ``"anonymous:<id>"`` otherwise.
+
+    Returns
+    -------
+    DataFrame
+        A copy of `events` (same rows, same order) with the two new columns.
+
+    Notes
+    -----
+    The linking rule, applied to each anonymous id:
+
+    1. an event that has a customer id keeps it;
+    2. an event without one takes the customer id of the *earliest* event of
+       the same anonymous id that has one - before or after it in time, since a
+       visitor who logs in at checkout was the same person while browsing;
+    3. an anonymous id that never logs in stays anonymous.
+
+    A device shared by several customers gives its anonymous events to the
+    first one who logged in on it: a simplification, stated so it can be
+    questioned. Rows with neither id stay unnamed (``<NA>`` in both columns).
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "anonymous_id": ["d1", "d1", "d2"],
+    ...     "customer_id": pd.array([pd.NA, 7, pd.NA], dtype="Int64"),
+    ...     "timestamp": pd.to_datetime(["2024-05-01 12:00", "2024-05-01 12:05", "2024-05-01 12:07"],
+    ...                                 format="%Y-%m-%d %H:%M"),
+    ... })
+    >>> link_anonymous(events)[["anonymous_id", "linked_customer_id", "person_id"]]
+      anonymous_id  linked_customer_id     person_id
+    0           d1                   7    customer:7
+    1           d1                   7    customer:7
+    2           d2                <NA>  anonymous:d2
+    """
+    _check_log(events, [anonymous, customer, time], time=time)
+    for new in (linked, person):
+        if new in events.columns:
+            raise ValueError(f"`events` already has a column {new!r}; choose another name for it.")
+    identified = events.dropna(subset=[anonymous, customer, time])
+    first_customer = (
+        identified.sort_values(time, kind="stable").drop_duplicates(anonymous).set_index(anonymous)[customer]
+    )
+    linked_ids = events[customer].fillna(events[anonymous].map(first_customer))
+    person_ids = ("customer:" + linked_ids.astype("str")).fillna("anonymous:" + events[anonymous].astype("str"))
+    return events.assign(**{linked: linked_ids, person: person_ids})
+
+
+# --- funnels ------------------------------------------------------------------------------------
+
+
+def funnel(
+    events: pd.DataFrame,
+    *,
+    stages: Sequence[str] = DEFAULT_STAGES,
+    by: str | Sequence[str] | None = None,
+    mode: str = "strict",
+    unit: str = "session_id",
+    time: str = "timestamp",
+    event: str = "event",
+) -> pd.DataFrame:
+    """Count how many units reach each stage of a funnel, and how many are lost on the way.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The event log, one row per event, in any order.
+    stages : sequence of str, default=DEFAULT_STAGES
+        Event names in funnel order (visit, view_menu, ..., order_delivered).
+    by : str or list of str, optional
+        Column(s) to compare funnels by (``"channel"``, ``"device"``, a segment
+        column merged onto the events, ...). Each group is its own funnel over
+        the events of that group.
+    mode : {"strict", "any_order"}, default="strict"
+        ``"strict"``: a unit reaches stage k when it has an event of stage k
+        *after* the event with which it reached stage k - 1.
+        ``"any_order"``: a unit reaches stage k when it has, at some point, an
+        event of stage k and of every stage before it, in any order.
+    unit : str, default="session_id"
+        Column of what is counted: ``"session_id"`` for visits, ``"customer_id"``
+        or the ``person_id`` of :func:`link_anonymous` for people across visits.
+    time, event : str, default="timestamp", "event"
+        Columns of event times (datetimes) and event names.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and stage, in funnel order: the `by` columns, then
+        ``stage`` (ordered categorical), ``reached`` (units), ``conversion_from_previous``,
+        ``conversion_from_start``, ``dropped`` (units lost since the previous
+        stage) and ``drop_off_rate``.
+
+    Notes
+    -----
+    With n_k the units that reached stage k (k = 1 is the first stage)::
+
+        conversion_from_previous_k = n_k / n_(k-1)      (1.0 for the first stage)
+        conversion_from_start_k    = n_k / n_1
+        dropped_k                  = n_(k-1) - n_k      (0 for the first stage)
+        drop_off_rate_k            = 1 - conversion_from_previous_k
+
+    A rate whose base is 0 units is missing (NaN), not 0. In strict mode "after"
+    means later in time; events with the same timestamp keep their order in
+    the log. Strict counts can only be lower than or equal to any-order counts.
+    Rows without a unit, a time, an event or a `by` value are left out: they
+    cannot be followed (see :func:`link_anonymous` to give anonymous rows an id).
+
+    The two modes differ when a unit does the stages out of order. Session s2
+    below adds a dish to the cart from a "reorder" button, then looks at the
+    dish: strict mode stops it at the menu, any-order mode counts it in the
+    cart.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "session_id": ["s1", "s1", "s1", "s1", "s2", "s2", "s2", "s2"],
+    ...     "timestamp": pd.to_datetime(["2024-05-01 12:00", "2024-05-01 12:01", "2024-05-01 12:02",
+    ...                                  "2024-05-01 12:03", "2024-05-02 19:00", "2024-05-02 19:01",
+    ...                                  "2024-05-02 19:02", "2024-05-02 19:03"], format="%Y-%m-%d %H:%M"),
+    ...     "event": ["visit", "view_menu", "view_dish", "add_to_cart",
+    ...               "visit", "view_menu", "add_to_cart", "view_dish"],
+    ... })
+    >>> stages = ["visit", "view_menu", "view_dish", "add_to_cart"]
+    >>> funnel(events, stages=stages, mode="strict")[["stage", "reached", "conversion_from_previous"]]
+             stage  reached  conversion_from_previous
+    0        visit        2                       1.0
+    1    view_menu        2                       1.0
+    2    view_dish        2                       1.0
+    3  add_to_cart        1                       0.5
+    >>> funnel(events, stages=stages, mode="any_order")["reached"].tolist()
+    [2, 2, 2, 2]
+    """
+    by_columns = _as_list(by)
+    _check_log(events, [*by_columns, unit, time, event], time=time)
+    require_one_of(mode, _FUNNEL_MODES, parameter="mode", function="funnel")
+    stages = _check_stages(stages, events, event=event, function="funnel")
+    log = _SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
+    if mode == "strict":
+        reached = _strict_reach(log, stages) < len(log.journey)
+    else:
+        reached = _any_order_reach(log, stages)
+    return _stage_table(log.groups, stages, _count_by_group(reached, log))
+
+
+def stage_times(
+    events: pd.DataFrame,
+    *,
+    stages: Sequence[str] = DEFAULT_STAGES,
+    by: str | Sequence[str] | None = None,
+    stall_after: pd.Timedelta = pd.Timedelta(minutes=10),
+    unit: str = "session_id",
+    time: str = "timestamp",
+    event: str = "event",
+) -> pd.DataFrame:
+    """How long units take from each stage to the next, and where they stall.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The event log, in any order.
+    stages : sequence of str, default=DEFAULT_STAGES
+        Event names in funnel order.
+    by : str or list of str, optional
+        Column(s) to compare by, as in :func:`funnel`.
+    stall_after : Timedelta, default=10 minutes
+        A step that takes longer than this counts as a stall.
+    unit, time, event : str, default="session_id", "timestamp", "event"
+        Columns of the unit counted, event times and event names.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and step (``from_stage`` -> ``to_stage``): the `by`
+        columns, ``reached_from`` and ``reached_to`` (units, strict funnel),
+        ``median_minutes``, ``q1_minutes`` and ``q3_minutes`` of the time the
+        step took, and ``slow_share``, the share of the units making the step
+        that took longer than `stall_after`.
+
+    Notes
+    -----
+    Stage times follow the strict funnel of :func:`funnel`: t_k is the time of
+    the event that reached stage k, and the step k-1 -> k takes t_k - t_(k-1),
+    measured over the units that made it (``reached_to`` of them). q1 and q3
+    are the 25 % and 75 % quantiles (linear interpolation, pandas' default);
+    the interquartile range q3 - q1 is the spread. ``slow_share`` = (units
+    whose step took > `stall_after`) / ``reached_to``. People stall at the steps
+    with a long median or a high ``slow_share``; they stop at the steps with a
+    high ``drop_off_rate`` in :func:`funnel`. Statistics of a step nobody made are NaN.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "session_id": ["s1", "s1", "s1", "s2", "s2", "s2"],
+    ...     "timestamp": pd.to_datetime(["2024-05-01 12:00", "2024-05-01 12:02", "2024-05-01 12:20",
+    ...                                  "2024-05-02 19:00", "2024-05-02 19:04", "2024-05-02 19:06"],
+    ...                                 format="%Y-%m-%d %H:%M"),
+    ...     "event": ["visit", "view_menu", "pay", "visit", "view_menu", "pay"],
+    ... })
+    >>> times = stage_times(events, stages=["visit", "view_menu", "pay"])
+    >>> times[["from_stage", "to_stage", "reached_to", "median_minutes", "q3_minutes", "slow_share"]]
+      from_stage   to_stage  reached_to  median_minutes  q3_minutes  slow_share
+    0      visit  view_menu           2             3.0         3.5         0.0
+    1  view_menu        pay           2            10.0        14.0         0.5
+    """
+    by_columns = _as_list(by)
+    _check_log(events, [*by_columns, unit, time, event], time=time)
+    if not isinstance(stall_after, pd.Timedelta) or stall_after < pd.Timedelta(0):
+        raise ValueError(
+            "The 'stall_after' parameter of stage_times must be a pd.Timedelta >= 0, "
+            f"for example pd.Timedelta(minutes=10). Got {stall_after!r} instead."
+        )
+    stages = _check_stages(stages, events, event=event, function="stage_times")
+    if len(stages) < 2:
+        raise ValueError(f"stage_times needs at least two stages to time a step. Got {stages!r} instead.")
+    log = _SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
+    reach = _strict_reach(log, stages)
+    reached = reach < len(log.journey)
+    counts = _count_by_group(reached, log)
+    steps = []
+    for k in range(1, len(stages)):  # a loop over the steps of the funnel, not over people
+        made = np.flatnonzero(reached[:, k])
+        waited = log.time[reach[made, k]] - log.time[reach[made, k - 1]]
+        steps.append(pd.DataFrame({"group": log.group_of_journey[made], "step": k - 1, "minutes": waited / np.timedelta64(1, "m")}))
+    stats = (
+        pd.concat(steps, ignore_index=True)
+        .assign(slow=lambda frame: frame["minutes"] > stall_after / pd.Timedelta(minutes=1))
+        .groupby(["group", "step"])
+        .agg(
+            median_minutes=("minutes", "median"),
+            q1_minutes=("minutes", lambda minutes: minutes.quantile(0.25)),
+            q3_minutes=("minutes", lambda minutes: minutes.quantile(0.75)),
+            slow_share=("slow", "mean"),
+        )
+    )
+    every_step = pd.MultiIndex.from_product([range(log.n_groups), range(len(stages) - 1)], names=["group", "step"])
+    stats = stats.reindex(every_step).reset_index(drop=True)
+    table = log.groups.loc[log.groups.index.repeat(len(stages) - 1)].reset_index(drop=True)
+    table["from_stage"] = stages[:-1] * log.n_groups
+    table["to_stage"] = stages[1:] * log.n_groups
+    table["reached_from"] = counts[:, :-1].ravel()
+    table["reached_to"] = counts[:, 1:].ravel()
+    return pd.concat([table, stats], axis=1)

@@ -1,0 +1,317 @@
+"""Tests of course_lib.journey on tiny logs whose answers are worked out by hand below."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_lib import journey
+
+STAGES = list(journey.DEFAULT_STAGES)
+
+
+def _log(rows: list[tuple[str | None, str, str, str]]) -> pd.DataFrame:
+    """Build an event log from (session_id, channel, "HH:MM" on 2024-05-01, event) rows."""
+    return pd.DataFrame(
+        {
+            "session_id": [row[0] for row in rows],
+            "channel": [row[1] for row in rows],
+            "timestamp": pd.to_datetime(["2024-05-01 " + row[2] for row in rows], format="%Y-%m-%d %H:%M"),
+            "event": [row[3] for row in rows],
+        }
+    )
+
+
+@pytest.fixture
+def events() -> pd.DataFrame:
+    """Five sessions and one row without a session, listed out of time order on purpose.
+
+    s1 (web) goes all the way; s2 (app) fails to pay; s3 (app) leaves after the
+    menu; s4 (web) re-orders from the cart before looking at the dish; s5 (web)
+    lands on the menu without a visit event.
+    """
+    rows = [
+        ("s1", "web", "12:00", "visit"),
+        ("s1", "web", "12:01", "view_menu"),
+        ("s1", "web", "12:02", "view_dish"),
+        ("s1", "web", "12:03", "add_to_cart"),
+        ("s1", "web", "12:04", "start_checkout"),
+        ("s1", "web", "12:06", "pay"),
+        ("s1", "web", "12:40", "order_delivered"),
+        ("s2", "app", "13:00", "visit"),
+        ("s2", "app", "13:02", "view_menu"),
+        ("s2", "app", "13:03", "view_dish"),
+        ("s2", "app", "13:05", "add_to_cart"),
+        ("s2", "app", "13:06", "start_checkout"),
+        ("s2", "app", "13:07", "payment_failed"),
+        ("s3", "app", "14:00", "visit"),
+        ("s3", "app", "14:01", "view_menu"),
+        ("s4", "web", "15:00", "visit"),
+        ("s4", "web", "15:01", "add_to_cart"),
+        ("s4", "web", "15:02", "view_menu"),
+        ("s4", "web", "15:03", "view_dish"),
+        ("s5", "web", "16:00", "view_menu"),
+        (None, "web", "16:30", "visit"),
+    ]
+    log = _log(rows)
+    shuffled = np.random.default_rng(0).permutation(len(log))
+    return log.iloc[shuffled].reset_index(drop=True)
+
+
+# --- funnel -------------------------------------------------------------------------------------
+
+
+def test_strict_funnel_matches_the_hand_count(events):
+    table = journey.funnel(events)
+    # visit: s1 s2 s3 s4 | menu: s1 s2 s3 s4 | dish: s1 s2 s4 | cart: s1 s2 (s4's cart came before
+    # its dish) | checkout: s1 s2 | pay: s1 | delivered: s1. s5 has no visit; the row without a
+    # session is left out.
+    assert table["stage"].tolist() == STAGES
+    assert table["reached"].tolist() == [4, 4, 3, 2, 2, 1, 1]
+    assert table["dropped"].tolist() == [0, 0, 1, 1, 0, 1, 0]
+    assert table["conversion_from_previous"].tolist() == pytest.approx([1, 1, 3 / 4, 2 / 3, 1, 1 / 2, 1])
+    assert table["conversion_from_start"].tolist() == pytest.approx([1, 1, 3 / 4, 2 / 4, 2 / 4, 1 / 4, 1 / 4])
+    assert table["drop_off_rate"].tolist() == pytest.approx([0, 0, 1 / 4, 1 / 3, 0, 1 / 2, 0])
+
+
+def test_any_order_funnel_counts_the_out_of_order_session(events):
+    strict = journey.funnel(events, mode="strict")
+    any_order = journey.funnel(events, mode="any_order")
+    # Only s4 differs: it has visit, menu, dish and cart, but the cart before the dish.
+    assert any_order["reached"].tolist() == [4, 4, 3, 3, 2, 1, 1]
+    difference = any_order["reached"] - strict["reached"]
+    assert difference.tolist() == [0, 0, 0, 1, 0, 0, 0]
+
+
+def test_strict_funnel_needs_the_stages_in_time_order():
+    # Same events, same session: in order the cart counts, reversed in time it does not.
+    in_order = _log([("s", "web", "10:00", "visit"), ("s", "web", "10:05", "add_to_cart")])
+    reversed_in_time = _log([("s", "web", "10:05", "visit"), ("s", "web", "10:00", "add_to_cart")])
+    stages = ["visit", "add_to_cart"]
+    assert journey.funnel(in_order, stages=stages)["reached"].tolist() == [1, 1]
+    assert journey.funnel(reversed_in_time, stages=stages)["reached"].tolist() == [1, 0]
+    assert journey.funnel(reversed_in_time, stages=stages, mode="any_order")["reached"].tolist() == [1, 1]
+
+
+def test_same_timestamp_keeps_the_log_order():
+    tie = _log([("s", "web", "10:00", "add_to_cart"), ("s", "web", "10:00", "visit")])
+    assert journey.funnel(tie, stages=["visit", "add_to_cart"])["reached"].tolist() == [1, 0]
+    assert journey.funnel(tie, stages=["add_to_cart", "visit"])["reached"].tolist() == [1, 1]
+
+
+def test_funnel_by_channel(events):
+    table = journey.funnel(events, by="channel")
+    assert list(table.columns[:2]) == ["channel", "stage"]
+    app = table[table["channel"] == "app"]["reached"].tolist()
+    web = table[table["channel"] == "web"]["reached"].tolist()
+    assert app == [2, 2, 1, 1, 1, 0, 0]  # s2 and s3
+    assert web == [2, 2, 2, 1, 1, 1, 1]  # s1 and s4 (s5 has no visit)
+
+
+def test_funnel_by_column_splits_a_unit_that_changes_group():
+    # One customer, visit on the web, cart on the app: in a funnel by channel the app journey
+    # has no visit, so it starts nowhere.
+    log = _log([("c1", "web", "10:00", "visit"), ("c1", "app", "10:05", "add_to_cart")])
+    table = journey.funnel(log, stages=["visit", "add_to_cart"], by="channel")
+    assert table.set_index(["channel", "stage"])["reached"].to_dict() == {
+        ("app", "visit"): 0,
+        ("app", "add_to_cart"): 0,
+        ("web", "visit"): 1,
+        ("web", "add_to_cart"): 0,
+    }
+    app = table[table["channel"] == "app"]
+    assert app["conversion_from_start"].isna().all()  # 0 of 0 is undefined, not 0 %
+
+
+def test_funnel_counts_units_not_events():
+    log = _log([("s", "web", "10:00", "visit"), ("s", "web", "10:01", "visit"), ("s", "web", "10:02", "view_menu")])
+    assert journey.funnel(log, stages=["visit", "view_menu"])["reached"].tolist() == [1, 1]
+
+
+def test_funnel_on_categorical_columns(events):
+    typed = events.astype({"event": "category", "channel": "category"})
+    expected = journey.funnel(events, by="channel")
+    result = journey.funnel(typed, by="channel")
+    assert result["reached"].tolist() == expected["reached"].tolist()
+    assert result["channel"].astype(str).tolist() == expected["channel"].tolist()
+
+
+def test_funnel_does_not_depend_on_row_order(events):
+    in_time_order = events.sort_values("timestamp")
+    pd.testing.assert_frame_equal(journey.funnel(in_time_order), journey.funnel(events))
+
+
+# --- stage times --------------------------------------------------------------------------------
+
+
+def test_stage_times_by_hand(events):
+    times = journey.stage_times(events, stages=["visit", "view_menu", "add_to_cart"]).set_index("to_stage")
+    # visit -> menu: s1 1 min, s2 2 min, s3 1 min, s4 2 min (its menu after the cart).
+    menu = times.loc["view_menu"]
+    assert menu["reached_from"] == 4 and menu["reached_to"] == 4
+    assert menu["median_minutes"] == pytest.approx(1.5)
+    assert menu["q1_minutes"] == pytest.approx(1.0)
+    assert menu["q3_minutes"] == pytest.approx(2.0)
+    # menu -> cart: s1 12:01 -> 12:03 = 2 min, s2 13:02 -> 13:05 = 3 min; s4's cart came before.
+    cart = times.loc["add_to_cart"]
+    assert cart["reached_to"] == 2
+    assert cart["median_minutes"] == pytest.approx(2.5)
+    assert cart["slow_share"] == 0.0
+
+
+def test_stage_times_slow_share_and_steps_nobody_made(events):
+    times = journey.stage_times(events, by="channel", stall_after=pd.Timedelta(minutes=30))
+    web_delivery = times[(times["channel"] == "web") & (times["to_stage"] == "order_delivered")].iloc[0]
+    assert web_delivery["median_minutes"] == pytest.approx(34.0)  # s1 paid 12:06, delivered 12:40
+    assert web_delivery["slow_share"] == 1.0
+    app_pay = times[(times["channel"] == "app") & (times["to_stage"] == "pay")].iloc[0]
+    assert app_pay["reached_from"] == 1 and app_pay["reached_to"] == 0
+    assert np.isnan(app_pay["median_minutes"])
+
+
+# --- sessions and linking -----------------------------------------------------------------------
+
+
+def test_sessionize_by_hand():
+    log = pd.DataFrame(
+        {
+            "anonymous_id": ["b", "a", "a", "a", "a", None],
+            "timestamp": pd.to_datetime(
+                ["2024-05-01 09:00", "2024-05-01 10:40", "2024-05-01 10:00", "2024-05-01 10:30",
+                 "2024-05-01 11:11", "2024-05-01 09:30"],
+                format="%Y-%m-%d %H:%M",
+            ),
+        }
+    )
+    result = journey.sessionize(log, timeout=pd.Timedelta(minutes=30))
+    # a: 10:00, 10:30 (gap exactly 30 min: same session), 10:40, then 11:11 (31 min: new session).
+    assert result["anonymous_id"].tolist()[:5] == ["a", "a", "a", "a", "b"]
+    assert result["session"].tolist()[:5] == [0, 0, 0, 1, 2]
+    assert result["session"].isna().tolist() == [False] * 5 + [True]  # no user: kept, no session
+    assert len(result) == len(log)
+    assert result.index.tolist() == [2, 3, 1, 4, 0, 5]  # the caller's index is kept
+
+
+def test_sessionize_rejects_bad_timeout_and_taken_name(events):
+    log = events.rename(columns={"session_id": "anonymous_id"})
+    with pytest.raises(ValueError, match="positive pd.Timedelta"):
+        journey.sessionize(log, timeout=30)
+    with pytest.raises(ValueError, match="already has a column 'channel'"):
+        journey.sessionize(log, session="channel")
+
+
+def test_link_anonymous_by_hand():
+    log = pd.DataFrame(
+        {
+            "anonymous_id": ["d1", "d1", "d1", "d2", "d3", "d3", None],
+            "customer_id": pd.array([pd.NA, 7, pd.NA, pd.NA, 9, 8, 5], dtype="Int64"),
+            "timestamp": pd.to_datetime(
+                ["2024-05-01 12:00", "2024-05-01 12:05", "2024-05-01 12:30", "2024-05-01 12:07",
+                 "2024-05-02 08:00", "2024-05-01 08:00", "2024-05-01 09:00"],
+                format="%Y-%m-%d %H:%M",
+            ),
+        }
+    )
+    result = journey.link_anonymous(log)
+    # d1 logs in as 7 at 12:05: its events before and after become 7's. d2 never logs in.
+    # d3 is shared: 8 logged in first (1 May), 9 later; each logged-in event keeps its own id.
+    assert result["linked_customer_id"].tolist()[:6] == [7, 7, 7, pd.NA, 9, 8]
+    assert result["linked_customer_id"].iloc[6] == 5
+    assert result["person_id"].tolist() == [
+        "customer:7", "customer:7", "customer:7", "anonymous:d2", "customer:9", "customer:8", "customer:5",
+    ]
+    assert str(result["linked_customer_id"].dtype) == "Int64"
+
+
+def test_link_anonymous_leaves_rows_with_no_id_unnamed():
+    log = pd.DataFrame(
+        {
+            "anonymous_id": [None, "d1"],
+            "customer_id": pd.array([pd.NA, pd.NA], dtype="Int64"),
+            "timestamp": pd.to_datetime(["2024-05-01 12:00", "2024-05-01 12:05"], format="%Y-%m-%d %H:%M"),
+        }
+    )
+    result = journey.link_anonymous(log)
+    assert result["person_id"].isna().tolist() == [True, False]
+    assert result["linked_customer_id"].isna().all()
+
+
+def test_linked_ids_feed_a_funnel_across_sessions():
+    log = pd.DataFrame(
+        {
+            "anonymous_id": ["d1", "d1", "d2"],
+            "customer_id": pd.array([pd.NA, 7, pd.NA], dtype="Int64"),
+            "timestamp": pd.to_datetime(["2024-05-01 12:00", "2024-05-03 12:05", "2024-05-01 12:07"],
+                                        format="%Y-%m-%d %H:%M"),
+            "event": ["visit", "pay", "visit"],
+        }
+    )
+    linked = journey.link_anonymous(log)
+    table = journey.funnel(linked, stages=["visit", "pay"], unit="person_id")
+    assert table["reached"].tolist() == [2, 1]  # d1's anonymous visit and its later payment join up
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+def test_unknown_stage_is_named_with_the_known_events(events):
+    with pytest.raises(ValueError, match=r"Unknown stage\(s\) 'chekout'.*Known events: \['visit'"):
+        journey.funnel(events, stages=["visit", "chekout"])
+
+
+def test_a_known_event_missing_from_the_log_is_a_stage_nobody_reached(events):
+    table = journey.funnel(events, stages=["visit", "rate_order"])
+    assert table["reached"].tolist() == [4, 0]
+
+
+def test_stages_must_be_a_list_without_repeats(events):
+    with pytest.raises(TypeError, match="single string 'visit'"):
+        journey.funnel(events, stages="visit")
+    with pytest.raises(ValueError, match="names 'visit' more than once"):
+        journey.funnel(events, stages=["visit", "view_menu", "visit"])
+    with pytest.raises(ValueError, match="at least one stage"):
+        journey.funnel(events, stages=[])
+
+
+def test_bad_mode_is_named(events):
+    with pytest.raises(ValueError, match="'mode' parameter of funnel must be one of"):
+        journey.funnel(events, mode="loose")
+
+
+@pytest.mark.parametrize(
+    "function",
+    [journey.funnel, journey.stage_times, journey.sessionize, journey.link_anonymous],
+)
+def test_empty_log_and_missing_columns_are_refused(function, events):
+    with pytest.raises(ValueError, match="0 rows"):
+        function(events.iloc[:0].assign(anonymous_id="a", customer_id=1))
+    with pytest.raises(ValueError, match="has no column"):
+        function(events.drop(columns="timestamp"))
+    with pytest.raises(TypeError, match="must be a pandas DataFrame"):
+        function(events.to_dict())
+
+
+def test_timestamps_as_text_are_refused(events):
+    with pytest.raises(TypeError, match="Column 'timestamp' of `events` must hold datetimes"):
+        journey.funnel(events.astype({"timestamp": "str"}))
+
+
+def test_a_log_without_any_unit_is_refused(events):
+    with pytest.raises(ValueError, match="No row of `events` has all of"):
+        journey.funnel(events.assign(session_id=None))
+
+
+def test_time_zones_are_handled(events):
+    aware = events.assign(timestamp=events["timestamp"].dt.tz_localize("Europe/Paris"))
+    assert journey.funnel(aware)["reached"].tolist() == journey.funnel(events)["reached"].tolist()
+
+
+def test_inputs_are_not_modified(events):
+    before = events.copy()
+    journey.funnel(events, by="channel")
+    journey.funnel(events, mode="any_order")
+    journey.stage_times(events)
+    journey.sessionize(events.rename(columns={"session_id": "anonymous_id"}))
+    journey.link_anonymous(events.assign(anonymous_id="d", customer_id=pd.array([pd.NA] * len(events), "Int64")))
+    pd.testing.assert_frame_equal(events, before)
