@@ -64,6 +64,8 @@ __all__ = [
     "link_anonymous",
     "funnel",
     "stage_times",
+    "top_paths",
+    "transition_matrix",
 ]
 
 #: The funnel of one order, in the order a customer normally goes through it.
@@ -635,3 +637,171 @@ def stage_times(
     table["reached_from"] = counts[:, :-1].ravel()
     table["reached_to"] = counts[:, 1:].ravel()
     return pd.concat([table, stats], axis=1)
+
+
+# --- paths --------------------------------------------------------------------------------------
+
+
+def _without_repeats(log: _SortedLog) -> np.ndarray:
+    """Boolean array: False on an event that repeats the journey's previous event (view_dish, view_dish)."""
+    keep = log.first_of_journey()
+    keep[1:] |= log.event[1:] != log.event[:-1]
+    return keep
+
+
+def top_paths(
+    events: pd.DataFrame,
+    *,
+    n: int = 10,
+    separator: str = " → ",
+    unit: str = "session_id",
+    time: str = "timestamp",
+    event: str = "event",
+) -> pd.DataFrame:
+    """The `n` most common routes through the events, from a unit's first event to its last.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The event log, in any order.
+    n : int, default=10
+        How many paths to return.
+    separator : str, default=" → "
+        Written between two events of a path.
+    unit, time, event : str, default="session_id", "timestamp", "event"
+        Columns of the unit followed, event times and event names.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``path`` (the events joined by `separator`), ``steps`` (events
+        in the path), ``units`` (how many units took it) and ``share`` (of all
+        units), most common first; ties are ordered alphabetically by path.
+
+    Notes
+    -----
+    A path is a unit's events in time order with consecutive repeats collapsed:
+    ``view_dish, view_dish, view_dish`` is one step ``view_dish``, so browsing
+    three dishes and browsing one follow the same route. A repeat that is not
+    consecutive stays (``pay → payment_failed → pay``). ``share`` = units / all
+    units with at least one event. Rows without a unit, time or event are left out.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "session_id": ["s1", "s1", "s1", "s2", "s2", "s3"],
+    ...     "timestamp": pd.to_datetime(["2024-05-01 12:00", "2024-05-01 12:01", "2024-05-01 12:02",
+    ...                                  "2024-05-02 19:00", "2024-05-02 19:04", "2024-05-03 08:00"],
+    ...                                 format="%Y-%m-%d %H:%M"),
+    ...     "event": ["visit", "view_menu", "view_menu", "visit", "view_menu", "visit"],
+    ... })
+    >>> top_paths(events, n=2)
+                    path  steps  units     share
+    0  visit → view_menu      2      2  0.666667
+    1              visit      1      1  0.333333
+    """
+    _check_log(events, [unit, time, event], time=time)
+    require_positive_int(n, parameter="n", function="top_paths")
+    log = _SortedLog(events, unit=unit, time=time, event=event, by=[])
+    keep = _without_repeats(log)
+    steps = pd.Series(log.event[keep]).groupby(log.journey[keep])
+    paths = pd.DataFrame({"path": steps.agg(separator.join), "steps": steps.size()})
+    return (
+        paths.groupby(["path", "steps"])
+        .size()
+        .rename("units")
+        .reset_index()
+        .assign(share=lambda table: table["units"] / log.n_journeys)
+        .sort_values(["units", "path"], ascending=[False, True], kind="stable")
+        .head(n)
+        .reset_index(drop=True)
+    )
+
+
+def transition_matrix(
+    events: pd.DataFrame,
+    *,
+    normalize: bool = True,
+    collapse_repeats: bool = False,
+    unit: str = "session_id",
+    time: str = "timestamp",
+    event: str = "event",
+) -> pd.DataFrame:
+    """What happens next: for each event, how often each event (or the end) follows it.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The event log, in any order.
+    normalize : bool, default=True
+        ``True``: each row holds shares that sum to 1 (the chance of each next
+        step). ``False``: counts of transitions.
+    collapse_repeats : bool, default=False
+        ``True`` drops consecutive repeats first (as :func:`top_paths` does), so
+        the diagonal (``view_dish`` -> ``view_dish``) is 0.
+    unit, time, event : str, default="session_id", "timestamp", "event"
+        Columns of the unit followed, event times and event names.
+
+    Returns
+    -------
+    DataFrame
+        Rows: ``"(start)"`` then every event of the log (index name ``from``);
+        columns: every event then ``"(end)"`` (columns name ``to``). Events are
+        in journey order (the course's events first, then others alphabetically).
+
+    Notes
+    -----
+    Each unit's events, in time order, give the transitions
+    ``(start) -> e_1 -> e_2 -> ... -> e_n -> (end)``: one per event plus one to the
+    end. With c(a, b) the number of transitions from a to b::
+
+        share(a, b) = c(a, b) / sum over x of c(a, x)
+
+    The ``(start)`` row is how journeys begin (its counts sum to the number of
+    units); the ``(end)`` column is where they stop. Rows without a unit, time
+    or event are left out.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "session_id": ["s1", "s1", "s2", "s2", "s2"],
+    ...     "timestamp": pd.to_datetime(["2024-05-01 12:00", "2024-05-01 12:01", "2024-05-02 19:00",
+    ...                                  "2024-05-02 19:04", "2024-05-02 19:05"], format="%Y-%m-%d %H:%M"),
+    ...     "event": ["visit", "view_menu", "visit", "view_menu", "pay"],
+    ... })
+    >>> transition_matrix(events, normalize=False)
+    to         visit  view_menu  pay  (end)
+    from
+    (start)        2          0    0      0
+    visit          0          2    0      0
+    view_menu      0          0    1      1
+    pay            0          0    0      1
+    """
+    _check_log(events, [unit, time, event], time=time)
+    if not isinstance(normalize, bool) or not isinstance(collapse_repeats, bool):
+        raise TypeError(
+            "The 'normalize' and 'collapse_repeats' parameters of transition_matrix must be True or False. "
+            f"Got {normalize!r} and {collapse_repeats!r} instead."
+        )
+    log = _SortedLog(events, unit=unit, time=time, event=event, by=[])
+    keep = _without_repeats(log) if collapse_repeats else np.ones(len(log.journey), dtype=bool)
+    states = _event_order(pd.unique(log.event))
+    code = pd.Index(states).get_indexer(log.event[keep])
+    journey_ids = log.journey[keep]
+    first = np.ones(len(code), dtype=bool)
+    first[1:] = journey_ids[1:] != journey_ids[:-1]
+    last = np.ones(len(code), dtype=bool)
+    last[:-1] = first[1:]
+    # Row 0 is (start) and row i + 1 is state i; column i is state i and the last column is (end).
+    n_columns = len(states) + 1
+    from_row = np.where(first, 0, np.concatenate([[0], code[:-1] + 1]))
+    flat = np.concatenate([from_row * n_columns + code, (code[last] + 1) * n_columns + len(states)])
+    counts = np.bincount(flat, minlength=n_columns * n_columns).reshape(n_columns, n_columns)
+    matrix = pd.DataFrame(
+        counts,
+        index=pd.Index([START, *states], name="from"),
+        columns=pd.Index([*states, END], name="to"),
+    )
+    if normalize:
+        matrix = matrix.div(matrix.sum(axis=1), axis=0)
+    return matrix

@@ -170,6 +170,80 @@ def test_stage_times_slow_share_and_steps_nobody_made(events):
     assert np.isnan(app_pay["median_minutes"])
 
 
+# --- paths and transitions ---------------------------------------------------------------------
+
+
+def test_transition_matrix_counts_by_hand(events):
+    counts = journey.transition_matrix(events, normalize=False)
+    states = ["visit", "view_menu", "view_dish", "add_to_cart", "start_checkout", "pay",
+              "order_delivered", "payment_failed"]
+    assert counts.index.tolist() == ["(start)", *states]
+    assert counts.columns.tolist() == [*states, "(end)"]
+    expected = {
+        ("(start)", "visit"): 4, ("(start)", "view_menu"): 1,
+        ("visit", "view_menu"): 3, ("visit", "add_to_cart"): 1,
+        ("view_menu", "view_dish"): 3, ("view_menu", "(end)"): 2,
+        ("view_dish", "add_to_cart"): 2, ("view_dish", "(end)"): 1,
+        ("add_to_cart", "start_checkout"): 2, ("add_to_cart", "view_menu"): 1,
+        ("start_checkout", "pay"): 1, ("start_checkout", "payment_failed"): 1,
+        ("pay", "order_delivered"): 1,
+        ("order_delivered", "(end)"): 1,
+        ("payment_failed", "(end)"): 1,
+    }
+    nonzero = counts.stack()
+    assert nonzero[nonzero > 0].to_dict() == expected
+    assert counts.to_numpy().sum() == 20 + 5  # one transition per event, plus one end per session
+
+
+def test_transition_matrix_shares_by_hand(events):
+    shares = journey.transition_matrix(events)
+    assert shares.sum(axis=1).tolist() == pytest.approx([1.0] * len(shares))
+    assert shares.loc["view_menu", "view_dish"] == pytest.approx(3 / 5)
+    assert shares.loc["view_menu", "(end)"] == pytest.approx(2 / 5)
+    assert shares.loc["start_checkout", "payment_failed"] == pytest.approx(1 / 2)
+
+
+@pytest.fixture
+def browsing() -> pd.DataFrame:
+    """Three sessions; a and b differ only by a repeated dish view."""
+    return _log(
+        [
+            ("a", "web", "10:00", "visit"), ("a", "web", "10:01", "view_dish"),
+            ("a", "web", "10:02", "view_dish"), ("a", "web", "10:03", "view_menu"),
+            ("b", "web", "11:00", "visit"), ("b", "web", "11:01", "view_dish"), ("b", "web", "11:02", "view_menu"),
+            ("c", "web", "12:00", "visit"), ("c", "web", "12:01", "view_dish"),
+            ("c", "web", "12:02", "view_menu"), ("c", "web", "12:03", "view_dish"),
+        ]
+    )
+
+
+def test_top_paths_collapse_consecutive_repeats_only(browsing):
+    paths = journey.top_paths(browsing)
+    assert paths["path"].tolist() == [
+        "visit → view_dish → view_menu",
+        "visit → view_dish → view_menu → view_dish",
+    ]
+    assert paths["units"].tolist() == [2, 1]
+    assert paths["steps"].tolist() == [3, 4]
+    assert paths["share"].tolist() == pytest.approx([2 / 3, 1 / 3])
+    assert len(journey.top_paths(browsing, n=1)) == 1
+
+
+def test_transition_matrix_can_collapse_repeats(browsing):
+    with_repeats = journey.transition_matrix(browsing, normalize=False)
+    collapsed = journey.transition_matrix(browsing, normalize=False, collapse_repeats=True)
+    assert with_repeats.loc["view_dish", "view_dish"] == 1  # session a
+    assert collapsed.loc["view_dish", "view_dish"] == 0
+    assert collapsed.to_numpy().sum() == with_repeats.to_numpy().sum() - 1
+
+
+def test_paths_bad_parameters(events):
+    with pytest.raises(ValueError, match="'n' parameter of top_paths must be an int >= 1"):
+        journey.top_paths(events, n=0)
+    with pytest.raises(TypeError, match="True or False"):
+        journey.transition_matrix(events, normalize="yes")
+
+
 # --- sessions and linking -----------------------------------------------------------------------
 
 
@@ -281,7 +355,8 @@ def test_bad_mode_is_named(events):
 
 @pytest.mark.parametrize(
     "function",
-    [journey.funnel, journey.stage_times, journey.sessionize, journey.link_anonymous],
+    [journey.funnel, journey.stage_times, journey.sessionize, journey.link_anonymous, journey.top_paths,
+     journey.transition_matrix],
 )
 def test_empty_log_and_missing_columns_are_refused(function, events):
     with pytest.raises(ValueError, match="0 rows"):
@@ -312,6 +387,8 @@ def test_inputs_are_not_modified(events):
     journey.funnel(events, by="channel")
     journey.funnel(events, mode="any_order")
     journey.stage_times(events)
+    journey.top_paths(events)
+    journey.transition_matrix(events, collapse_repeats=True)
     journey.sessionize(events.rename(columns={"session_id": "anonymous_id"}))
     journey.link_anonymous(events.assign(anonymous_id="d", customer_id=pd.array([pd.NA] * len(events), "Int64")))
     pd.testing.assert_frame_equal(events, before)
