@@ -1,0 +1,879 @@
+"""From segments to action: target lists, gold questions and measuring a campaign.
+
+A segmentation is only worth what it changes. This module turns the data into
+three kinds of action, each honest about its limits:
+
+* **target lists** of customers to contact (abandoned carts, an "after the
+  first order" incentive, an invitation to a second channel, win-back of
+  at-risk segments). Every list keeps only customers who consented to be
+  contacted, and says how many it left out;
+* **gold questions** (:class:`GoldQuestions`): the few survey questions that
+  best place a customer in a segment, so a new CRM contact who answers only
+  those can be placed too, with the accuracy measured on held-out answers;
+* **campaign uplift** (:func:`campaign_uplift`): the response rate of the
+  customers who got a campaign against a randomised hold-out group that did
+  not, with an interval and a flag when the groups are too small to tell.
+
+Examples
+--------
+>>> import pandas as pd
+>>> customers = pd.DataFrame({"customer_id": [1, 2, 3], "consent_email": [True, False, True]})
+>>> segments = pd.DataFrame({"customer_id": [1, 2, 3], "segment": ["At risk", "At risk", "Champions"]})
+>>> win_back(segments, customers, at_risk_segments=["At risk"])
+TargetList('win-back', 1 customer(s), 1 excluded without consent)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.metrics import accuracy_score, confusion_matrix
+from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.validation import check_is_fitted
+
+from course_lib.validation import (
+    require_columns,
+    require_dataframe,
+    require_datetime,
+    require_non_empty,
+    require_numeric,
+    require_positive_int,
+    sample_of,
+)
+
+__all__ = [
+    "GoldQuestions",
+    "TargetList",
+    "abandoned_carts",
+    "campaign_uplift",
+    "first_order_incentive",
+    "single_channel_shoppers",
+    "win_back",
+]
+
+#: Events that show buying intent: looked at a dish, put it in the cart, or started paying.
+INTENT_EVENTS = ("view_dish", "add_to_cart", "start_checkout")
+
+
+# ------------------------------------------------------------------ input checks
+
+
+def _require_same_id_type(tables: dict[str, pd.DataFrame], customer: str) -> None:
+    """Raise ``TypeError`` when `customer` holds numbers in one table and text in another.
+
+    Text ids ("17") never equal number ids (17), so every customer would
+    silently look unknown.
+    """
+    kinds = {}
+    for name, table in tables.items():
+        require_columns(table, [customer], name=name)
+        ids = table[customer].dropna()
+        if len(ids):
+            kinds[name] = "number" if pd.api.types.is_numeric_dtype(ids) else "text"
+    if len(set(kinds.values())) > 1:
+        text_table = next(name for name, kind in kinds.items() if kind == "text")
+        number_table = next(name for name, kind in kinds.items() if kind == "number")
+        raise TypeError(
+            f"Column {customer!r} holds numbers in `{number_table}` but "
+            f"{tables[text_table][customer].dtype} values in `{text_table}` (like "
+            f"{sample_of(tables[text_table][customer].dropna())}), so no id would match. "
+            f"Make both the same type first, for example {text_table}[{customer!r}] = "
+            f"pd.to_numeric({text_table}[{customer!r}], errors='coerce').astype('Int64')."
+        )
+
+
+def _require_boolean(data: pd.DataFrame, column: str, *, name: str) -> None:
+    """Raise ``TypeError`` unless `column` holds True/False (missing allowed)."""
+    require_columns(data, [column], name=name)
+    if not pd.api.types.is_bool_dtype(data[column]):
+        raise TypeError(
+            f"Column {column!r} of `{name}` must hold True/False, got dtype {data[column].dtype} "
+            f"with values like {sample_of(data[column].dropna())}. Convert it first, for example "
+            f"with {name}[{column!r}].eq('yes')."
+        )
+
+
+def _as_of(value: Any, fallback: pd.Series) -> pd.Timestamp:
+    """The analysis date: `value` if given, else the latest date in `fallback`."""
+    return fallback.max() if value is None else pd.Timestamp(value)
+
+
+# ------------------------------------------------------------------ target lists
+
+
+@dataclass(frozen=True)
+class TargetList:
+    """Customers to contact, and how many were left out because they may not be.
+
+    Attributes
+    ----------
+    name : str
+        What the list is for, e.g. "abandoned cart".
+    rule : str
+        The rule that picked the customers, with its parameters.
+    audience : DataFrame
+        One row per customer to contact, with the columns that explain why.
+    n_without_consent : int
+        Customers who matched the rule but did not consent to this channel.
+    n_unknown : int
+        Ids that matched the rule but are not in the customer table, so their
+        consent is unknown; they are left out too.
+    """
+
+    name: str
+    rule: str
+    audience: pd.DataFrame
+    n_without_consent: int
+    n_unknown: int
+
+    def __repr__(self) -> str:
+        unknown = f", {self.n_unknown} unknown" if self.n_unknown else ""
+        return (
+            f"TargetList({self.name!r}, {len(self.audience)} customer(s), "
+            f"{self.n_without_consent} excluded without consent{unknown})"
+        )
+
+
+def _with_consent(
+    candidates: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    name: str,
+    rule: str,
+    customer: str,
+    consent: str,
+) -> TargetList:
+    """Keep the candidates whose `consent` flag is True; count those left out.
+
+    A missing flag counts as no consent: only a recorded yes allows contact.
+    """
+    consenting = customers.loc[customers[consent].fillna(False).astype(bool), customer]
+    known = candidates[customer].isin(customers[customer])
+    allowed = candidates[customer].isin(consenting)
+    return TargetList(
+        name=name,
+        rule=rule,
+        audience=candidates.loc[allowed].reset_index(drop=True),
+        n_without_consent=int((known & ~allowed).sum()),
+        n_unknown=int((~known).sum()),
+    )
+
+
+def _require_customers(customers: pd.DataFrame, *, customer: str, consent: str) -> None:
+    require_columns(customers, [customer, consent], name="customers")
+    _require_boolean(customers, consent, name="customers")
+
+
+def _delivered_orders(
+    orders: pd.DataFrame, *, customer: str, order: str, ordered_at: str, status: str, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """One row per delivered order of a known customer placed up to `as_of`."""
+    kept = orders[customer].notna() & orders[status].eq("delivered") & (orders[ordered_at] <= as_of)
+    return orders.loc[kept].drop_duplicates(order)
+
+
+def abandoned_carts(
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    within_days: int = 3,
+    as_of: pd.Timestamp | str | None = None,
+    intent_events: Sequence[str] = INTENT_EVENTS,
+    customer: str = "customer_id",
+    timestamp: str = "timestamp",
+    event: str = "event",
+    ordered_at: str = "ordered_at",
+    consent: str = "consent_email",
+) -> TargetList:
+    """Customers who browsed or carted and did not buy (a "you left something behind" mail).
+
+    Parameters
+    ----------
+    events : DataFrame
+        Web/app events; rows without a `customer` id cannot be contacted and
+        are left out.
+    orders : DataFrame
+        Order lines (any status) with `customer` and `ordered_at`.
+    customers : DataFrame
+        The customer table with the `consent` flag (True/False).
+    within_days : int, default=3
+        Days the customer had to buy after their last sign of intent.
+    as_of : Timestamp or str, optional
+        The day of the analysis; default: the latest event in `events`
+        (never today, so results reproduce).
+    intent_events : sequence of str, default=INTENT_EVENTS
+        Events that count as browsing or carting.
+    customer, timestamp, event, ordered_at, consent : str
+        Column names; the defaults are the course data's.
+
+    Returns
+    -------
+    TargetList
+        ``audience`` has `customer`, ``last_intent_at``, ``last_intent_event``
+        and ``days_since_intent``, sorted by id.
+
+    Notes
+    -----
+    A customer is on the list when their last intent event (up to `as_of`)
+    happened at least `within_days` days before `as_of` and they have placed
+    no order since it (an order at the very moment counts as buying). Any
+    order counts, whatever its status: a cancelled order is a service
+    problem, not an abandoned cart. Old intents stay on the list; filter on
+    ``days_since_intent`` to keep only fresh ones.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "customer_id": [1, 2, 3],
+    ...     "timestamp": pd.to_datetime(["2024-03-01", "2024-03-01", "2024-03-09"], format="%Y-%m-%d"),
+    ...     "event": ["add_to_cart", "add_to_cart", "view_dish"],
+    ... })
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": [2], "ordered_at": pd.to_datetime(["2024-03-02"], format="%Y-%m-%d"),
+    ... })
+    >>> customers = pd.DataFrame({"customer_id": [1, 2, 3], "consent_email": [True, True, True]})
+    >>> carts = abandoned_carts(events, orders, customers, within_days=3)
+    >>> carts.audience
+       customer_id last_intent_at last_intent_event  days_since_intent
+    0            1     2024-03-01       add_to_cart                  8
+
+    Customer 2 bought the next day; customer 3 browsed yesterday and still
+    has time to buy.
+    """
+    require_columns(events, [customer, timestamp, event], name="events")
+    require_datetime(events, timestamp, name="events")
+    require_columns(orders, [customer, ordered_at], name="orders")
+    require_datetime(orders, ordered_at, name="orders")
+    _require_customers(customers, customer=customer, consent=consent)
+    require_positive_int(within_days, parameter="within_days", function="abandoned_carts")
+    _require_same_id_type({"events": events, "orders": orders, "customers": customers}, customer)
+    as_of = _as_of(as_of, events[timestamp])
+
+    intents = events.loc[
+        events[customer].notna() & events[event].isin(intent_events) & (events[timestamp] <= as_of),
+        [customer, timestamp, event],
+    ]
+    last_intent = (
+        intents.sort_values(timestamp, kind="stable")
+        .drop_duplicates(customer, keep="last")
+        .rename(columns={timestamp: "last_intent_at", event: "last_intent_event"})
+    )
+    placed = orders.loc[orders[customer].notna() & (orders[ordered_at] <= as_of)]
+    last_order_at = last_intent[customer].map(placed.groupby(customer, observed=True)[ordered_at].max())
+    window_over = last_intent["last_intent_at"] <= as_of - pd.Timedelta(days=within_days)
+    no_order_since = last_order_at.isna() | (last_order_at < last_intent["last_intent_at"])
+    candidates = (
+        last_intent.loc[window_over & no_order_since]
+        .assign(days_since_intent=lambda frame: (as_of - frame["last_intent_at"]).dt.days)
+        .sort_values(customer)
+    )
+    rule = f"browsed or carted, no order in the {within_days} day(s) after (as of {as_of:%Y-%m-%d})"
+    return _with_consent(
+        candidates, customers, name="abandoned cart", rule=rule, customer=customer, consent=consent
+    )
+
+
+def first_order_incentive(
+    orders: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    within_days: int = 30,
+    as_of: pd.Timestamp | str | None = None,
+    customer: str = "customer_id",
+    order: str = "order_id",
+    ordered_at: str = "ordered_at",
+    status: str = "status",
+    consent: str = "consent_email",
+) -> TargetList:
+    """New customers with exactly one order so far, due an "after the first order" incentive.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Order lines with `customer`, `order`, `ordered_at` and `status`.
+    customers : DataFrame
+        The customer table with the `consent` flag (True/False).
+    within_days : int, default=30
+        How recent the first order must be: older one-time buyers have
+        lapsed and belong to a win-back list instead.
+    as_of : Timestamp or str, optional
+        The day of the analysis; default: the latest order in `orders`.
+    customer, order, ordered_at, status, consent : str
+        Column names; the defaults are the course data's.
+
+    Returns
+    -------
+    TargetList
+        ``audience`` has `customer`, ``first_order_at`` and
+        ``days_since_first_order``, sorted by id.
+
+    Notes
+    -----
+    Only delivered orders count (a cancelled or refunded first try is not a
+    first meal). A customer is due the incentive when they have exactly one
+    delivered order up to `as_of`, placed at most `within_days` days before.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": [1, 2, 2, 3],
+    ...     "order_id": [10, 11, 12, 13],
+    ...     "ordered_at": pd.to_datetime(["2024-03-20", "2024-03-01", "2024-03-15", "2024-01-02"],
+    ...                                  format="%Y-%m-%d"),
+    ...     "status": ["delivered"] * 4,
+    ... })
+    >>> customers = pd.DataFrame({"customer_id": [1, 2, 3], "consent_email": [True, True, True]})
+    >>> first_order_incentive(orders, customers, within_days=30).audience
+       customer_id first_order_at  days_since_first_order
+    0            1     2024-03-20                       0
+    """
+    require_columns(orders, [customer, order, ordered_at, status], name="orders")
+    require_datetime(orders, ordered_at, name="orders")
+    _require_customers(customers, customer=customer, consent=consent)
+    require_positive_int(within_days, parameter="within_days", function="first_order_incentive")
+    _require_same_id_type({"orders": orders, "customers": customers}, customer)
+    as_of = _as_of(as_of, orders[ordered_at])
+
+    delivered = _delivered_orders(
+        orders, customer=customer, order=order, ordered_at=ordered_at, status=status, as_of=as_of
+    )
+    per_customer = delivered.groupby(customer, observed=True).agg(
+        n_orders=(order, "size"), first_order_at=(ordered_at, "min")
+    )
+    days_since = (as_of - per_customer["first_order_at"]).dt.days
+    candidates = (
+        per_customer.loc[per_customer["n_orders"].eq(1) & (days_since <= within_days), ["first_order_at"]]
+        .assign(days_since_first_order=days_since)
+        .reset_index()
+    )
+    rule = f"exactly one delivered order, placed in the last {within_days} day(s) (as of {as_of:%Y-%m-%d})"
+    return _with_consent(
+        candidates, customers, name="first-order incentive", rule=rule, customer=customer, consent=consent
+    )
+
+
+def single_channel_shoppers(
+    orders: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    min_orders: int = 2,
+    customer: str = "customer_id",
+    order: str = "order_id",
+    ordered_at: str = "ordered_at",
+    channel: str = "channel",
+    status: str = "status",
+    consent: str = "consent_email",
+) -> TargetList:
+    """Repeat customers who always order through the same channel, to invite to a second one.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Order lines with `customer`, `order`, `ordered_at`, `channel` and `status`.
+    customers : DataFrame
+        The customer table with the `consent` flag (True/False).
+    min_orders : int, default=2
+        Delivered orders needed before a single channel says something: a
+        one-order customer has used one channel by definition.
+    customer, order, ordered_at, channel, status, consent : str
+        Column names; the defaults are the course data's.
+
+    Returns
+    -------
+    TargetList
+        ``audience`` has `customer`, ``only_channel`` and ``n_orders``,
+        sorted by id.
+
+    Notes
+    -----
+    Counts delivered orders only; a customer is on the list when they have
+    at least `min_orders` of them and all went through one channel.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": [1, 1, 2, 2],
+    ...     "order_id": [10, 11, 12, 13],
+    ...     "ordered_at": pd.to_datetime(["2024-03-01", "2024-03-08", "2024-03-02", "2024-03-09"],
+    ...                                  format="%Y-%m-%d"),
+    ...     "channel": ["app", "app", "app", "web"],
+    ...     "status": ["delivered"] * 4,
+    ... })
+    >>> customers = pd.DataFrame({"customer_id": [1, 2], "consent_email": [True, True]})
+    >>> single_channel_shoppers(orders, customers).audience
+       customer_id only_channel  n_orders
+    0            1          app         2
+    """
+    require_columns(orders, [customer, order, ordered_at, channel, status], name="orders")
+    require_datetime(orders, ordered_at, name="orders")
+    _require_customers(customers, customer=customer, consent=consent)
+    require_positive_int(min_orders, parameter="min_orders", function="single_channel_shoppers")
+    _require_same_id_type({"orders": orders, "customers": customers}, customer)
+
+    delivered = _delivered_orders(
+        orders, customer=customer, order=order, ordered_at=ordered_at, status=status,
+        as_of=orders[ordered_at].max(),
+    )
+    per_customer = delivered.groupby(customer, observed=True).agg(
+        only_channel=(channel, "first"), n_channels=(channel, "nunique"), n_orders=(order, "size")
+    )
+    single_channel = per_customer["n_channels"].eq(1) & (per_customer["n_orders"] >= min_orders)
+    candidates = per_customer.loc[single_channel, ["only_channel", "n_orders"]].reset_index()
+    rule = f"at least {min_orders} delivered orders, all through one channel"
+    return _with_consent(
+        candidates, customers, name="second channel", rule=rule, customer=customer, consent=consent
+    )
+
+
+def win_back(
+    segment_table: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    at_risk_segments: Sequence[str],
+    segment: str = "segment",
+    customer: str = "customer_id",
+    consent: str = "consent_email",
+) -> TargetList:
+    """Members of the segments at risk of leaving, for a win-back campaign.
+
+    Parameters
+    ----------
+    segment_table : DataFrame
+        One row per customer with its `segment` (for example the RFM
+        segments of :mod:`course_lib.rfm`); every column is kept.
+    customers : DataFrame
+        The customer table with the `consent` flag (True/False).
+    at_risk_segments : sequence of str
+        The segment names to win back. There is no default on purpose: which
+        segments are "at risk" is a decision, and the names depend on the
+        segmentation. Each name must occur in `segment_table` (or be one of
+        its categories), which catches typos.
+    segment, customer, consent : str
+        Column names; the defaults are the course data's.
+
+    Returns
+    -------
+    TargetList
+        ``audience`` has the rows of `segment_table` in those segments,
+        sorted by id.
+
+    Examples
+    --------
+    >>> segments = pd.DataFrame({"customer_id": [1, 2], "segment": ["Hibernating", "Loyal"]})
+    >>> customers = pd.DataFrame({"customer_id": [1, 2], "consent_email": [True, True]})
+    >>> win_back(segments, customers, at_risk_segments=["Hibernating"]).audience
+       customer_id      segment
+    0            1  Hibernating
+    """
+    require_columns(segment_table, [customer, segment], name="segment_table")
+    _require_customers(customers, customer=customer, consent=consent)
+    _require_same_id_type({"segment_table": segment_table, "customers": customers}, customer)
+    wanted = [at_risk_segments] if isinstance(at_risk_segments, str) else list(at_risk_segments)
+    if not wanted:
+        raise ValueError("`at_risk_segments` is empty; name at least one segment to win back.")
+    labels = segment_table[segment]
+    is_categorical = isinstance(labels.dtype, pd.CategoricalDtype)
+    known = set(labels.cat.categories) if is_categorical else set(labels.dropna())
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise ValueError(
+            f"`at_risk_segments` names segment(s) {sample_of(unknown, limit=len(unknown))} that "
+            f"column {segment!r} of `segment_table` does not hold. Available segments: "
+            f"{sorted(known, key=str)}."
+        )
+    candidates = segment_table.loc[labels.isin(wanted)].sort_values(customer)
+    rule = f"in segment(s) {', '.join(wanted)}"
+    return _with_consent(
+        candidates, customers, name="win-back", rule=rule, customer=customer, consent=consent
+    )
+
+
+# --------------------------------------------------------------- gold questions
+
+
+class GoldQuestions(ClassifierMixin, BaseEstimator):
+    """Pick the few survey questions that best place a customer in a segment.
+
+    A full survey places customers well but few people answer it. A CRM
+    sign-up form can ask two or three questions. This estimator chooses those
+    questions, measures how well they place people it has not seen, and then
+    places new contacts who answered only them.
+
+    Parameters
+    ----------
+    max_questions : int, default=3
+        At most this many questions are chosen; fewer when one more does not
+        improve the cross-validated accuracy.
+    max_depth : int, default=3
+        Depth of the decision tree: shallow enough to read as a few rules.
+    test_size : float, default=0.25
+        Share of the rows held out, never seen while choosing questions or
+        fitting, to measure accuracy honestly.
+    cv : int, default=5
+        Folds of the cross-validation on the training rows that scores each
+        candidate question.
+    random_state : int, default=0
+        Seed of the split, the folds and the tree.
+
+    Attributes
+    ----------
+    questions_ : list of str
+        The chosen questions, in the order they were added.
+    selection_scores_ : Series
+        Cross-validated accuracy on the training rows after adding each question.
+    model_ : DecisionTreeClassifier
+        The tree fitted on the training rows' answers to `questions_`.
+    classes_ : ndarray
+        The segments.
+    train_index_, test_index_ : Index
+        Labels of the rows of `X` used to train and held out.
+    train_accuracy_ : float
+        Accuracy on the training rows (optimistic: the model has seen them).
+    holdout_accuracy_ : float
+        Accuracy on the held-out rows: the figure to report.
+    baseline_accuracy_ : float
+        Accuracy on the held-out rows of always guessing the largest training
+        segment; the questions are worth asking only if they beat it.
+    confusion_matrix_ : DataFrame
+        Held-out rows counted by true segment (rows) and predicted segment
+        (columns).
+
+    Notes
+    -----
+    1. The rows are split once into training and held-out rows, stratified
+       by segment (each segment keeps its share in both), with `test_size`
+       held out.
+    2. Greedy forward selection on the training rows only: start with no
+       question; at each step add the question whose tree has the highest
+       mean `cv`-fold cross-validated accuracy (stratified folds); stop after
+       `max_questions` or when no question raises that accuracy. Ties go to
+       the earlier column of `X`.
+    3. A decision tree of depth `max_depth` is fitted on the training rows'
+       answers to the chosen questions; missing answers are allowed (the
+       tree learns which side they go).
+    4. Accuracy = share of rows whose predicted segment is the true one.
+
+    Real gold-question models are far from 100 % accurate: segments overlap,
+    people answer loosely, and a few questions hold less than a whole survey.
+    Held-out accuracies of 60-80 % are typical; always compare with
+    ``baseline_accuracy_`` and read the confusion matrix to see which
+    segments get mixed up.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> answers = pd.DataFrame(rng.integers(1, 6, size=(300, 4)),
+    ...                        columns=["q_health", "q_budget", "q_variety", "q_shop_access"])
+    >>> segment = np.where(answers["q_health"] >= 4, "health first",
+    ...                    np.where(answers["q_budget"] >= 4, "budget", "curious"))
+    >>> loose = rng.random(300) < 0.4  # people answer loosely: 40 % of the labels are guesses
+    >>> noisy = np.where(loose, rng.choice(["health first", "budget", "curious"], 300), segment)
+    >>> gold = GoldQuestions(max_questions=3, random_state=0).fit(answers, noisy)
+    >>> gold.questions_
+    ['q_health', 'q_budget']
+    >>> print(f"held-out accuracy {gold.holdout_accuracy_:.2f}, baseline {gold.baseline_accuracy_:.2f}")
+    held-out accuracy 0.72, baseline 0.40
+    >>> gold.confusion_matrix_
+    predicted segment  budget  curious  health first
+    true segment
+    budget                 16        2             6
+    curious                 4       13             4
+    health first            3        2            25
+    >>> gold.predict(pd.DataFrame({"q_health": [5, 1], "q_budget": [2, 5]}))
+    array(['health first', 'budget'], dtype=object)
+    """
+
+    def __init__(
+        self,
+        *,
+        max_questions: int = 3,
+        max_depth: int = 3,
+        test_size: float = 0.25,
+        cv: int = 5,
+        random_state: int = 0,
+    ) -> None:
+        self.max_questions = max_questions
+        self.max_depth = max_depth
+        self.test_size = test_size
+        self.cv = cv
+        self.random_state = random_state
+
+    def _tree(self) -> DecisionTreeClassifier:
+        return DecisionTreeClassifier(max_depth=self.max_depth, random_state=self.random_state)
+
+    def _check_parameters(self) -> None:
+        for parameter, minimum in (("max_questions", 1), ("max_depth", 1), ("cv", 2), ("random_state", 0)):
+            require_positive_int(
+                getattr(self, parameter), parameter=parameter, function="GoldQuestions", minimum=minimum
+            )
+        test_size = self.test_size
+        if isinstance(test_size, bool) or not isinstance(test_size, float) or not 0 < test_size < 1:
+            raise ValueError(
+                f"The 'test_size' parameter of GoldQuestions must be a float between 0 and 1 "
+                f"(exclusive), like 0.25. Got {test_size!r} instead."
+            )
+
+    @staticmethod
+    def _answers(X: Any, columns: Sequence[str], *, name: str) -> pd.DataFrame:
+        """The answers to `columns` as floats (missing answers as NaN), after checking them."""
+        require_dataframe(X, name=name)
+        require_columns(X, columns, name=name)
+        for column in columns:
+            require_numeric(X, column, name=name)
+        return X[list(columns)].astype("float64")
+
+    def _forward_select(self, X: pd.DataFrame, y: np.ndarray) -> pd.Series:
+        """Add questions one at a time while cross-validated accuracy rises (see Notes)."""
+        folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
+        chosen: dict[str, float] = {}
+        best = -math.inf
+        while len(chosen) < self.max_questions:
+            candidates = [question for question in X.columns if question not in chosen]
+            if not candidates:
+                break
+            scores = {
+                question: cross_val_score(self._tree(), X[[*chosen, question]], y, cv=folds).mean()
+                for question in candidates
+            }
+            question = max(scores, key=scores.get)
+            if scores[question] <= best:
+                break
+            best = scores[question]
+            chosen[question] = best
+        return pd.Series(chosen, name="cv_accuracy", dtype="float64")
+
+    def fit(self, X: pd.DataFrame, y: Any) -> GoldQuestions:
+        """Choose the questions on the training rows, fit, and score on the held-out rows.
+
+        Parameters
+        ----------
+        X : DataFrame
+            One row per respondent, one numeric column per candidate question.
+        y : array-like of shape (n_rows,)
+            Each respondent's segment.
+
+        Returns
+        -------
+        GoldQuestions
+            The fitted estimator.
+        """
+        self._check_parameters()
+        require_non_empty(X, name="X")
+        answers = self._answers(X, list(X.columns), name="X")
+        segments = np.asarray(y, dtype=object)
+        if segments.shape != (len(answers),):
+            raise ValueError(
+                f"`y` must hold one segment per row of `X` ({len(answers)}); got shape {segments.shape}."
+            )
+        if pd.isna(segments).any():
+            raise ValueError("`y` has missing segments; drop those rows from `X` and `y` first.")
+        sizes = pd.Series(segments).value_counts()
+        n_test = math.ceil(self.test_size * len(segments))
+        if sizes.min() < 2 or n_test < len(sizes):
+            raise ValueError(
+                f"A stratified hold-out needs at least 2 rows per segment and at least one held-out "
+                f"row per segment; got {len(segments)} rows, {n_test} held out, segment sizes "
+                f"{sizes.to_dict()}. Gather more answers or merge small segments."
+            )
+
+        train_rows, test_rows = train_test_split(
+            np.arange(len(segments)),
+            test_size=self.test_size,
+            stratify=segments,
+            random_state=self.random_state,
+        )
+        X_train, y_train = answers.iloc[train_rows], segments[train_rows]
+        X_test, y_test = answers.iloc[test_rows], segments[test_rows]
+        training_sizes = pd.Series(y_train).value_counts()
+        if training_sizes.min() < self.cv:
+            raise ValueError(
+                f"Segment {training_sizes.idxmin()!r} has only {training_sizes.min()} training row(s), "
+                f"fewer than cv={self.cv} folds. Lower `cv` or gather more answers."
+            )
+
+        self.selection_scores_ = self._forward_select(X_train, y_train)
+        self.questions_ = list(self.selection_scores_.index)
+        self.model_ = self._tree().fit(X_train[self.questions_], y_train)
+        self.classes_ = self.model_.classes_
+        self.train_index_, self.test_index_ = X.index[train_rows], X.index[test_rows]
+
+        predicted = self.model_.predict(X_test[self.questions_])
+        self.train_accuracy_ = float(accuracy_score(y_train, self.model_.predict(X_train[self.questions_])))
+        self.holdout_accuracy_ = float(accuracy_score(y_test, predicted))
+        self.baseline_accuracy_ = float(np.mean(y_test == training_sizes.idxmax()))
+        self.confusion_matrix_ = pd.DataFrame(
+            confusion_matrix(y_test, predicted, labels=self.classes_),
+            index=pd.Index(self.classes_, name="true segment"),
+            columns=pd.Index(self.classes_, name="predicted segment"),
+        )
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Place respondents in segments from their answers to `questions_` only.
+
+        Parameters
+        ----------
+        X : DataFrame
+            Must have the columns `questions_` (others are ignored), for
+            example new CRM contacts who answered only the gold questions.
+
+        Returns
+        -------
+        ndarray of shape (n_rows,)
+            The predicted segment of each row.
+        """
+        check_is_fitted(self, "model_")
+        return self.model_.predict(self._answers(X, self.questions_, name="X"))
+
+
+# -------------------------------------------------------------- campaign uplift
+
+
+def campaign_uplift(
+    responses: pd.DataFrame,
+    *,
+    group: str = "group",
+    responded: str = "responded",
+    campaign: str | None = "campaign_id",
+    customer: str = "customer_id",
+    treatment: str = "treatment",
+    holdout: str = "holdout",
+    min_group_size: int = 30,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Response rates of the contacted group and the hold-out group, and the uplift between them.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        One row per customer and campaign: the randomised `group` and whether
+        the customer `responded` (True/False).
+    group, responded, customer : str
+        Column names; the defaults are the course data's.
+    campaign : str or None, default="campaign_id"
+        Column of the campaign, one result row per campaign; None to treat
+        all rows as one campaign.
+    treatment, holdout : str
+        The values of `group` for contacted customers and for the hold-out.
+    min_group_size : int, default=30
+        Smaller groups are flagged ``too_small``.
+    confidence : float, default=0.95
+        Coverage of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row per campaign: ``n_treatment``, ``n_holdout``,
+        ``responders_treatment``, ``responders_holdout``, ``rate_treatment``,
+        ``rate_holdout`` (shares, 0-1), ``uplift``, ``ci_low``, ``ci_high``,
+        ``too_small`` (True when the groups are too small to tell) and
+        ``verdict`` (the result in words).
+
+    Notes
+    -----
+    With n₁ contacted customers of whom a share p₁ responded and n₀ held-out
+    customers with share p₀: uplift = p₁ − p₀ (×100 for percentage points).
+    The interval is the normal approximation for a difference of two
+    independent proportions (Wald): uplift ± z × √(p₁(1 − p₁)/n₁ +
+    p₀(1 − p₀)/n₀), z = 1.96 for 95 %. Because the hold-out is chosen at
+    random, the uplift estimates what the campaign caused; the response rate
+    of the contacted group alone does not (some would have ordered anyway).
+
+    The approximation needs enough people: ``too_small`` is True when a
+    group has fewer than `min_group_size` customers, or fewer than 5
+    responders or 5 non-responders. Then the verdict is "too small to tell",
+    whatever the numbers say. Otherwise the verdict says whether the interval
+    excludes 0.
+
+    Examples
+    --------
+    >>> responses = pd.DataFrame({
+    ...     "customer_id": range(400),
+    ...     "campaign_id": "spring",
+    ...     "group": ["treatment"] * 200 + ["holdout"] * 200,
+    ...     "responded": [True] * 50 + [False] * 150 + [True] * 30 + [False] * 170,
+    ... })
+    >>> result = campaign_uplift(responses)
+    >>> result[["campaign_id", "rate_treatment", "rate_holdout", "uplift"]]
+      campaign_id  rate_treatment  rate_holdout  uplift
+    0      spring            0.25          0.15     0.1
+    >>> print(f"{result.loc[0, 'ci_low']:.3f} to {result.loc[0, 'ci_high']:.3f}: {result.loc[0, 'verdict']}")
+    0.022 to 0.178: uplift: the interval excludes 0
+    """
+    keys = [] if campaign is None else [campaign]
+    require_non_empty(responses, name="responses")
+    require_columns(responses, [*keys, customer, group, responded], name="responses")
+    _require_boolean(responses, responded, name="responses")
+    require_positive_int(min_group_size, parameter="min_group_size", function="campaign_uplift")
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
+        raise ValueError(
+            f"The 'confidence' parameter of campaign_uplift must be a number between 0 and 1 "
+            f"(exclusive), like 0.95. Got {confidence!r} instead."
+        )
+    unknown_groups = responses.loc[~responses[group].isin([treatment, holdout]), group]
+    if len(unknown_groups):
+        raise ValueError(
+            f"Column {group!r} of `responses` must hold only {[treatment, holdout]}; found "
+            f"{len(unknown_groups)} other value(s), like {sample_of(unknown_groups)}."
+        )
+    if responses[responded].isna().any():
+        raise ValueError(f"Column {responded!r} of `responses` has missing values; record every response.")
+    repeated = responses.duplicated([*keys, customer])
+    if repeated.any():
+        raise ValueError(
+            f"`responses` lists {int(repeated.sum())} customer(s) more than once in a campaign, like "
+            f"{sample_of(responses.loc[repeated, customer])}; each customer must count once."
+        )
+
+    by = keys or ["_all"]
+    both_groups = pd.MultiIndex.from_product([["n", "responders"], [treatment, holdout]])
+    counts = (
+        responses.assign(_all="all")
+        .groupby([*by, group], observed=True)[responded]
+        .agg(n="size", responders="sum")
+        .unstack(group, fill_value=0)
+        .reindex(columns=both_groups, fill_value=0)
+    )
+    n_t, n_h = counts[("n", treatment)], counts[("n", holdout)]
+    r_t, r_h = counts[("responders", treatment)], counts[("responders", holdout)]
+    rate_t, rate_h = r_t / n_t.where(n_t > 0), r_h / n_h.where(n_h > 0)
+    uplift = rate_t - rate_h
+    standard_error = np.sqrt(rate_t * (1 - rate_t) / n_t + rate_h * (1 - rate_h) / n_h)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    ci_low, ci_high = uplift - z * standard_error, uplift + z * standard_error
+
+    rarest_outcome = pd.concat([r_t, n_t - r_t, r_h, n_h - r_h], axis=1).min(axis=1)
+    too_small = (n_t < min_group_size) | (n_h < min_group_size) | (rarest_outcome < 5)
+    too_small_reason = (
+        "too small to tell: " + n_t.astype(str) + " contacted and " + n_h.astype(str)
+        + " held-out customers, " + rarest_outcome.astype(str) + " in the rarest outcome (needs "
+        + f"{min_group_size} per group and 5 responders and non-responders in each)"
+    )
+    verdict = np.where(
+        too_small,
+        too_small_reason,
+        np.select(
+            [ci_low > 0, ci_high < 0],
+            ["uplift: the interval excludes 0", "drop: the interval excludes 0"],
+            default="no clear effect: the interval includes 0",
+        ),
+    )
+    result = pd.DataFrame({
+        "n_treatment": n_t, "n_holdout": n_h,
+        "responders_treatment": r_t, "responders_holdout": r_h,
+        "rate_treatment": rate_t, "rate_holdout": rate_h,
+        "uplift": uplift, "ci_low": ci_low, "ci_high": ci_high,
+        "too_small": too_small, "verdict": verdict,
+    })
+    result.columns.name = None
+    return result.reset_index(drop=campaign is None)
