@@ -153,11 +153,12 @@ def _with_consent(
 ) -> TargetList:
     """Keep the candidates whose `consent` flag is True; count those left out.
 
-    A missing flag counts as no consent: only a recorded yes allows contact.
+    Only a recorded yes allows contact: a missing flag counts as no, and so
+    does a customer listed twice with conflicting flags.
     """
-    consenting = customers.loc[customers[consent].fillna(False).astype(bool), customer]
-    known = candidates[customer].isin(customers[customer])
-    allowed = candidates[customer].isin(consenting)
+    said_yes = customers[consent].fillna(False).astype(bool).groupby(customers[customer]).all()
+    known = candidates[customer].isin(said_yes.index)
+    allowed = candidates[customer].isin(said_yes.index[said_yes])
     return TargetList(
         name=name,
         rule=rule,
@@ -172,11 +173,9 @@ def _require_customers(customers: pd.DataFrame, *, customer: str, consent: str) 
     _require_boolean(customers, consent, name="customers")
 
 
-def _delivered_orders(
-    orders: pd.DataFrame, *, customer: str, order: str, ordered_at: str, status: str, as_of: pd.Timestamp
-) -> pd.DataFrame:
-    """One row per delivered order of a known customer placed up to `as_of`."""
-    kept = orders[customer].notna() & orders[status].eq("delivered") & (orders[ordered_at] <= as_of)
+def _delivered_orders(orders: pd.DataFrame, *, customer: str, order: str, status: str) -> pd.DataFrame:
+    """One row per delivered order of a known customer (an order has one row per line)."""
+    kept = orders[customer].notna() & orders[status].eq("delivered")
     return orders.loc[kept].drop_duplicates(order)
 
 
@@ -249,6 +248,7 @@ def abandoned_carts(
     Customer 2 bought the next day; customer 3 browsed yesterday and still
     has time to buy.
     """
+    require_non_empty(events, name="events")
     require_columns(events, [customer, timestamp, event], name="events")
     require_datetime(events, timestamp, name="events")
     require_columns(orders, [customer, ordered_at], name="orders")
@@ -336,6 +336,7 @@ def first_order_incentive(
        customer_id first_order_at  days_since_first_order
     0            1     2024-03-20                       0
     """
+    require_non_empty(orders, name="orders")
     require_columns(orders, [customer, order, ordered_at, status], name="orders")
     require_datetime(orders, ordered_at, name="orders")
     _require_customers(customers, customer=customer, consent=consent)
@@ -343,9 +344,8 @@ def first_order_incentive(
     _require_same_id_type({"orders": orders, "customers": customers}, customer)
     as_of = _as_of(as_of, orders[ordered_at])
 
-    delivered = _delivered_orders(
-        orders, customer=customer, order=order, ordered_at=ordered_at, status=status, as_of=as_of
-    )
+    delivered = _delivered_orders(orders, customer=customer, order=order, status=status)
+    delivered = delivered.loc[delivered[ordered_at] <= as_of]
     per_customer = delivered.groupby(customer, observed=True).agg(
         n_orders=(order, "size"), first_order_at=(ordered_at, "min")
     )
@@ -419,10 +419,7 @@ def single_channel_shoppers(
     require_positive_int(min_orders, parameter="min_orders", function="single_channel_shoppers")
     _require_same_id_type({"orders": orders, "customers": customers}, customer)
 
-    delivered = _delivered_orders(
-        orders, customer=customer, order=order, ordered_at=ordered_at, status=status,
-        as_of=orders[ordered_at].max(),
-    )
+    delivered = _delivered_orders(orders, customer=customer, order=order, status=status)
     per_customer = delivered.groupby(customer, observed=True).agg(
         only_channel=(channel, "first"), n_channels=(channel, "nunique"), n_orders=(order, "size")
     )
@@ -827,7 +824,9 @@ def campaign_uplift(
             f"{len(unknown_groups)} other value(s), like {sample_of(unknown_groups)}."
         )
     if responses[responded].isna().any():
-        raise ValueError(f"Column {responded!r} of `responses` has missing values; record every response.")
+        raise ValueError(
+            f"Column {responded!r} of `responses` has missing values; record every response as True or False."
+        )
     repeated = responses.duplicated([*keys, customer])
     if repeated.any():
         raise ValueError(
@@ -835,11 +834,11 @@ def campaign_uplift(
             f"{sample_of(responses.loc[repeated, customer])}; each customer must count once."
         )
 
-    by = keys or ["_all"]
+    # Without a campaign column every row belongs to one campaign, "all".
+    frame, by = (responses, keys) if keys else (responses.assign(_all="all"), ["_all"])
     both_groups = pd.MultiIndex.from_product([["n", "responders"], [treatment, holdout]])
     counts = (
-        responses.assign(_all="all")
-        .groupby([*by, group], observed=True)[responded]
+        frame.groupby([*by, group], observed=True)[responded]
         .agg(n="size", responders="sum")
         .unstack(group, fill_value=0)
         .reindex(columns=both_groups, fill_value=0)
@@ -875,5 +874,4 @@ def campaign_uplift(
         "uplift": uplift, "ci_low": ci_low, "ci_high": ci_high,
         "too_small": too_small, "verdict": verdict,
     })
-    result.columns.name = None
     return result.reset_index(drop=campaign is None)

@@ -206,6 +206,22 @@ def test_target_lists_reject_bad_consent_and_ids(segments, customers, orders):
         first_order_incentive(orders, customers, within_days=0)
 
 
+def test_conflicting_or_missing_consent_counts_as_no(segments, customers):
+    # Customer 1 is listed twice, once with consent and once without; customer 2's flag is missing.
+    listed_twice = pd.concat([customers, customers.iloc[[0]].assign(consent_email=False)], ignore_index=True)
+    listed_twice.loc[1, "consent_email"] = pd.NA
+    back = win_back(segments, listed_twice, at_risk_segments=["At risk", "Hibernating"])
+    assert len(back.audience) == 0
+    assert back.n_without_consent == 3
+
+
+def test_target_lists_reject_empty_data(events, orders, customers):
+    with pytest.raises(ValueError, match=r"`events` has 0 rows"):
+        abandoned_carts(events.head(0), orders, customers)
+    with pytest.raises(ValueError, match=r"`orders` has 0 rows"):
+        first_order_incentive(orders.head(0), customers)
+
+
 def test_target_lists_do_not_modify_their_inputs(events, orders, customers, segments):
     originals = [frame.copy() for frame in (events, orders, customers, segments)]
     abandoned_carts(events, orders, customers, as_of="2024-03-10")
