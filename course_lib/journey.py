@@ -114,11 +114,11 @@ def _check_log(events: pd.DataFrame, columns: Sequence[str], *, time: str | None
         require_datetime(events, time, name="events")
 
 
-def _known_events(events: pd.DataFrame, event: str) -> list[str]:
-    """The event names a stage may use: the course's events and every event in the log."""
+def _known_events(events: pd.DataFrame, event: str, observed: Sequence[str]) -> list[str]:
+    """The event names a stage may use: the course's events, the `observed` ones and a categorical's categories."""
     values = events[event]
-    observed = values.cat.categories if isinstance(values.dtype, pd.CategoricalDtype) else values.dropna().unique()
-    return _event_order([*KNOWN_EVENTS, *(str(value) for value in observed)])
+    declared = list(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype) else []
+    return _event_order([*KNOWN_EVENTS, *observed, *(str(name) for name in declared)])
 
 
 def _event_order(names: Sequence[str]) -> list[str]:
@@ -128,7 +128,7 @@ def _event_order(names: Sequence[str]) -> list[str]:
     return known + sorted(distinct - set(KNOWN_EVENTS))
 
 
-def _check_stages(stages: Sequence[str], events: pd.DataFrame, *, event: str, function: str) -> list[str]:
+def _check_stages(stages: Sequence[str], known: Sequence[str], *, event: str, function: str) -> list[str]:
     """Return `stages` as a list, or raise naming the empty, repeated or unknown stages."""
     if isinstance(stages, str):
         raise TypeError(
@@ -144,7 +144,6 @@ def _check_stages(stages: Sequence[str], events: pd.DataFrame, *, event: str, fu
             f"The 'stages' parameter of {function} names {sample_of(repeated)} more than once; "
             "each stage must appear once."
         )
-    known = _known_events(events, event)
     unknown = [stage for stage in stages if stage not in known]
     if unknown:
         raise ValueError(
@@ -180,42 +179,56 @@ class _SortedLog:
     ----------
     journey : int array, one per row, non-decreasing (0 .. n_journeys - 1).
     time : datetime64[ns] array, non-decreasing within a journey.
-    event : the event names, as an array of str.
+    event : int array, the row's event as a position in `event_names`.
+    event_names : array of str, each event name of the log once.
     group_of_journey : int array, the group code (0 .. n_groups - 1) of each journey.
     groups : DataFrame of the `by` values, one row per group code (one empty row without `by`).
     """
 
     def __init__(self, events: pd.DataFrame, *, unit: str, time: str, event: str, by: list[str]) -> None:
-        log = events[[*by, unit, time, event]].dropna()
-        if log.empty:
+        # Work on integer codes: comparing numbers is far faster than comparing strings, and
+        # factorize marks a missing value with the code -1, so no separate dropna is needed.
+        unit_code, _ = pd.factorize(events[unit])
+        event_code, event_names = pd.factorize(events[event])
+        times = _as_datetime64(events[time])
+        if by:
+            group_code = events.groupby(by, sort=True, observed=True).ngroup().fillna(-1).to_numpy(dtype=np.int64)
+        else:
+            group_code = np.zeros(len(events), dtype=np.int64)
+        complete = (unit_code >= 0) & (event_code >= 0) & ~np.isnat(times) & (group_code >= 0)
+        if not complete.any():
             raise ValueError(
                 f"No row of `events` has all of {[*by, unit, time, event]} filled in, so there is no "
                 "journey to follow. Check the column names, or give anonymous rows an id first "
                 "(see link_anonymous)."
             )
-        unit_code, _ = pd.factorize(log[unit])
-        if by:
-            group_code = log.groupby(by, sort=True, observed=True).ngroup().to_numpy()
-            # One code per (group, unit) pair: the same unit in two groups is two journeys.
-            journey_code, _ = pd.factorize(group_code * (unit_code.max() + 1) + unit_code)
-        else:
-            group_code = np.zeros(len(log), dtype=np.int64)
-            journey_code = unit_code
-        times = _as_datetime64(log[time])
-        order = np.lexsort((times, journey_code))  # a stable sort: by journey, then by time
-        # Renumber journeys 0, 1, 2, ... in sorted order so that a journey's rows are contiguous.
-        _, self.journey = np.unique(journey_code[order], return_inverse=True)
+        unit_code, event_code, times = unit_code[complete], event_code[complete], times[complete]
+        # One code per (group, unit) pair: the same unit in two groups is two journeys. Factorizing
+        # again also numbers the journeys and events 0 .. n - 1 among the complete rows only.
+        journey_code, _ = pd.factorize(group_code[complete] * (unit_code.max() + 1) + unit_code)
+        event_code, used_names = pd.factorize(event_code)
+        # Sort by time, then stably by journey: each journey's rows become contiguous and in time
+        # order (ties keep the log's order), and the sorted journey codes count up from 0.
+        by_time = np.argsort(times, kind="stable")
+        order = by_time[np.argsort(journey_code[by_time], kind="stable")]
+        self.journey = journey_code[order]
         self.time = times[order]
-        self.event = log[event].astype(str).to_numpy()[order]
-        self.n_journeys = int(self.journey.max()) + 1
-        sorted_groups = group_code[order]
+        self.event = event_code[order]
+        self.event_names = np.asarray(event_names.astype(str))[used_names]
+        self.n_journeys = int(self.journey[-1]) + 1
         self.group_of_journey = np.zeros(self.n_journeys, dtype=np.int64)
-        self.group_of_journey[self.journey] = sorted_groups
+        self.group_of_journey[self.journey] = group_code[complete][order]
         if by:
-            _, first_rows = np.unique(group_code, return_index=True)
-            self.groups = log[by].iloc[first_rows].reset_index(drop=True)
+            # Group codes follow the sorted `by` values; renumber the groups that kept a row.
+            kept_groups, first_rows = np.unique(group_code[complete], return_index=True)
+            self.group_of_journey = np.searchsorted(kept_groups, self.group_of_journey)
+            self.groups = events.loc[complete, by].iloc[first_rows].reset_index(drop=True)
         else:
             self.groups = pd.DataFrame(index=range(1))
+
+    def position_in(self, names: Sequence[str]) -> np.ndarray:
+        """For each row, the position of its event in `names`, or -1 when it is not there."""
+        return pd.Index(names).get_indexer(self.event_names)[self.event]
 
     @property
     def n_groups(self) -> int:
@@ -250,7 +263,7 @@ def _strict_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
     the log's order). The loop runs over the handful of stages, never over people.
     """
     n_rows = len(log.journey)
-    stage_of_row = pd.Index(stages).get_indexer(log.event)
+    stage_of_row = log.position_in(stages)
     reach = np.full((log.n_journeys, len(stages)), n_rows)
     previous = np.full(log.n_journeys, -1)
     for k in range(len(stages)):
@@ -264,7 +277,7 @@ def _strict_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
 
 def _any_order_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
     """Boolean (journey, stage): the journey has, at some point, an event of this stage and of all before it."""
-    stage_of_row = pd.Index(stages).get_indexer(log.event)
+    stage_of_row = log.position_in(stages)
     has_event = np.zeros((log.n_journeys, len(stages)), dtype=bool)
     in_stage = stage_of_row >= 0
     has_event[log.journey[in_stage], stage_of_row[in_stage]] = True
@@ -530,8 +543,9 @@ def funnel(
     by_columns = _as_list(by)
     _check_log(events, [*by_columns, unit, time, event], time=time)
     require_one_of(mode, _FUNNEL_MODES, parameter="mode", function="funnel")
-    stages = _check_stages(stages, events, event=event, function="funnel")
     log = _SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
+    known = _known_events(events, event, log.event_names)
+    stages = _check_stages(stages, known, event=event, function="funnel")
     if mode == "strict":
         reached = _strict_reach(log, stages) < len(log.journey)
     else:
@@ -606,10 +620,10 @@ def stage_times(
             "The 'stall_after' parameter of stage_times must be a pd.Timedelta >= 0, "
             f"for example pd.Timedelta(minutes=10). Got {stall_after!r} instead."
         )
-    stages = _check_stages(stages, events, event=event, function="stage_times")
+    log = _SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
+    stages = _check_stages(stages, _known_events(events, event, log.event_names), event=event, function="stage_times")
     if len(stages) < 2:
         raise ValueError(f"stage_times needs at least two stages to time a step. Got {stages!r} instead.")
-    log = _SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
     reach = _strict_reach(log, stages)
     reached = reach < len(log.journey)
     counts = _count_by_group(reached, log)
@@ -704,7 +718,7 @@ def top_paths(
     require_positive_int(n, parameter="n", function="top_paths")
     log = _SortedLog(events, unit=unit, time=time, event=event, by=[])
     keep = _without_repeats(log)
-    steps = pd.Series(log.event[keep]).groupby(log.journey[keep])
+    steps = pd.Series(log.event_names[log.event[keep]]).groupby(log.journey[keep])
     paths = pd.DataFrame({"path": steps.agg(separator.join), "steps": steps.size()})
     return (
         paths.groupby(["path", "steps"])
@@ -785,8 +799,8 @@ def transition_matrix(
         )
     log = _SortedLog(events, unit=unit, time=time, event=event, by=[])
     keep = _without_repeats(log) if collapse_repeats else np.ones(len(log.journey), dtype=bool)
-    states = _event_order(pd.unique(log.event))
-    code = pd.Index(states).get_indexer(log.event[keep])
+    states = _event_order(log.event_names)
+    code = log.position_in(states)[keep]
     journey_ids = log.journey[keep]
     first = np.ones(len(code), dtype=bool)
     first[1:] = journey_ids[1:] != journey_ids[:-1]
