@@ -127,7 +127,7 @@ def check_features(features: Any, *, name: str = "features") -> None:
     >>> check_features(pd.DataFrame({"spend": [1.0, float("inf")]}))
     Traceback (most recent call last):
     ...
-    ValueError: Column 'spend' of `features` has 1 missing or non-finite value(s), like inf. Clustering needs finite numbers: prepare the data with prepare_features() first.
+    ValueError: Column 'spend' of `features` has 1 missing or non-finite value(s), like inf. ...
     """
     require_non_empty(features, name=name)
     if features.shape[1] == 0:
@@ -268,7 +268,9 @@ def _check_column_lists(numeric: Sequence[str], categorical: Sequence[str]) -> N
             "categorical; name each column once."
         )
     if not numeric and not categorical:
-        raise ValueError("No feature column given: name at least one numeric or categorical column.")
+        raise ValueError(
+            "No feature column given: name at least one numeric or categorical column."
+        )
 
 
 def make_preparation_pipeline(
@@ -372,13 +374,13 @@ def _split_by_dtype(data: pd.DataFrame) -> tuple[list[str], list[str]]:
     numeric, categorical = [], []
     for column in data.columns:
         dtype = data[column].dtype
+        if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+            raise TypeError(
+                f"Column {column!r} holds {dtype} values, which cannot be clustered as they "
+                "are. Derive a number from it (days since, for example) or name the columns "
+                "to use with numeric= and categorical=."
+            )
         if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-            if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
-                raise TypeError(
-                    f"Column {column!r} holds {dtype} values, which cannot be clustered as they "
-                    "are. Derive a number from it (days since, for example) or name the columns "
-                    "to use with numeric= and categorical=."
-                )
             categorical.append(column)
         else:
             numeric.append(column)
@@ -568,7 +570,7 @@ def _imputed_values(pipeline: ColumnTransformer) -> dict[str, Any]:
     for name, branch, columns in pipeline.transformers_:
         if name == "remainder":
             continue
-        filled.update(zip(columns, branch.named_steps["impute"].statistics_))
+        filled.update(zip(columns, branch.named_steps["impute"].statistics_, strict=True))
     return filled
 
 
@@ -651,7 +653,9 @@ def k_selection_table(
 
     Examples
     --------
-    >>> features = pd.DataFrame({"x": [0.0, 0.1, 0.2, 5.0, 5.1, 5.2], "y": [0.0, 0.2, 0.1, 5.0, 5.2, 5.1]})
+    >>> features = pd.DataFrame(
+    ...     {"x": [0.0, 0.1, 0.2, 5.0, 5.1, 5.2], "y": [0.0, 0.2, 0.1, 5.0, 5.2, 5.1]}
+    ... )
     >>> k_selection_table(features, k_range=[2, 3])[["silhouette", "davies_bouldin"]].round(2)
        silhouette  davies_bouldin
     k
@@ -662,7 +666,9 @@ def k_selection_table(
     require_positive_int(n_init, parameter="n_init", function="k_selection_table")
     ks = list(k_range)
     if not ks:
-        raise ValueError("`k_range` is empty; give at least one number of clusters, like range(2, 9).")
+        raise ValueError(
+            "`k_range` is empty; give at least one number of clusters, like range(2, 9)."
+        )
     for k in ks:
         require_positive_int(k, parameter="k_range", function="k_selection_table", minimum=2)
     too_big = [k for k in ks if k > len(features) - 1]
@@ -740,7 +746,12 @@ def cluster_stability(
 
     Examples
     --------
-    >>> features = pd.DataFrame({"x": [0.0, 0.1, 0.2, 5.0, 5.1, 5.2, 9.0, 9.1], "y": [0.0, 0.2, 0.1, 5.0, 5.2, 5.1, 0.0, 0.1]})
+    >>> features = pd.DataFrame(
+    ...     {
+    ...         "x": [0.0, 0.1, 0.2, 5.0, 5.1, 5.2, 9.0, 9.1],
+    ...         "y": [0.0, 0.2, 0.1, 5.0, 5.2, 5.1, 0.0, 0.1],
+    ...     }
+    ... )
     >>> cluster_stability(features, n_clusters=3, n_runs=5, method="seeds")
     mean_ari    1.0
     min_ari     1.0
@@ -1210,7 +1221,7 @@ def match_labels(labels: Any, reference: Any) -> pd.Series:
     overlap = pd.crosstab(labels, reference)
     clusters, targets = linear_sum_assignment(overlap.to_numpy(), maximize=True)
     renaming: dict[Hashable, Hashable] = dict(
-        zip(overlap.index[clusters], overlap.columns[targets])
+        zip(overlap.index[clusters], overlap.columns[targets], strict=True)
     )
     return labels.map(lambda label: renaming.get(label, label))
 
@@ -1226,8 +1237,8 @@ def _top_traits(importance: pd.DataFrame, n_traits: int) -> pd.DataFrame:
     names = importance.columns.to_numpy()[order]
     values = np.take_along_axis(importance.to_numpy(), order, axis=1)
     texts = [
-        [f"{name} {value:+.0%}" for name, value in zip(row_names, row_values)]
-        for row_names, row_values in zip(names, values)
+        [f"{name} {value:+.0%}" for name, value in zip(row_names, row_values, strict=True)]
+        for row_names, row_values in zip(names, values, strict=True)
     ]
     return pd.DataFrame(
         texts,

@@ -176,7 +176,9 @@ def test_make_preparation_pipeline_matches_prepare_features(customers):
     )
 
     from_pipeline = pipeline.fit_transform(customers)
-    from_function, _ = prepare_features(customers, numeric=["spend", "orders"], categorical=["diet"])
+    from_function, _ = prepare_features(
+        customers, numeric=["spend", "orders"], categorical=["diet"]
+    )
 
     assert [name for name, _, _ in pipeline.transformers] == ["log_scaled", "scaled", "one_hot"]
     pd.testing.assert_frame_equal(from_pipeline, from_function)
@@ -193,7 +195,7 @@ def test_make_preparation_pipeline_encodes_unseen_categories_as_zeros(customers)
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"numeric": ["spend"], "log_columns": ["orders"]}, "log_columns 'orders' must also be listed"),
+        ({"numeric": ["spend"], "log_columns": ["orders"]}, "log_columns 'orders' must also be"),
         ({"numeric": ["spend"], "categorical": ["spend"]}, "'spend' are listed as both"),
         ({}, "No feature column given"),
     ],
@@ -340,14 +342,14 @@ def test_k_selection_table_rejects_bad_k_ranges():
 
     with pytest.raises(ValueError, match="`k_range` is empty"):
         k_selection_table(features, k_range=[])
-    with pytest.raises(ValueError, match="The 'k_range' parameter of k_selection_table must be an int >= 2"):
+    with pytest.raises(ValueError, match="'k_range' parameter of k_selection_table must be an int"):
         k_selection_table(features, k_range=[1, 2])
 
 
 @pytest.mark.parametrize(
     ("method", "n_init"),
     [
-        ("bootstrap", 10),
+        ("bootstrap", 3),
         # With one start per fit, the seed alone decides where k-means ends up on noise.
         ("seeds", 1),
     ],
@@ -367,8 +369,8 @@ def test_cluster_stability_is_high_on_blobs_and_lower_on_noise(method, n_init):
 def test_cluster_stability_returns_a_row_named_by_k_and_is_reproducible():
     features = uniform_noise(n_rows=40)
 
-    first = cluster_stability(features, n_clusters=4, n_runs=4, random_state=7)
-    again = cluster_stability(features, n_clusters=4, n_runs=4, random_state=7)
+    first = cluster_stability(features, n_clusters=4, n_runs=4, random_state=7, n_init=2)
+    again = cluster_stability(features, n_clusters=4, n_runs=4, random_state=7, n_init=2)
 
     pd.testing.assert_series_equal(first, again)
     assert first.name == 4
@@ -379,9 +381,9 @@ def test_cluster_stability_returns_a_row_named_by_k_and_is_reproducible():
 def test_cluster_stability_rejects_bad_arguments():
     features, _ = blobs()
 
-    with pytest.raises(ValueError, match="The 'method' parameter of cluster_stability must be one of"):
+    with pytest.raises(ValueError, match="'method' parameter of cluster_stability must be one of"):
         cluster_stability(features, n_clusters=3, method="jackknife")
-    with pytest.raises(ValueError, match="The 'n_runs' parameter of cluster_stability must be an int >= 2"):
+    with pytest.raises(ValueError, match="'n_runs' parameter of cluster_stability must be an int"):
         cluster_stability(features, n_clusters=3, n_runs=1)
     with pytest.raises(ValueError, match="Bootstrap sample 0 has fewer than 3 distinct rows"):
         cluster_stability(pd.DataFrame({"x": [0.0, 1.0, 2.0]}), n_clusters=3, n_runs=2)
@@ -397,7 +399,7 @@ def test_fit_clusters_recovers_well_separated_blobs(method):
     features, truth = blobs()
     features.index = [f"c{row}" for row in range(len(features))]
 
-    labels = fit_clusters(features, n_clusters=3, method=method)
+    labels = fit_clusters(features, n_clusters=3, method=method, n_init=3)
 
     assert labels.index.equals(features.index)
     assert labels.name == "cluster"
@@ -429,7 +431,7 @@ def test_fit_clusters_rejects_bad_input():
         fit_kmeans(features, n_clusters=3)
     with pytest.raises(ValueError, match="The 'method' parameter of fit_clusters must be one of"):
         fit_clusters(features, n_clusters=2, method="dbscan")
-    with pytest.raises(ValueError, match="The 'n_clusters' parameter of fit_clusters must be an int >= 2"):
+    with pytest.raises(ValueError, match="'n_clusters' parameter of fit_clusters must be an int"):
         fit_kmeans(features, n_clusters=1)
     with pytest.raises(ValueError, match="Column 'x' of `features` has 1 missing"):
         fit_kmeans(pd.DataFrame({"x": [0.0, np.nan, 1.0]}), n_clusters=2)
@@ -439,9 +441,9 @@ def test_fitting_leaves_the_features_alone():
     features, _ = blobs()
     before = features.copy(deep=True)
 
-    fit_kmeans(features, n_clusters=3)
-    k_selection_table(features, k_range=[2, 3])
-    cluster_stability(features, n_clusters=3, n_runs=3)
+    fit_kmeans(features, n_clusters=3, n_init=2)
+    k_selection_table(features, k_range=[2, 3], n_init=2)
+    cluster_stability(features, n_clusters=3, n_runs=3, n_init=2)
 
     pd.testing.assert_frame_equal(features, before)
 
@@ -591,14 +593,15 @@ def test_partition_agreement_is_the_adjusted_rand_index():
 
 def test_partition_comparison_matches_series_on_their_index():
     answer = pd.Series(ANSWER, index=list("abcdefg"))
-    shuffled = pd.Series([5, 5, 9, 9, 7, 7, 7], index=list("abcdefg")).sample(frac=1, random_state=0)
+    renamed = pd.Series([5, 5, 9, 9, 7, 7, 7], index=list("abcdefg"))
+    shuffled = renamed.sample(frac=1, random_state=0)
 
     assert same_partition(answer, shuffled)
     assert partition_agreement(shuffled, answer) == pytest.approx(1.0)
 
 
 def test_partition_comparison_rejects_different_lengths():
-    with pytest.raises(ValueError, match=r"`labels_b` must hold one label per row of the data \(7\)"):
+    with pytest.raises(ValueError, match=r"`labels_b` must hold one label per row of the data"):
         same_partition(ANSWER, [0, 1])
 
 

@@ -99,7 +99,7 @@ def plot_k_selection(table: pd.DataFrame, *, axes: Sequence[Axes] | None = None)
     if len(axes) != len(_K_SELECTION_PANELS) or not all(isinstance(ax, Axes) for ax in axes):
         raise TypeError(f"`axes` must be 4 matplotlib Axes, got {len(axes)} object(s) instead.")
     ks = table.index.to_numpy()
-    for ax, (column, title, ylabel, best) in zip(axes, _K_SELECTION_PANELS):
+    for ax, (column, title, ylabel, best) in zip(axes, _K_SELECTION_PANELS, strict=True):
         ax.plot(ks, table[column], marker="o", color=PALETTE[0])
         if best is not None:
             best_k = table[column].idxmax() if best == "max" else table[column].idxmin()
@@ -136,8 +136,13 @@ def plot_snake(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
-    >>> means = pd.DataFrame({"cluster": [0, 1, 0, 1], "feature": ["spend", "spend", "orders", "orders"],
-    ...                       "standardised_mean": [0.9, -0.9, 0.5, -0.5]})
+    >>> means = pd.DataFrame(
+    ...     {
+    ...         "cluster": [0, 1, 0, 1],
+    ...         "feature": ["spend", "spend", "orders", "orders"],
+    ...         "standardised_mean": [0.9, -0.9, 0.5, -0.5],
+    ...     }
+    ... )
     >>> fig, ax = plt.subplots()
     >>> ax = plot_snake(means, ax=ax)
     >>> [line.get_label() for line in ax.get_lines()[:2]]
@@ -198,14 +203,18 @@ def plot_relative_importance(
     limit = largest if largest > 0 else 1.0
     # Drawn with matplotlib: seaborn's heatmap(center=...) warns with matplotlib 3.11.
     image = ax.imshow(values, cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit, aspect="auto")
-    ax.figure.colorbar(image, ax=ax, label="Cluster mean ÷ population mean − 1", format="{x:+.0%}")
+    ax.figure.colorbar(
+        image, ax=ax, label="Cluster mean ÷ population mean − 1", format="{x:+.0%}"
+    )
     if annotate:
         for (row, column), value in np.ndenumerate(values):
             if np.isfinite(value):
                 # White text on the darkest cells, black elsewhere.
                 colour = "white" if abs(value) > 0.6 * limit else "black"
                 ax.text(column, row, f"{value:+.0%}", ha="center", va="center", color=colour)
-    ax.set_xticks(range(data.shape[1]), [str(column) for column in data.columns], rotation=30, ha="right")
+    ax.set_xticks(
+        range(data.shape[1]), [str(column) for column in data.columns], rotation=30, ha="right"
+    )
     ax.set_yticks(range(data.shape[0]), [str(label) for label in data.index])
     ax.grid(False)
     return finish_axes(
@@ -244,7 +253,9 @@ def plot_clusters_2d(
 
     Examples
     --------
-    >>> features = pd.DataFrame({"x": [0.0, 0.2, 5.0, 5.2], "y": [0.0, 0.1, 3.0, 3.3], "z": [1.0, 0.0, 1.0, 0.0]})
+    >>> features = pd.DataFrame(
+    ...     {"x": [0.0, 0.2, 5.0, 5.2], "y": [0.0, 0.1, 3.0, 3.3], "z": [1.0, 0.0, 1.0, 0.0]}
+    ... )
     >>> fig, ax = plt.subplots()
     >>> ax = plot_clusters_2d(features, [0, 0, 1, 1], ax=ax)
     >>> len(ax.collections)  # two clusters and the centres
@@ -254,13 +265,16 @@ def plot_clusters_2d(
     check_features(features)
     if features.shape[1] < 2:
         raise ValueError(
-            f"`features` has {features.shape[1]} column: a 2-D map needs at least 2 feature columns."
+            f"`features` has {features.shape[1]} column: a 2-D map needs at least 2 feature "
+            "columns."
         )
     labels = as_label_series(labels, features)
     ax = resolve_ax(ax)
     pca = PCA(n_components=2, svd_solver="full")
     points = pd.DataFrame(
-        pca.fit_transform(features.to_numpy(dtype="float64")), index=features.index, columns=["pc1", "pc2"]
+        pca.fit_transform(features.to_numpy(dtype="float64")),
+        index=features.index,
+        columns=["pc1", "pc2"],
     )
     centres = points.groupby(labels, observed=True).mean()
     for rank, (cluster, rows) in enumerate(points.groupby(labels, observed=True)):
@@ -306,7 +320,9 @@ def plot_persona_card(
 
     Examples
     --------
-    >>> row = pd.Series({"size": 120, "share": 0.3, "trait_1": "health +45%", "quote": "Fresh!"}, name=2)
+    >>> row = pd.Series(
+    ...     {"size": 120, "share": 0.3, "trait_1": "health +45%", "quote": "Fresh!"}, name=2
+    ... )
     >>> fig, ax = plt.subplots()
     >>> ax = plot_persona_card(row, name="Health Seeker", ax=ax)
     >>> ax.get_title()
@@ -327,7 +343,8 @@ def plot_persona_card(
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"`name` must be a non-empty string, got {name!r} instead.")
     traits = [value for key, value in persona_row.items() if str(key).startswith("trait_")]
-    facts = [f"Cluster {persona_row.name} · {int(persona_row['size'])} members ({persona_row['share']:.0%})"]
+    size, share = int(persona_row["size"]), persona_row["share"]
+    facts = [f"Cluster {persona_row.name} · {size} members ({share:.0%})"]
     if "value_mean" in persona_row.index:
         facts.append(f"Mean value {currency}{persona_row['value_mean']:,.2f}")
     if "value_share" in persona_row.index:
