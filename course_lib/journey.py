@@ -66,6 +66,8 @@ __all__ = [
     "stage_times",
     "top_paths",
     "transition_matrix",
+    "repeat_funnel",
+    "cohort_retention",
 ]
 
 #: The funnel of one order, in the order a customer normally goes through it.
@@ -819,3 +821,227 @@ def transition_matrix(
     if normalize:
         matrix = matrix.div(matrix.sum(axis=1), axis=0)
     return matrix
+
+
+# --- beyond the first order ---------------------------------------------------------------------
+
+_PERIODS = ("D", "W", "M", "Q", "Y")
+
+
+def _check_orders(orders: pd.DataFrame, columns: Sequence[str], *, time: str) -> None:
+    """Check that `orders` is a non-empty DataFrame with `columns`, and datetimes in `time`."""
+    require_dataframe(orders, name="orders")
+    require_columns(orders, columns, name="orders")
+    require_non_empty(orders, name="orders")
+    require_datetime(orders, time, name="orders")
+
+
+def _ordinal(number: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
+    suffix = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def repeat_funnel(
+    orders: pd.DataFrame,
+    *,
+    max_orders: int = 5,
+    by: str | Sequence[str] | None = None,
+    customer: str = "customer_id",
+    order: str = "order_id",
+    time: str = "ordered_at",
+) -> pd.DataFrame:
+    """The funnel after the first order: how many customers place a 1st, 2nd, 3rd, ... order.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        One row per order, or per order line (an order's lines count once).
+    max_orders : int, default=5
+        The last stage of the funnel ("5th order").
+    by : str or list of str, optional
+        Column(s) of `orders` to compare by (a segment merged onto the orders,
+        for example). Each group is its own funnel over its orders.
+    customer, order, time : str, default="customer_id", "order_id", "ordered_at"
+        Columns of the customer id, the order id and the order time (datetimes).
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`funnel` with stages "1st order", "2nd order", ...,
+        plus ``order_number`` (1, 2, ...) and ``median_days_since_previous``
+        (the median gap, in days, between a customer's previous order and this
+        one; NaN for the first order).
+
+    Notes
+    -----
+    A customer reaches stage k when they have at least k distinct orders;
+    ``conversion_from_previous`` of stage k is then the repeat rate: the share
+    of customers with k - 1 orders who ordered again. The formulas are those of
+    :func:`funnel`. Orders without a customer id (guest checkouts) cannot be
+    followed and are left out; filter cancelled or refunded orders out first if
+    they should not count.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": [1, 1, 1, 2, 2, 3],
+    ...     "order_id": [10, 11, 12, 20, 21, 30],
+    ...     "ordered_at": pd.to_datetime(["2024-01-02", "2024-01-09", "2024-02-01", "2024-01-05",
+    ...                                   "2024-01-25", "2024-03-01"], format="%Y-%m-%d"),
+    ... })
+    >>> repeat_funnel(orders, max_orders=3)[["stage", "reached", "conversion_from_previous",
+    ...                                      "median_days_since_previous"]]
+           stage  reached  conversion_from_previous  median_days_since_previous
+    0  1st order        3                  1.000000                         NaN
+    1  2nd order        2                  0.666667                        13.5
+    2  3rd order        1                  0.500000                        23.0
+    """
+    by_columns = _as_list(by)
+    _check_orders(orders, [*by_columns, customer, order, time], time=time)
+    require_positive_int(max_orders, parameter="max_orders", function="repeat_funnel")
+    keys = [*by_columns, customer]
+    placed = orders[[*keys, order, time]].dropna()
+    if placed.empty:
+        raise ValueError(
+            f"No row of `orders` has all of {[*keys, order, time]} filled in: there is no customer to follow."
+        )
+    # One row per order, at the time of its first line, in each customer's time order.
+    firsts = placed.sort_values(time, kind="stable").drop_duplicates([*keys, order])
+    per_customer = firsts.groupby(keys, sort=False, observed=True)
+    firsts = firsts.assign(
+        order_number=per_customer.cumcount() + 1,
+        days_since_previous=per_customer[time].diff() / pd.Timedelta(days=1),
+    )
+    firsts = firsts[firsts["order_number"] <= max_orders]
+    stage_keys = [*by_columns, "order_number"]
+    numbers = pd.Index(range(1, max_orders + 1), name="order_number")
+    counts = firsts.groupby(stage_keys, observed=True).size()
+    medians = firsts.groupby(stage_keys, observed=True)["days_since_previous"].median()
+    if by_columns:
+        counts = counts.unstack("order_number").reindex(columns=numbers, fill_value=0).fillna(0)
+        medians = medians.unstack("order_number").reindex(columns=numbers)
+        groups = counts.index.to_frame(index=False)
+    else:
+        counts = counts.reindex(numbers, fill_value=0).to_frame().T
+        medians = medians.reindex(numbers).to_frame().T
+        groups = pd.DataFrame(index=range(1))
+    labels = [f"{_ordinal(number)} order" for number in numbers]
+    table = _stage_table(groups, labels, counts.to_numpy(dtype=np.int64))
+    table.insert(len(by_columns), "order_number", np.tile(numbers.to_numpy(), len(groups)))
+    table["median_days_since_previous"] = medians.to_numpy(dtype=float).ravel()
+    return table
+
+
+def _period_numbers(times: pd.Series, period: str) -> pd.Series:
+    """Number each time by its calendar period (month, week, ...): consecutive periods differ by 1."""
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = times.dt.tz_localize(None)  # the local calendar decides which month an order is in
+    return pd.Series(times.dt.to_period(period).array.asi8, index=times.index)
+
+
+def cohort_retention(
+    orders: pd.DataFrame,
+    customers: pd.DataFrame | None = None,
+    *,
+    period: str = "M",
+    normalize: bool = True,
+    customer: str = "customer_id",
+    time: str = "ordered_at",
+    signup: str = "signup_date",
+) -> pd.DataFrame:
+    """Retention by cohort: of the customers who started in a period, how many order n periods later.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        One row per order (or order line) with a customer id and a time.
+    customers : DataFrame, optional
+        One row per customer with a signup date: cohorts by signup period, and
+        a cohort counts every customer who signed up, ordering or not. Without
+        it, cohorts are by the period of each customer's first order.
+    period : {"D", "W", "M", "Q", "Y"}, default="M"
+        Calendar period of the cohorts and of the columns (day, week, month, quarter, year).
+    normalize : bool, default=True
+        ``True``: shares of the cohort. ``False``: numbers of customers.
+    customer, time, signup : str, default="customer_id", "ordered_at", "signup_date"
+        Columns of the customer id, the order time, and (in `customers`) the signup date.
+
+    Returns
+    -------
+    DataFrame
+        One row per cohort, indexed by ``cohort`` (the period) and ``customers``
+        (the cohort's size); one column per period since the cohort started
+        (0, 1, 2, ...; columns name ``periods_since_start``).
+
+    Notes
+    -----
+    For cohort c (customers who started in period c) and n = 0, 1, 2, ...::
+
+        retention(c, n) = customers of c with an order in period c + n  /  customers of c
+
+    Periods are calendar periods, not 30-day windows: a customer who signs up on
+    31 January and orders on 1 February is active in period 1. A cell whose
+    period is after the last order in `orders` is NaN (not yet observed), not
+    0. Orders without a customer or a time, customers without a signup date,
+    orders of customers missing from `customers`, and orders placed before the
+    customer's signup period are left out. Time-zone aware times are read in
+    their local calendar.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": [1, 1, 2, 2, 3],
+    ...     "ordered_at": pd.to_datetime(["2024-01-05", "2024-02-10", "2024-01-20", "2024-03-01",
+    ...                                   "2024-02-14"], format="%Y-%m-%d"),
+    ... })
+    >>> cohort_retention(orders)
+    periods_since_start    0    1    2
+    cohort  customers
+    2024-01 2          1.0  0.5  0.5
+    2024-02 1          1.0  0.0  NaN
+    """
+    _check_orders(orders, [customer, time], time=time)
+    require_one_of(period, _PERIODS, parameter="period", function="cohort_retention")
+    if not isinstance(normalize, bool):
+        raise TypeError(f"The 'normalize' parameter of cohort_retention must be True or False. Got {normalize!r} instead.")
+    placed = orders[[customer, time]].dropna()
+    if placed.empty:
+        raise ValueError(f"No row of `orders` has both {customer!r} and {time!r} filled in.")
+    active = pd.DataFrame({"customer": placed[customer], "active": _period_numbers(placed[time], period)})
+    active = active.drop_duplicates()
+    if customers is None:
+        cohort_of = active.groupby("customer")["active"].min()
+    else:
+        require_columns(customers, [customer, signup], name="customers")
+        require_non_empty(customers, name="customers")
+        require_datetime(customers, signup, name="customers")
+        repeated = customers[customer].dropna()
+        repeated = repeated[repeated.duplicated()]
+        if len(repeated):
+            raise ValueError(
+                f"Column {customer!r} of `customers` must name each customer once; "
+                f"found {len(repeated)} repeated id(s), like {sample_of(repeated)}."
+            )
+        known = customers[[customer, signup]].dropna()
+        cohort_of = pd.Series(_period_numbers(known[signup], period).to_numpy(), index=known[customer].to_numpy())
+    activity = active.assign(cohort=active["customer"].map(cohort_of)).dropna(subset=["cohort"])
+    activity = activity.assign(offset=activity["active"] - activity["cohort"])
+    activity = activity[activity["offset"] >= 0].astype({"cohort": np.int64, "offset": np.int64})
+    last_period = int(active["active"].max())
+    sizes = cohort_of.value_counts().sort_index()
+    offsets = range(0, max(last_period - int(sizes.index.min()), 0) + 1)
+    counts = (
+        activity.groupby(["cohort", "offset"]).size()
+        .unstack("offset", fill_value=0)
+        .reindex(index=sizes.index, columns=offsets, fill_value=0)
+    )
+    observed = (sizes.index.to_numpy()[:, None] + np.array(offsets)[None, :]) <= last_period
+    values = _share(counts.to_numpy(), sizes.to_numpy()[:, None]) if normalize else counts.to_numpy()
+    table = pd.DataFrame(values, columns=pd.Index(offsets, name="periods_since_start"))
+    table = table.where(observed) if normalize else table.astype("Int64").where(observed)
+    table.index = pd.MultiIndex.from_arrays(
+        [pd.PeriodIndex.from_ordinals(sizes.index, freq=period), sizes.to_numpy()],
+        names=["cohort", "customers"],
+    )
+    return table

@@ -326,6 +326,130 @@ def test_linked_ids_feed_a_funnel_across_sessions():
     assert table["reached"].tolist() == [2, 1]  # d1's anonymous visit and its later payment join up
 
 
+# --- beyond the first order --------------------------------------------------------------------
+
+
+def _dates(*texts: str) -> pd.Series:
+    return pd.Series(pd.to_datetime(list(texts), format="%Y-%m-%d"))
+
+
+@pytest.fixture
+def orders() -> pd.DataFrame:
+    """Order lines of four customers and one guest; order 11 has two lines."""
+    return pd.DataFrame(
+        {
+            "order_id": [10, 11, 11, 12, 20, 21, 30, 31, 90, 99],
+            "customer_id": pd.array([1, 1, 1, 1, 2, 2, 3, 3, 9, pd.NA], dtype="Int64"),
+            "ordered_at": _dates(
+                "2024-01-05", "2024-01-25", "2024-01-25", "2024-03-02", "2023-12-30", "2024-02-10",
+                "2024-02-03", "2024-03-20", "2024-01-10", "2024-03-05",
+            ),
+            "segment": ["A", "A", "A", "A", "B", "B", "A", "A", "B", "B"],
+        }
+    )
+
+
+@pytest.fixture
+def customers() -> pd.DataFrame:
+    """Five customers; 4 never orders, 5 has no signup date, 9 (who orders) is not listed."""
+    return pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 4, 5],
+            "signup_date": pd.to_datetime(
+                ["2024-01-03", "2024-01-20", "2024-02-02", "2024-02-15", None], format="%Y-%m-%d"
+            ),
+        }
+    )
+
+
+def test_repeat_funnel_by_hand(orders):
+    table = journey.repeat_funnel(orders, max_orders=4)
+    # Distinct orders per customer (the two lines of order 11 are one order, the guest is left
+    # out): 1 has 3, 2 has 2, 3 has 2, 9 has 1.
+    assert table["stage"].tolist() == ["1st order", "2nd order", "3rd order", "4th order"]
+    assert table["order_number"].tolist() == [1, 2, 3, 4]
+    assert table["reached"].tolist() == [4, 3, 1, 0]
+    assert table["conversion_from_previous"].tolist() == pytest.approx([1, 3 / 4, 1 / 3, 0])
+    # Gaps to the 2nd order: 1: 5 Jan -> 25 Jan = 20 days, 2: 30 Dec -> 10 Feb = 42, 3: 3 Feb -> 20 Mar = 46.
+    assert table["median_days_since_previous"].iloc[1] == pytest.approx(42)
+    assert table["median_days_since_previous"].iloc[2] == pytest.approx(37)  # 25 Jan -> 2 Mar
+    assert np.isnan(table["median_days_since_previous"].iloc[0])
+    assert np.isnan(table["median_days_since_previous"].iloc[3])
+
+
+def test_repeat_funnel_by_segment(orders):
+    table = journey.repeat_funnel(orders, max_orders=3, by="segment")
+    reached = table.set_index(["segment", "order_number"])["reached"]
+    assert reached.loc["A"].tolist() == [2, 2, 1]  # customers 1 and 3
+    assert reached.loc["B"].tolist() == [2, 1, 0]  # customers 2 and 9 (the guest is left out)
+
+
+def test_ordinal_suffixes():
+    assert [journey._ordinal(number) for number in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th",
+    ]
+
+
+def test_cohort_retention_by_signup_month_by_hand(orders, customers):
+    table = journey.cohort_retention(orders, customers)
+    # Cohorts by signup: January {1, 2}, February {3, 4}; 5 has no date, 9 is unknown.
+    # Active months: 1 Jan, Mar; 2 Feb (its December order came before signing up); 3 Feb, Mar.
+    # The last order is in March, so February's third month (April) is not observed yet.
+    assert table.index.names == ["cohort", "customers"]
+    assert [str(cohort) for cohort in table.index.get_level_values("cohort")] == ["2024-01", "2024-02"]
+    assert table.index.get_level_values("customers").tolist() == [2, 2]
+    assert table.columns.tolist() == [0, 1, 2]
+    assert table.iloc[0].tolist() == pytest.approx([0.5, 0.5, 0.5])
+    assert table.iloc[1].tolist()[:2] == pytest.approx([0.5, 0.5])
+    assert np.isnan(table.iloc[1, 2])
+    counts = journey.cohort_retention(orders, customers, normalize=False)
+    assert counts.iloc[0].tolist() == [1, 1, 1]
+    assert counts.iloc[1].tolist()[:2] == [1, 1] and counts.iloc[1].isna().tolist() == [False, False, True]
+
+
+def test_cohort_retention_by_first_order_month_by_hand(orders):
+    table = journey.cohort_retention(orders)
+    # First orders: 2 in December 2023; 1 and 9 in January; 3 in February. Last order: March.
+    assert [str(cohort) for cohort in table.index.get_level_values("cohort")] == ["2023-12", "2024-01", "2024-02"]
+    assert table.index.get_level_values("customers").tolist() == [1, 2, 1]
+    expected = [[1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.5, np.nan], [1.0, 1.0, np.nan, np.nan]]
+    np.testing.assert_allclose(table.to_numpy(dtype=float), expected)
+
+
+def test_cohort_retention_by_quarter(orders):
+    table = journey.cohort_retention(orders, period="Q")
+    # 2023Q4: customer 2, active again in 2024Q1. 2024Q1: 1, 3 and 9, all in their first quarter.
+    assert [str(cohort) for cohort in table.index.get_level_values("cohort")] == ["2023Q4", "2024Q1"]
+    np.testing.assert_allclose(table.to_numpy(dtype=float), [[1.0, 1.0], [1.0, np.nan]])
+
+
+def test_orders_bad_input(orders, customers):
+    with pytest.raises(ValueError, match="'period' parameter of cohort_retention must be one of"):
+        journey.cohort_retention(orders, period="month")
+    with pytest.raises(ValueError, match="must name each customer once"):
+        journey.cohort_retention(orders, pd.concat([customers, customers.iloc[:1]]))
+    with pytest.raises(ValueError, match="`customers` has no column 'signup_date'"):
+        journey.cohort_retention(orders, customers.drop(columns="signup_date"))
+    with pytest.raises(ValueError, match="'max_orders' parameter of repeat_funnel must be an int >= 1"):
+        journey.repeat_funnel(orders, max_orders=0)
+    for function in (journey.repeat_funnel, journey.cohort_retention):
+        with pytest.raises(ValueError, match="`orders` has 0 rows"):
+            function(orders.iloc[:0])
+        with pytest.raises(TypeError, match="Column 'ordered_at' of `orders` must hold datetimes"):
+            function(orders.astype({"ordered_at": "str"}))
+        with pytest.raises(ValueError, match="No row of `orders`"):
+            function(orders.assign(customer_id=pd.array([pd.NA] * len(orders), dtype="Int64")))
+
+
+def test_orders_are_not_modified(orders, customers):
+    before_orders, before_customers = orders.copy(), customers.copy()
+    journey.repeat_funnel(orders, by="segment")
+    journey.cohort_retention(orders, customers)
+    journey.cohort_retention(orders.assign(ordered_at=orders["ordered_at"].dt.tz_localize("Europe/Paris")))
+    pd.testing.assert_frame_equal(orders, before_orders)
+    pd.testing.assert_frame_equal(customers, before_customers)
+
+
 # --- bad input ----------------------------------------------------------------------------------
 
 
