@@ -166,9 +166,24 @@ def _require_values_in(data: pd.DataFrame, column: str, allowed: Sequence[str], 
         )
 
 
+def _require_one_survey(survey: pd.DataFrame, which_survey: str) -> None:
+    """Raise ``ValueError`` when `survey` mixes the responses of different surveys."""
+    if which_survey not in survey.columns:
+        return
+    surveys = survey[which_survey].dropna().unique()
+    if len(surveys) > 1:
+        first = surveys[0]
+        raise ValueError(
+            f"`survey` mixes {len(surveys)} surveys in column {which_survey!r} "
+            f"({sample_of(surveys)}), whose answers are not comparable. Keep one first, "
+            f"for example survey[survey[{which_survey!r}] == {first!r}]."
+        )
+
+
 def _most_frequent(data: pd.DataFrame, *, customer: str, column: str, weight: str | None = None) -> pd.Series:
     """The most frequent (or heaviest) value of `column` per customer; ties go to the first alphabetically."""
-    present = data.dropna(subset=[column])
+    # As text, so that ties sort alphabetically even when `column` is categorical.
+    present = data.dropna(subset=[column]).astype({column: str})
     weights = present[weight] if weight is not None else pd.Series(1, index=present.index)
     totals = (
         present.assign(_weight=weights)
@@ -304,8 +319,13 @@ def order_summary(
     summary["favourite_category"] = _most_frequent(
         delivered_lines, customer=customer, column=category, weight=quantity
     )
-    channels_used = delivered_lines.drop_duplicates([customer, channel]).sort_values([customer, channel])
-    by_customer = channels_used.dropna(subset=[channel]).groupby(customer, observed=True)[channel]
+    channels_used = (
+        delivered_lines.dropna(subset=[channel])
+        .astype({channel: str})  # sorts alphabetically even when `channel` is categorical
+        .drop_duplicates([customer, channel])
+        .sort_values([customer, channel])
+    )
+    by_customer = channels_used.groupby(customer, observed=True)[channel]
     summary["n_channels"] = by_customer.nunique().reindex(summary.index, fill_value=0)
     summary["channels"] = by_customer.agg(", ".join)
     return summary.drop(columns=["_gross", "_discount"]).reset_index()
@@ -429,15 +449,22 @@ def survey_latest(
     *,
     customer: str = "customer_id",
     answered_at: str = "answered_at",
+    which_survey: str = "survey",
 ) -> pd.DataFrame:
     """Keep each customer's latest survey response.
 
     Parameters
     ----------
     survey : DataFrame
-        One row per response. Rows without a `customer` id are left out.
+        One row per response to one survey. Rows without a `customer` id are
+        left out.
     customer, answered_at : str
         Column names; the defaults are the course data's.
+    which_survey : str, default="survey"
+        Column naming the survey a response belongs to. When `survey` has it,
+        it must hold a single survey: the latest answer to a post-purchase
+        survey (about one order) does not replace an answer to a
+        relationship survey (about the brand). Select one first.
 
     Returns
     -------
@@ -467,6 +494,7 @@ def survey_latest(
     require_columns(survey, [customer, answered_at], name="survey")
     require_datetime(survey, answered_at, name="survey")
     _require_matching_ids({"survey": survey}, customer)
+    _require_one_survey(survey, which_survey)
     known = survey.loc[survey[customer].notna()]
     latest = (
         known.sort_values(answered_at, kind="stable")
@@ -509,8 +537,8 @@ def customer_view(
     customers : DataFrame
         One row per customer, each with its own non-missing id.
     orders, survey, events, tickets : DataFrame, optional
-        Raw order lines, survey responses, web/app events and CRM tickets in
-        the course data's columns; each is summarised with
+        Raw order lines, responses to one survey, web/app events and CRM
+        tickets in the course data's columns; each is summarised with
         :func:`order_summary`, :func:`survey_latest`,
         :func:`behaviour_summary` and :func:`ticket_summary`. With other
         column names, rename them first or call those functions yourself and
@@ -666,6 +694,7 @@ def data_quality_report(
     line: str = "line_number",
     signup_date: str = "signup_date",
     answered_at: str = "answered_at",
+    which_survey: str = "survey",
     questions: Sequence[str] = SURVEY_QUESTIONS,
 ) -> pd.DataFrame:
     """Check the sources before merging them, and say what each problem means.
@@ -679,6 +708,10 @@ def data_quality_report(
         The other sources; checks on a source run only when it is given.
     customer, order, line, signup_date, answered_at : str
         Column names; the defaults are the course data's.
+    which_survey : str, default="survey"
+        Column naming the survey of each response; when `survey` has it, it
+        must hold one survey (check each survey on its own: a question the
+        other survey never asks is not a missing answer).
     questions : sequence of str, default=SURVEY_QUESTIONS
         Survey answer columns checked for missing answers.
 
@@ -752,6 +785,7 @@ def data_quality_report(
         require_columns(survey, [answered_at, *questions], name="survey")
         require_datetime(survey, answered_at, name="survey")
         require_datetime(customers, signup_date, name="customers")
+        _require_one_survey(survey, which_survey)
         n_responses = len(survey)
         signup_by_id = customers.dropna(subset=[customer]).drop_duplicates(customer)
         signup_by_id = signup_by_id.set_index(customer)[signup_date]
@@ -845,7 +879,9 @@ def _nps_from_counts(counts: pd.DataFrame, *, by: list[str], min_n: int, confide
 
 def _count_nps(answers: pd.DataFrame, *, score: str, by: list[str]) -> pd.DataFrame:
     """Count answers, promoters (9-10) and detractors (0-6), per group of `by` (or overall)."""
-    flagged = answers.assign(_promoter=answers[score] >= 9, _detractor=answers[score] <= 6)
+    # Plain floats and bools (answers are complete here), so the counts come out as plain ints.
+    scores = answers[score].astype("float64")
+    flagged = answers.assign(_promoter=scores >= 9, _detractor=scores <= 6)
     if not by:
         return pd.DataFrame({
             "n": [len(flagged)],
@@ -853,7 +889,7 @@ def _count_nps(answers: pd.DataFrame, *, score: str, by: list[str]) -> pd.DataFr
             "detractors": [flagged["_detractor"].sum()],
         })
     return flagged.groupby(by, observed=True).agg(
-        n=(score, "size"), promoters=("_promoter", "sum"), detractors=("_detractor", "sum")
+        n=("_promoter", "size"), promoters=("_promoter", "sum"), detractors=("_detractor", "sum")
     ).reset_index()
 
 

@@ -150,6 +150,20 @@ def test_order_summary_counts_channels_and_breaks_category_ties_alphabetically()
     assert summary["last_order_at"] == pd.Timestamp("2024-01-09")
 
 
+def test_order_summary_sorts_categorical_channels_and_categories_alphabetically(lines):
+    as_categories = lines.assign(
+        channel=pd.Categorical(lines["channel"], categories=["web", "app"]),
+        category=pd.Categorical(lines["category"], categories=["drink", "bowl", "curry"]),
+        quantity=[3, 3, 3, 1, 1, 1],  # bowl and drink now tie for customer 1
+    )
+    first = order_summary(as_categories).set_index("customer_id").loc[1]
+    assert first["favourite_category"] == "bowl"
+    assert first["channels"] == "app"
+    both_channels = as_categories.assign(channel=pd.Categorical(["web", "app", "app", "web", "app", "web"],
+                                                                categories=["web", "app"]))
+    assert order_summary(both_channels).set_index("customer_id").loc[1, "channels"] == "app, web"
+
+
 def test_order_summary_uses_the_column_names_it_is_given(lines):
     renamed = lines.rename(columns={"customer_id": "client", "unit_price": "price", "status": "state"})
     summary = order_summary(renamed, customer="client", unit_price="price", status="state")
@@ -194,6 +208,16 @@ def test_survey_latest_keeps_the_newest_answer(survey):
     assert latest.loc[1, "n_survey_responses"] == 2
     assert latest.loc[3, "n_survey_responses"] == 1
     assert len(latest) == 3
+
+
+def test_survey_latest_and_the_report_refuse_to_mix_two_surveys(customers, survey):
+    mixed = survey.assign(survey=["relationship", "post_purchase", "relationship", "relationship"])
+    with pytest.raises(ValueError, match=r"mixes 2 surveys.*survey\[survey\['survey'\] == 'relationship'\]"):
+        survey_latest(mixed)
+    with pytest.raises(ValueError, match=r"mixes 2 surveys"):
+        data_quality_report(customers, survey=mixed, questions=["nps"])
+    one = survey_latest(mixed.loc[mixed["survey"] == "relationship"]).set_index("customer_id")
+    assert one.loc[1, "response_id"] == 100
 
 
 # ----------------------------------------------------------------- customer_view
@@ -351,9 +375,12 @@ def test_nps_by_agrees_with_nps_on_each_group():
     answers = pd.DataFrame({
         "diet": ["vegan"] * 4 + ["vegetarian"] * 4 + [None],
         "channel": ["app", "app", "web", "web", "app", "app", "app", "web", "web"],
-        "nps": [10, 9, 3, 8, 6, 6, 10, None, 9],
+        "nps": pd.array([10, 9, 3, 8, 6, 6, 10, None, 9], dtype="Int64"),  # the course data's dtype
     })
     table = nps_by(answers, "diet", min_n=4).set_index("diet")
+    assert table["nps"].dtype == "float64"
+    assert table["n"].dtype == table["passives"].dtype == "int64"
+    assert table["small_sample"].dtype == bool
     # vegan: 2 promoters, 1 detractor of 4 -> 25; vegetarian: 1 promoter, 2 detractors of 3 -> -33.3.
     assert table.loc["vegan", "nps"] == pytest.approx(25.0)
     assert table.loc["vegetarian", "nps"] == pytest.approx(-100 / 3)
