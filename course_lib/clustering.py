@@ -411,14 +411,13 @@ def _require_finite(data: pd.DataFrame, column: str) -> None:
 
 
 def _numeric_reason(
-    column: str,
     skewness: float,
     minimum: float,
     *,
     log_skewed: bool,
     skew_threshold: float,
 ) -> tuple[bool, str]:
-    """Decide whether `column` gets log1p, and say why in words."""
+    """Decide whether a column gets log1p, and say why in words."""
     if np.isnan(skewness):
         return False, "too few values to measure skewness: standardised only"
     described = f"skewness {skewness:.2f}"
@@ -546,7 +545,6 @@ def prepare_features(
     skewness = numbers.skew()
     decisions = {
         column: _numeric_reason(
-            column,
             skewness[column],
             numbers[column].min(),
             log_skewed=log_skewed,
@@ -677,9 +675,9 @@ def k_selection_table(
             f"`features` has {len(features)} rows: too few for k = {sample_of(too_big)}. The "
             f"silhouette needs k <= n_rows - 1 = {len(features) - 1}; use a smaller k_range."
         )
+    matrix = _require_fittable(features, max(ks), function="k_selection_table")
     rows = []
     for k in ks:
-        matrix = _require_fittable(features, k, function="k_selection_table")
         model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(matrix)
         rows.append(
             {
@@ -819,7 +817,7 @@ def fit_clusters(
     Series
         Named ``"cluster"``, indexed like `features`, with labels 0, 1, ...
         numbered by cluster size, largest first (ties: the cluster whose first
-        row comes first). A gmm component that wins no row leaves its number unused.
+        row comes first). With gmm, a component that wins no row makes one cluster fewer.
 
     Examples
     --------
@@ -1202,8 +1200,8 @@ def match_labels(labels: Any, reference: Any) -> pd.Series:
     Series
         `labels` with each cluster renamed to its matched reference label,
         indexed like `labels` (or like `reference` when only it is a Series).
-        If there are more clusters than reference labels, the unmatched
-        clusters keep their own label.
+        If there are more clusters than reference labels, the unmatched ones
+        are named ``"unmatched <label>"``, so two clusters never merge.
 
     Notes
     -----
@@ -1215,7 +1213,7 @@ def match_labels(labels: Any, reference: Any) -> pd.Series:
     Examples
     --------
     >>> match_labels([2, 2, 0, 0, 1], ["A", "A", "B", "B", "B"]).tolist()
-    ['A', 'A', 'B', 'B', 1]
+    ['A', 'A', 'B', 'B', 'unmatched 1']
     """
     labels, reference = _paired_labels(labels, reference)
     overlap = pd.crosstab(labels, reference)
@@ -1223,7 +1221,7 @@ def match_labels(labels: Any, reference: Any) -> pd.Series:
     renaming: dict[Hashable, Hashable] = dict(
         zip(overlap.index[clusters], overlap.columns[targets], strict=True)
     )
-    return labels.map(lambda label: renaming.get(label, label))
+    return labels.map(lambda label: renaming.get(label, f"unmatched {label}"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1253,13 +1251,15 @@ def _typical_quotes(
     """Per cluster, the comment of the commenting member nearest the cluster's centroid."""
     centroids = features.groupby(labels, observed=True).mean()
     offsets = features.to_numpy() - centroids.loc[labels].to_numpy()
-    distance = pd.Series(np.sqrt((offsets**2).sum(axis=1)), index=data.index)
+    distance = pd.Series(np.sqrt((offsets**2).sum(axis=1)))  # indexed by row position
     text = data[comment].astype("string").str.strip()
-    has_comment = text.notna() & (text != "")
+    has_comment = (text.notna() & (text != "")).to_numpy()
     # idxmin keeps the first of equal distances: deterministic.
-    nearest = distance[has_comment].groupby(labels[has_comment], observed=True).idxmin()
+    nearest = distance[has_comment].groupby(labels.to_numpy()[has_comment]).idxmin()
     return pd.Series(
-        data.loc[nearest.to_numpy(), comment].to_numpy(), index=nearest.index, name="quote"
+        data[comment].iloc[nearest.to_numpy()].to_numpy(),
+        index=nearest.index.rename(LABEL_NAME),
+        name="quote",
     )
 
 

@@ -627,7 +627,20 @@ def test_match_labels_keeps_extra_clusters_and_the_index():
 
     matched = match_labels(clusters, types)
 
-    assert matched.to_dict() == {"v": "A", "w": "A", "x": "B", "y": "B", "z": 2}
+    assert matched.to_dict() == {"v": "A", "w": "A", "x": "B", "y": "B", "z": "unmatched 2"}
+
+
+def test_match_labels_never_merges_clusters():
+    # Three clusters, two reference labels that reuse the cluster numbers 0 and 1: an
+    # unmatched cluster keeping its own number would fall together with a matched one.
+    clusters = [0, 0, 1, 1, 2, 2]
+    reference = [1, 1, 0, 0, 0, 0]
+
+    matched = match_labels(clusters, reference)
+
+    assert matched.nunique() == 3
+    assert same_partition(matched, clusters)
+    assert matched.tolist()[:2] == [1, 1]
 
 
 # ------------------------------------------------------------------------------------------
