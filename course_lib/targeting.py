@@ -760,8 +760,10 @@ def campaign_uplift(
     campaign : str or None, default="campaign_id"
         Column of the campaign, one result row per campaign; None to treat
         all rows as one campaign.
-    treatment, holdout : str
+    treatment, holdout : str or bool
         The values of `group` for contacted customers and for the hold-out.
+        For a True/False hold-out flag, pass ``group="holdout",
+        treatment=False, holdout=True``.
     min_group_size : int, default=30
         Smaller groups are flagged ``too_small``.
     confidence : float, default=0.95

@@ -402,6 +402,13 @@ def test_campaign_uplift_pools_all_rows_without_a_campaign_column():
     assert result.loc[0, "verdict"] == "uplift: the interval excludes 0"
 
 
+def test_campaign_uplift_reads_a_true_false_holdout_column(responses):
+    flagged = responses.assign(holdout=responses["group"].eq("holdout")).drop(columns="group")
+    result = campaign_uplift(flagged, group="holdout", treatment=False, holdout=True)
+    expected = campaign_uplift(responses)
+    pd.testing.assert_frame_equal(result, expected)
+
+
 def test_campaign_uplift_rejects_bad_input(responses):
     original = responses.copy()
     with pytest.raises(ValueError, match=r"'group'.*'control'"):
