@@ -52,6 +52,7 @@ from course_lib.validation import (
 )
 
 __all__ = [
+    "COUNTED_EVENTS",
     "ORDER_STATUSES",
     "SURVEY_QUESTIONS",
     "behaviour_summary",

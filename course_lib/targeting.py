@@ -50,6 +50,7 @@ from course_lib.validation import (
 )
 
 __all__ = [
+    "INTENT_EVENTS",
     "GoldQuestions",
     "TargetList",
     "abandoned_carts",
