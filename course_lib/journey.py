@@ -39,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -49,6 +50,7 @@ from course_lib.validation import (
     require_columns,
     require_dataframe,
     require_datetime,
+    require_in_range,
     require_non_empty,
     require_one_of,
     require_positive_int,
@@ -68,6 +70,11 @@ __all__ = [
     "transition_matrix",
     "repeat_funnel",
     "cohort_retention",
+    "DEFAULT_PHASES",
+    "PAIN_EVENTS",
+    "JOURNEY_MAP_ROWS",
+    "journey_map_notes",
+    "journey_map_table",
 ]
 
 #: The funnel of one order, in the order a customer normally goes through it.
@@ -1045,3 +1052,286 @@ def cohort_retention(
         names=["cohort", "customers"],
     )
     return table
+
+
+# --- the journey map ----------------------------------------------------------------------------
+
+#: The journey map's stages (its columns), each with the events that belong to it.
+#: Read-only; to change it, edit a copy: ``phases = dict(DEFAULT_PHASES)``.
+DEFAULT_PHASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "Discover": ("visit", "address_outside_zone"),
+        "Choose": ("view_menu", "view_dish"),
+        "Order": ("add_to_cart", "start_checkout", "pay", "payment_failed"),
+        "Receive": ("order_delivered",),
+        "After the meal": ("rate_order", "contact_support"),
+    }
+)
+#: Events that signal a problem: the map lists them as pain points, not as what people do.
+PAIN_EVENTS: tuple[str, ...] = ("payment_failed", "contact_support", "address_outside_zone")
+#: The rows of the journey map, top to bottom.
+JOURNEY_MAP_ROWS: tuple[str, ...] = ("Doing", "Touchpoints", "Thinking & feeling", "Pain points", "Opportunities")
+
+
+def _check_phases(phases: Mapping[str, Sequence[str]], known: Sequence[str]) -> dict[str, list[str]]:
+    """Return `phases` as a dict of lists, or raise naming the overlapping or unknown events."""
+    if not isinstance(phases, Mapping) or len(phases) == 0:
+        raise TypeError(
+            "The 'phases' parameter of journey_map_table must be a non-empty mapping of stage name to "
+            f"event names, like {{'Order': ['add_to_cart', 'pay']}}. Got {phases!r} instead."
+        )
+    checked: dict[str, list[str]] = {}
+    owner: dict[str, str] = {}
+    for name, names in phases.items():
+        if isinstance(names, str):
+            raise TypeError(
+                f"Stage {name!r} of `phases` must list event names, got the single string {names!r}. "
+                f"Write [{names!r}] instead."
+            )
+        for event_name in names:
+            if event_name in owner:
+                raise ValueError(
+                    f"Event {event_name!r} is in two stages of `phases`, {owner[event_name]!r} and {name!r}; "
+                    "each event belongs to one stage."
+                )
+            owner[event_name] = name
+        checked[str(name)] = list(names)
+    unknown = [name for name in owner if name not in known]
+    if unknown:
+        raise ValueError(
+            f"Unknown event(s) {sample_of(unknown, limit=len(unknown))} in `phases`: no event has that "
+            f"name. Known events: {list(known)}."
+        )
+    return checked
+
+
+def _check_by_phase(frame: pd.DataFrame, columns: Sequence[str], *, name: str, phase: str, phases: Sequence[str]) -> None:
+    """Check a frame of tickets or feedback: its columns, and that each phase it names is a stage of the map."""
+    require_columns(frame, [phase, *columns], name=name)
+    unknown = sorted(set(frame[phase].dropna().astype(str)) - set(phases))
+    if unknown:
+        raise ValueError(
+            f"Column {phase!r} of `{name}` names stage(s) {sample_of(unknown, limit=len(unknown))} that "
+            f"the map does not have. Stages of the map: {list(phases)}."
+        )
+
+
+def _humanise(event_name: str) -> str:
+    """'view_menu' -> 'view menu', for text read on a projector."""
+    return event_name.replace("_", " ")
+
+
+def _ranked(shares: pd.Series, top: int) -> str:
+    """'app 55% · web 35%': the `top` largest shares, largest first (ties alphabetically)."""
+    ordered = shares[shares > 0].sort_index().sort_values(ascending=False, kind="stable").head(top)
+    return " · ".join(f"{_humanise(str(label))} {share:.0%}" for label, share in ordered.items())
+
+
+def journey_map_notes(phases: Mapping[str, Sequence[str]] = DEFAULT_PHASES) -> pd.DataFrame:
+    """A blank, editable table of notes for the journey map: its rows by its stages, all empty.
+
+    Write into it what the data cannot say - hypotheses about feelings,
+    opportunities, touchpoints outside the log - and pass it to
+    :func:`journey_map_table` as ``notes=``.
+
+    Examples
+    --------
+    >>> notes = journey_map_notes()
+    >>> notes.loc["Opportunities", "Order"] = "Offer a second payment method"
+    >>> notes.shape
+    (5, 5)
+    """
+    return pd.DataFrame(
+        "",
+        index=pd.Index(JOURNEY_MAP_ROWS, name="row"),
+        columns=pd.Index([str(name) for name in phases], name="stage"),
+    )
+
+
+def journey_map_table(
+    events: pd.DataFrame,
+    *,
+    phases: Mapping[str, Sequence[str]] = DEFAULT_PHASES,
+    notes: pd.DataFrame | None = None,
+    tickets: pd.DataFrame | None = None,
+    feedback: pd.DataFrame | None = None,
+    touchpoints: str | Sequence[str] = "channel",
+    pain_events: Sequence[str] = PAIN_EVENTS,
+    rating_range: tuple[float, float] = (1, 5),
+    top: int = 3,
+    unit: str = "session_id",
+    event: str = "event",
+    phase: str = "phase",
+    category: str = "category",
+    rating: str = "rating",
+    comment: str = "comment",
+) -> pd.DataFrame:
+    """The journey map as a table: its stages (columns) by what customers do, use, feel, suffer and could gain.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The event log, in any order (one segment's events, for that segment's map).
+    phases : mapping of str to list of str, default=DEFAULT_PHASES
+        The map's stages, in journey order, each with its events. An event in
+        no stage is left out of the map.
+    notes : DataFrame, optional
+        Text the data cannot give, laid out like :func:`journey_map_notes`
+        (rows from ``JOURNEY_MAP_ROWS``, columns from the stages; any subset).
+        A non-empty note is added below the data in its cell.
+    tickets : DataFrame, optional
+        Support tickets with a `phase` column (the map stage it concerns) and a
+        `category` column (late delivery, payment, ...).
+    feedback : DataFrame, optional
+        Survey answers with a `phase` column, a numeric `rating` and, optionally,
+        a free-text `comment`.
+    touchpoints : str or list of str, default="channel"
+        Column(s) of `events` naming where things happen (``"channel"``, ``"device"``).
+    pain_events : sequence of str, default=PAIN_EVENTS
+        Events that signal a problem: listed under pain points, not under doing.
+    rating_range : (float, float), default=(1, 5)
+        The lowest and highest possible rating; ratings outside are an error.
+    top : int, default=3
+        How many touchpoints and ticket categories to list per stage.
+    unit, event : str, default="session_id", "event"
+        Columns of the unit counted and the event names.
+    phase, category, rating, comment : str, default="phase", "category", "rating", "comment"
+        Columns of `tickets` and `feedback`.
+
+    Returns
+    -------
+    DataFrame
+        Rows ``JOURNEY_MAP_ROWS`` (index name ``row``), one column per stage
+        (columns name ``stage``), text in every cell (``""`` when there is nothing to say).
+
+    Notes
+    -----
+    With U_s the units that have at least one event of stage s and U the units
+    of the whole log, the cells filled from data are:
+
+    - Doing: "Reached by ``|U_s|`` (``|U_s| / |U|``)", then for each event e of the stage that
+      is not a pain event, the share of U_s with an e event;
+    - Touchpoints: for each touchpoint column, the `top` values by share of U_s
+      that used them (a unit that used two channels counts for both);
+    - Pain points: "go no further", the share of U_s whose furthest stage (in
+      map order) is s (not shown for the last stage); each pain event's share
+      of U_s; the `top` ticket categories of the stage with their counts;
+    - Thinking & feeling: the mean rating of the stage's feedback, with n, and
+      the comment that came with its lowest rating (the first such one);
+    - Opportunities: only from `notes` - deciding what to do is not in the data.
+
+    Rows without a unit or an event are left out.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "session_id": ["s1", "s1", "s1", "s2", "s2", "s2"],
+    ...     "channel": ["app", "app", "app", "web", "web", "web"],
+    ...     "event": ["view_menu", "add_to_cart", "payment_failed", "view_menu", "add_to_cart", "pay"],
+    ... })
+    >>> phases = {"Choose": ["view_menu"], "Order": ["add_to_cart", "pay", "payment_failed"]}
+    >>> feedback = pd.DataFrame({"phase": ["Order", "Order"], "rating": [2, 4],
+    ...                          "comment": ["Card refused twice", "Quick"]})
+    >>> table = journey_map_table(events, phases=phases, feedback=feedback)
+    >>> print(table.loc["Pain points", "Order"])
+    payment failed 50%
+    >>> print(table.loc["Thinking & feeling", "Order"])
+    Rating 3.0 / 5 (n=2)
+    Lowest: “Card refused twice”
+    """
+    touchpoint_columns = _as_list(touchpoints)
+    _check_log(events, [unit, event, *touchpoint_columns], time=None)
+    require_positive_int(top, parameter="top", function="journey_map_table")
+    log = events[[unit, event, *touchpoint_columns]].dropna(subset=[unit, event])
+    if log.empty:
+        raise ValueError(f"No row of `events` has both {unit!r} and {event!r} filled in.")
+    log = log.assign(**{event: log[event].astype("str")})
+    stages = _check_phases(phases, _known_events(events, event, log[event].unique()))
+    names = list(stages)
+    stage_of_event = {event_name: name for name, event_names in stages.items() for event_name in event_names}
+    log = log.assign(_stage=log[event].map(stage_of_event)).dropna(subset=["_stage"])
+    cells = {row: {name: [] for name in names} for row in JOURNEY_MAP_ROWS}
+
+    # Doing: how many reach each stage, and what they do there.
+    units_in = log[[unit, "_stage"]].drop_duplicates()
+    reached = units_in.groupby("_stage").size().reindex(names, fill_value=0)
+    all_units = log[unit].nunique()
+    doing = log[[unit, "_stage", event]].drop_duplicates().groupby(["_stage", event]).size()
+    for name in names:
+        cells["Doing"][name].append(f"Reached by {reached[name]:,} ({reached[name] / all_units:.0%})")
+        for event_name in stages[name]:
+            if event_name not in pain_events and (name, event_name) in doing.index:
+                cells["Doing"][name].append(f"{_humanise(event_name)} {doing[(name, event_name)] / reached[name]:.0%}")
+
+    # Touchpoints: where it happens, by share of the units in the stage.
+    for column in touchpoint_columns:
+        used = log[[unit, "_stage", column]].dropna().drop_duplicates().astype({column: "str"})
+        shares = used.groupby(["_stage", column]).size().div(reached, level="_stage")
+        for name in names:
+            if name in shares.index.get_level_values("_stage"):
+                prefix = f"{column}: " if len(touchpoint_columns) > 1 else ""
+                cells["Touchpoints"][name].append(prefix + _ranked(shares.loc[name], top))
+
+    # Pain points: where people stop, what fails, what they complain about.
+    stage_number = pd.Series(range(len(names)), index=names)
+    furthest = units_in.assign(number=units_in["_stage"].map(stage_number)).groupby(unit)["number"].max()
+    stopped_at = furthest.value_counts().reindex(range(len(names)), fill_value=0)
+    for number, name in enumerate(names[:-1]):
+        if reached[name]:
+            cells["Pain points"][name].append(f"{stopped_at[number] / reached[name]:.0%} go no further")
+    for name in names:
+        for event_name in stages[name]:
+            if event_name in pain_events and (name, event_name) in doing.index:
+                cells["Pain points"][name].append(f"{_humanise(event_name)} {doing[(name, event_name)] / reached[name]:.0%}")
+    if tickets is not None:
+        _check_by_phase(tickets, [category], name="tickets", phase=phase, phases=names)
+        counts = tickets.dropna(subset=[phase, category]).astype({phase: "str", category: "str"})
+        counts = counts.groupby([phase, category]).size()
+        for name in names:
+            if name in counts.index.get_level_values(phase):
+                ranked = counts.loc[name].sort_index().sort_values(ascending=False, kind="stable").head(top)
+                listed = ", ".join(f"{label} ({count})" for label, count in ranked.items())
+                cells["Pain points"][name].append(f"Tickets: {listed}")
+
+    # Thinking & feeling: what the survey says about each stage.
+    if feedback is not None:
+        _check_by_phase(feedback, [rating], name="feedback", phase=phase, phases=names)
+        low, high = rating_range
+        require_in_range(feedback, rating, low=low, high=high, name="feedback")
+        answers = feedback.dropna(subset=[phase, rating]).astype({phase: "str"})
+        summary = answers.groupby(phase).agg(mean=(rating, "mean"), n=(rating, "size"))
+        if comment in answers.columns:
+            commented = answers[answers[comment].fillna("").astype("str").str.strip() != ""]
+            lowest = commented.sort_values(rating, kind="stable").drop_duplicates(phase).set_index(phase)[comment]
+        else:
+            lowest = pd.Series(dtype="str")
+        for name in summary.index:
+            cells["Thinking & feeling"][name].append(
+                f"Rating {summary.loc[name, 'mean']:.1f} / {high:g} (n={summary.loc[name, 'n']})"
+            )
+            if name in lowest.index:
+                quote = textwrap.shorten(str(lowest[name]), width=80, placeholder="…")
+                cells["Thinking & feeling"][name].append(f"Lowest: “{quote}”")
+
+    # Notes: what the data cannot say.
+    if notes is not None:
+        require_dataframe(notes, name="notes")
+        bad_rows = [row for row in notes.index if row not in JOURNEY_MAP_ROWS]
+        bad_columns = [column for column in notes.columns if column not in names]
+        if bad_rows or bad_columns:
+            raise ValueError(
+                f"`notes` must use the map's rows {list(JOURNEY_MAP_ROWS)} and stages {names}; "
+                f"found rows {bad_rows} and stages {bad_columns} that are not. "
+                "Start from journey_map_notes(phases) to get the layout right."
+            )
+        for row in notes.index:
+            for name in notes.columns:
+                note = notes.loc[row, name]
+                if isinstance(note, str) and note.strip():
+                    cells[row][name].append(note.strip())
+
+    return pd.DataFrame(
+        [["\n".join(cells[row][name]) for name in names] for row in JOURNEY_MAP_ROWS],
+        index=pd.Index(JOURNEY_MAP_ROWS, name="row"),
+        columns=pd.Index(names, name="stage"),
+    )

@@ -450,6 +450,101 @@ def test_orders_are_not_modified(orders, customers):
     pd.testing.assert_frame_equal(customers, before_customers)
 
 
+# --- the journey map ---------------------------------------------------------------------------
+
+
+def test_journey_map_from_events_by_hand(events):
+    table = journey.journey_map_table(events)
+    # Stages per session (DEFAULT_PHASES): s1 Discover, Choose, Order, Receive; s2 Discover,
+    # Choose, Order (payment failed); s3 Discover, Choose; s4 Discover, Order, Choose; s5 Choose.
+    assert table.index.tolist() == list(journey.JOURNEY_MAP_ROWS)
+    assert table.columns.tolist() == list(journey.DEFAULT_PHASES)
+    assert table.loc["Doing", "Discover"] == "Reached by 4 (80%)\nvisit 100%"
+    assert table.loc["Doing", "Choose"] == "Reached by 5 (100%)\nview menu 100%\nview dish 60%"
+    assert table.loc["Doing", "Order"] == (
+        "Reached by 3 (60%)\nadd to cart 100%\nstart checkout 67%\npay 33%"
+    )
+    assert table.loc["Doing", "After the meal"] == "Reached by 0 (0%)"
+    assert table.loc["Touchpoints", "Discover"] == "app 50% · web 50%"  # a tie: alphabetical
+    assert table.loc["Touchpoints", "Choose"] == "web 60% · app 40%"
+    # Furthest stage: s1 Receive, s2 Order, s3 Choose, s4 Order, s5 Choose.
+    assert table.loc["Pain points", "Discover"] == "0% go no further"
+    assert table.loc["Pain points", "Choose"] == "40% go no further"
+    assert table.loc["Pain points", "Order"] == "67% go no further\npayment failed 33%"
+    assert table.loc["Pain points", "Receive"] == "100% go no further"
+    assert table.loc["Pain points", "After the meal"] == ""  # the last stage: nothing further to go to
+    assert (table.loc["Opportunities"] == "").all()
+
+
+def test_journey_map_with_tickets_feedback_and_notes(events):
+    tickets = pd.DataFrame(
+        {
+            "phase": ["Order", "Order", "Order", "Receive", "Receive", None],
+            "category": ["payment", "payment", "promo code", "late delivery", "cold food", "other"],
+        }
+    )
+    feedback = pd.DataFrame(
+        {
+            "phase": ["Order", "Order", "Order", "Receive"],
+            "rating": [2, 5, 2, 4],
+            "comment": ["Card refused twice", "Smooth", "The app froze", None],
+        }
+    )
+    notes = journey.journey_map_notes()
+    notes.loc["Opportunities", "Order"] = "Offer a second payment method"
+    notes.loc["Thinking & feeling", "Discover"] = "Curious, hungry"
+    table = journey.journey_map_table(events, tickets=tickets, feedback=feedback, notes=notes, top=1)
+    assert table.loc["Pain points", "Order"] == "67% go no further\npayment failed 33%\nTickets: payment (2)"
+    # Receive's tickets tie at 1: alphabetical order picks "cold food".
+    assert table.loc["Pain points", "Receive"] == "100% go no further\nTickets: cold food (1)"
+    # Order: mean of 2, 5, 2 = 3.0; the lowest rating (2) first came with "Card refused twice".
+    assert table.loc["Thinking & feeling", "Order"] == "Rating 3.0 / 5 (n=3)\nLowest: “Card refused twice”"
+    assert table.loc["Thinking & feeling", "Receive"] == "Rating 4.0 / 5 (n=1)"
+    assert table.loc["Thinking & feeling", "Discover"] == "Curious, hungry"
+    assert table.loc["Opportunities", "Order"] == "Offer a second payment method"
+    assert table.loc["Touchpoints", "Choose"] == "web 60%"
+
+
+def test_journey_map_with_custom_phases_and_two_touchpoints(events):
+    phases = {"Browse": ["visit", "view_menu", "view_dish"], "Buy": ["add_to_cart", "pay", "payment_failed"]}
+    log = events.assign(device=np.where(events["channel"] == "app", "phone", "laptop"))
+    table = journey.journey_map_table(log, phases=phases, touchpoints=["channel", "device"])
+    assert table.columns.tolist() == ["Browse", "Buy"]
+    assert table.loc["Touchpoints", "Buy"] == "channel: web 67% · app 33%\ndevice: laptop 67% · phone 33%"
+    assert table.loc["Pain points", "Browse"] == "40% go no further"  # s3 and s5 of 5
+
+
+def test_journey_map_bad_input(events):
+    with pytest.raises(ValueError, match="'pay' is in two stages of `phases`, 'A' and 'B'"):
+        journey.journey_map_table(events, phases={"A": ["visit", "pay"], "B": ["pay"]})
+    with pytest.raises(ValueError, match=r"Unknown event\(s\) 'checkout' in `phases`.*Known events"):
+        journey.journey_map_table(events, phases={"A": ["visit", "checkout"]})
+    with pytest.raises(TypeError, match="single string 'visit'"):
+        journey.journey_map_table(events, phases={"A": "visit"})
+    with pytest.raises(TypeError, match="non-empty mapping"):
+        journey.journey_map_table(events, phases={})
+    with pytest.raises(ValueError, match="Column 'phase' of `tickets` names stage\\(s\\) 'Checkout'"):
+        journey.journey_map_table(events, tickets=pd.DataFrame({"phase": ["Checkout"], "category": ["x"]}))
+    with pytest.raises(ValueError, match="`feedback` has no column 'rating'"):
+        journey.journey_map_table(events, feedback=pd.DataFrame({"phase": ["Order"], "score": [3]}))
+    with pytest.raises(ValueError, match="must lie between 1 and 5; found 1 value"):
+        journey.journey_map_table(events, feedback=pd.DataFrame({"phase": ["Order"], "rating": [9]}))
+    bad_notes = journey.journey_map_notes().rename(index={"Doing": "Actions"})
+    with pytest.raises(ValueError, match=r"found rows \['Actions'\]"):
+        journey.journey_map_table(events, notes=bad_notes)
+    with pytest.raises(ValueError, match="`events` has no column 'device'"):
+        journey.journey_map_table(events, touchpoints="device")
+    with pytest.raises(ValueError, match="0 rows"):
+        journey.journey_map_table(events.iloc[:0])
+
+
+def test_default_phases_cover_every_known_event_once():
+    listed = [name for names in journey.DEFAULT_PHASES.values() for name in names]
+    assert sorted(listed) == sorted(journey.KNOWN_EVENTS)
+    with pytest.raises(TypeError):
+        journey.DEFAULT_PHASES["Order"] = ("pay",)  # read-only: edit a copy instead
+
+
 # --- bad input ----------------------------------------------------------------------------------
 
 
@@ -513,6 +608,7 @@ def test_inputs_are_not_modified(events):
     journey.stage_times(events)
     journey.top_paths(events)
     journey.transition_matrix(events, collapse_repeats=True)
+    journey.journey_map_table(events, notes=journey.journey_map_notes())
     journey.sessionize(events.rename(columns={"session_id": "anonymous_id"}))
     journey.link_anonymous(events.assign(anonymous_id="d", customer_id=pd.array([pd.NA] * len(events), "Int64")))
     pd.testing.assert_frame_equal(events, before)
