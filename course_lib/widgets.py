@@ -241,8 +241,10 @@ class RFMExplorer:
             self.note,
             widgets.HBox([self.image, self.table_html]),
         ])
-        # One figure, outside pyplot: redrawn in place, never shown twice by the inline backend.
-        self._figure = Figure(figsize=(6.4, 4.2), layout="constrained")
+        # One figure, outside pyplot (never shown twice by the inline backend), with fixed
+        # margins: an automatic layout would measure every label again on each update.
+        self._figure = Figure(figsize=(6.4, 4.2))
+        self._figure.subplots_adjust(left=0.25, right=0.97, top=0.9, bottom=0.13)
         self._ax = self._figure.add_subplot()
 
         self._show_segment_ranges()
@@ -267,7 +269,12 @@ class RFMExplorer:
             plot_segment_sizes(self.summary_, ax=self._ax)
             self._ax.set_title(f"Customers and revenue by segment ({bins} scores)")
             buffer = io.BytesIO()
-            self._figure.savefig(buffer, format="png", dpi=80)
+            # The whole figure as laid out (the kit style's "tight" box would draw it twice),
+            # compressed lightly: the image is small, the learner waits for the encoding.
+            self._figure.savefig(
+                buffer, format="png", dpi=80, bbox_inches=self._figure.bbox_inches,
+                pil_kwargs={"compress_level": 1},
+            )
         self.image.value = buffer.getvalue()
 
     # ------------------------------------------------------------------ wiring
