@@ -330,6 +330,25 @@ def test_k_selection_table_matches_direct_sklearn_calls():
     assert table["davies_bouldin"].idxmin() == 3
 
 
+def test_k_selection_table_samples_the_silhouette_of_large_data():
+    features, _ = blobs()
+
+    sampled = k_selection_table(features, k_range=[3], n_init=2, silhouette_sample_size=40)
+    exact = k_selection_table(features, k_range=[3], n_init=2, silhouette_sample_size=None)
+
+    labels = KMeans(n_clusters=3, n_init=2, random_state=0).fit_predict(features.to_numpy())
+    expected = silhouette_score(features, labels, sample_size=40, random_state=0)
+    assert sampled.loc[3, "silhouette"] == pytest.approx(expected)
+    assert exact.loc[3, "silhouette"] == pytest.approx(silhouette_score(features, labels))
+    assert sampled.loc[3, "silhouette"] != exact.loc[3, "silhouette"]
+    # The other columns never sample.
+    pd.testing.assert_frame_equal(
+        sampled.drop(columns="silhouette"), exact.drop(columns="silhouette")
+    )
+    with pytest.raises(ValueError, match="'silhouette_sample_size' parameter"):
+        k_selection_table(features, k_range=[3], silhouette_sample_size=3)
+
+
 def test_k_selection_table_refuses_too_few_rows_for_k():
     features = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]})
 
