@@ -1,0 +1,162 @@
+"""Simulate the marketing campaigns, each with a randomised hold-out group.
+
+A campaign selects an audience from the orders placed before it was sent,
+draws a random share of it into a hold-out group that receives nothing, and
+contacts the rest. Contacted customers place an extra order within two weeks
+with the campaign's true uplift as probability (``world.CAMPAIGN_PLANS``);
+everybody else orders as they would have anyway. Whether someone ordered
+within 14 days is then read from the final orders, so comparing the
+contacted group with the hold-out estimates the true uplift, and only that
+comparison does: the January code is also on the website, and lapsed
+customers come back on their own too.
+
+Examples
+--------
+>>> [plan["name"] for plan in CAMPAIGN_PLANS]
+['veganuary-2025', 'app-push-new-menu-2025', 'winback-autumn-2025']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from course_lib.datasets.generate import _occasion_of_day, _rng, _times_of_day
+from course_lib.datasets.world import CAMPAIGN_PLANS, START
+
+__all__ = ["CAMPAIGN_PLANS", "campaign_outcomes", "plan_campaigns"]
+
+#: Days after sending during which an order counts as a response.
+RESPONSE_WINDOW_DAYS = 14
+#: Share of contacted customers who open the message, by channel; of those, the share who click.
+OPEN_SHARE = {"email": 0.45, "sms": 0.6, "app_push": 0.25}
+CLICK_SHARE = 0.25
+
+
+def _audience(plan: dict, customers: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+    """The customers selected for one campaign, from what was known when it was sent."""
+    sent_at = pd.Timestamp(plan["sent_at"])
+    before = orders.loc[
+        (orders["ordered_at"] < sent_at) & (orders["status"] != "cancelled") & orders["type"].isin(["A", "B", "C", "D"])
+    ]
+    history = before.groupby("customer_id").agg(n_orders=("ordered_at", "size"), last_order=("ordered_at", "max"))
+    people = customers.set_index("customer_id").join(history, how="inner")
+    days_since = (sent_at - people["last_order"]).dt.days
+    if plan["name"].startswith("veganuary"):
+        chosen = people["consent_email"] & (days_since <= 180)
+    elif plan["name"].startswith("app-push"):
+        chosen = people["consent_personalisation"] & (people["preferred_channel"] == "app") & (days_since <= 60)
+    else:
+        chosen = people["consent_email"] & (people["n_orders"] >= 2) & days_since.between(60, 240)
+    return people.loc[chosen].reset_index()[["customer_id", "type", "zone", "work_zone", "preferred_channel"]]
+
+
+def plan_campaigns(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Select each campaign's audience, draw its hold-out group, and make the orders it caused.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        The output of :func:`~course_lib.datasets.generate.simulate_customers`.
+    orders : DataFrame
+        The output of :func:`~course_lib.datasets.generate.simulate_orders`.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    audience : DataFrame
+        ``campaign_id``, ``customer_id``, ``holdout``, ``opened``, ``clicked``
+        (the last two missing for the hold-out group).
+    extra_orders : DataFrame
+        The orders the campaigns caused, in the shape of `orders`.
+
+    Notes
+    -----
+    Hold-out membership is a coin flip per selected customer with the
+    campaign's ``holdout_share``, independent of everything else: that is
+    what makes the comparison fair.
+
+    Examples
+    --------
+    >>> from course_lib.datasets.generate import simulate_customers, simulate_orders
+    >>> customers = simulate_customers(400, seed=1)
+    >>> audience, extra = plan_campaigns(customers, simulate_orders(customers, seed=1), seed=1)
+    >>> sorted(audience["campaign_id"].unique().tolist())
+    [1, 2, 3]
+    """
+    rng = _rng(seed, "campaigns")
+    audiences, extras = [], []
+    for plan in CAMPAIGN_PLANS:
+        people = _audience(plan, customers, orders)
+        size = len(people)
+        holdout = rng.random(size) < plan["holdout_share"]
+        responds = ~holdout & (rng.random(size) < plan["true_uplift"])
+        opened = ~holdout & ((rng.random(size) < OPEN_SHARE[plan["channel"]]) | (responds & (rng.random(size) < 0.9)))
+        clicked = opened & ((rng.random(size) < CLICK_SHARE) | (responds & (rng.random(size) < 0.8)))
+        audiences.append(
+            pd.DataFrame(
+                {
+                    "campaign_id": plan["campaign_id"],
+                    "customer_id": people["customer_id"].to_numpy(),
+                    "holdout": holdout,
+                    "opened": pd.array(np.where(holdout, pd.NA, opened), dtype="boolean"),
+                    "clicked": pd.array(np.where(holdout, pd.NA, clicked), dtype="boolean"),
+                }
+            )
+        )
+        extras.append(_campaign_orders(plan, people.loc[responds], rng))
+    return pd.concat(audiences, ignore_index=True), pd.concat(extras, ignore_index=True)
+
+
+def _campaign_orders(plan: dict, responders: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """One order per responder within the response window, with the campaign's code."""
+    size = len(responders)
+    sent_at = pd.Timestamp(plan["sent_at"])
+    first_day = (sent_at.normalize() - START).days + 1
+    day = first_day + rng.integers(0, RESPONSE_WINDOW_DAYS - 1, size)
+    codes = responders["type"].to_numpy()
+    occasion = _occasion_of_day(rng, day, codes)
+    minutes = _times_of_day(rng, occasion)
+    at_work = (codes == "A") & (occasion == "weekday_lunch")
+    return pd.DataFrame(
+        {
+            "customer_id": responders["customer_id"].to_numpy(),
+            "type": codes,
+            "occasion": occasion,
+            "first_order": False,
+            "ordered_at": pd.to_datetime(np.datetime64(START, "m") + (day * 1440 + minutes).astype("timedelta64[m]")),
+            "channel": responders["preferred_channel"].to_numpy(),
+            "zone": np.where(at_work, responders["work_zone"].to_numpy(), responders["zone"].astype(str).to_numpy()),
+            "promo_code": plan["promo_code"],
+            "status": "delivered",
+        }
+    )
+
+
+def campaign_outcomes(audience: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """Add ``ordered_within_14_days``: an order (not cancelled) in the 14 days after sending.
+
+    Examples
+    --------
+    >>> audience = pd.DataFrame({"campaign_id": [1, 1], "customer_id": [7, 8], "holdout": [False, True]})
+    >>> lines = pd.DataFrame({
+    ...     "customer_id": pd.array([7, 8], dtype="Int64"),
+    ...     "ordered_at": pd.to_datetime(["2025-01-05 12:00", "2025-02-01 12:00"], format="%Y-%m-%d %H:%M"),
+    ...     "status": ["delivered", "delivered"],
+    ... })
+    >>> campaign_outcomes(audience, lines)["ordered_within_14_days"].tolist()
+    [True, False]
+    """
+    sent = pd.DataFrame(
+        {"campaign_id": [plan["campaign_id"] for plan in CAMPAIGN_PLANS], "sent_at": [pd.Timestamp(plan["sent_at"]) for plan in CAMPAIGN_PLANS]}
+    )
+    placed = lines.loc[(lines["status"] != "cancelled") & lines["customer_id"].notna(), ["customer_id", "ordered_at"]]
+    pairs = audience[["campaign_id", "customer_id"]].merge(sent, on="campaign_id").merge(
+        placed.astype({"customer_id": "int64"}), on="customer_id"
+    )
+    delay = pairs["ordered_at"] - pairs["sent_at"]
+    in_window = (delay > pd.Timedelta(0)) & (delay <= pd.Timedelta(days=RESPONSE_WINDOW_DAYS))
+    responded = pairs.loc[in_window, ["campaign_id", "customer_id"]].drop_duplicates().assign(_ordered=1)
+    merged = audience.merge(responded, on=["campaign_id", "customer_id"], how="left")
+    return merged.assign(ordered_within_14_days=merged["_ordered"].notna()).drop(columns="_ordered")
