@@ -198,6 +198,7 @@ def test_make_preparation_pipeline_encodes_unseen_categories_as_zeros(customers)
         ({"numeric": ["spend"], "log_columns": ["orders"]}, "log_columns 'orders' must also be"),
         ({"numeric": ["spend"], "categorical": ["spend"]}, "'spend' are listed as both"),
         ({}, "No feature column given"),
+        ({"numeric": ["spend", "orders", "spend"]}, r"Column\(s\) 'spend' appear twice in `numeric`"),
     ],
 )
 def test_make_preparation_pipeline_rejects_inconsistent_lists(kwargs, message):
