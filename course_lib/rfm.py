@@ -310,14 +310,10 @@ def rfm_table(
     snapshot = _snapshot_day(transactions[date], as_of, default_offset=1, function="rfm_table")
     missing = _missing_value_masks(transactions, customer=customer, date=date, amount=amount, order=order)
     kept = ~np.logical_or.reduce([mask for _, mask in missing])
-    lines = _kept_lines(transactions, kept, customer=customer, date=date, amount=amount)
-    lines["occasion"] = lines["day"] if order is None else transactions[order].array[kept]
-
-    occasions = lines.groupby([customer, "occasion"], sort=False).agg(
-        day=("day", "min"), net=("amount", "sum")
-    )
+    lines = _kept_lines(transactions, kept, customer=customer, date=date, amount=amount, function="rfm_table")
+    occasions = _purchase_occasions(lines, order=None if order is None else transactions[order].array[kept])
     purchases = occasions[occasions["net"] > 0]
-    per_customer = purchases.groupby(level=customer).agg(
+    per_customer = purchases.groupby("customer").agg(
         frequency=("net", "size"), first_day=("day", "min"), last_day=("day", "max")
     )
     if per_customer.empty:
@@ -325,21 +321,21 @@ def rfm_table(
             "No customer has a purchase (an order or day whose amounts add up to more than 0) "
             "in `transactions`; rfm_table(..., return_report=True) on a subset shows why."
         )
-    monetary = occasions.groupby(level=customer)["net"].sum().reindex(per_customer.index)
+    monetary = occasions.groupby("customer")["net"].sum().reindex(per_customer.index)
     table = pd.DataFrame({
         "recency": snapshot - per_customer["last_day"],
         "frequency": per_customer["frequency"],
         "monetary": monetary,
         "mean_order_value": monetary / per_customer["frequency"],
         "tenure": snapshot - per_customer["first_day"],
-    }).astype({"recency": "int64", "frequency": "int64", "tenure": "int64"})
+    }).astype({"recency": "int64", "frequency": "int64", "tenure": "int64"}).rename_axis(customer)
     if not return_report:
         return table
 
     # Each row gets the code of the first reason that leaves it out; the last code is "used".
     reasons = [name for name, _ in missing] + ["customer without a purchase", "used"]
     code = np.select([mask for _, mask in missing], range(len(missing)), default=len(reasons) - 1)
-    without_purchase = ~lines[customer].isin(per_customer.index).to_numpy()
+    without_purchase = ~lines["customer"].isin(per_customer.index).to_numpy()
     code[np.flatnonzero(kept)[without_purchase]] = len(reasons) - 2
     amounts = transactions[amount].fillna(0).to_numpy(dtype="float64")
     report = pd.DataFrame(
@@ -442,23 +438,23 @@ def clv_summary(
     end = _snapshot_day(transactions[date], as_of, default_offset=0, function="clv_summary")
     missing = _missing_value_masks(transactions, customer=customer, date=date, amount=amount, order=None)
     kept = ~np.logical_or.reduce([mask for _, mask in missing])
-    lines = _kept_lines(transactions, kept, customer=customer, date=date, amount=amount)
-    days = lines.groupby([customer, "day"], sort=True, as_index=False)["amount"].sum()
+    lines = _kept_lines(transactions, kept, customer=customer, date=date, amount=amount, function="clv_summary")
+    days = _purchase_occasions(lines, order=None).rename(columns={"net": "amount"})
     purchases = days[days["amount"] > 0]
     if purchases.empty:
         raise ValueError("No customer has a purchase day (amounts adding up to more than 0) in `transactions`.")
-    # Sorted by customer then day, so the first row of each customer is the first purchase.
-    is_repeat = purchases[customer].duplicated().to_numpy()
-    per_customer = purchases.groupby(customer).agg(
+    # Each customer's days come together and in order, so a customer's first row is the first purchase.
+    is_repeat = purchases["customer"].duplicated().to_numpy()
+    per_customer = purchases.groupby("customer").agg(
         purchases=("day", "size"), first_day=("day", "min"), last_day=("day", "max")
     )
-    repeat_value = purchases[is_repeat].groupby(customer)["amount"].mean()
+    repeat_value = purchases[is_repeat].groupby("customer")["amount"].mean()
     summary = pd.DataFrame({
         "frequency": per_customer["purchases"] - 1,
         "recency": per_customer["last_day"] - per_customer["first_day"],
         "T": end - per_customer["first_day"],
         "monetary_value": repeat_value.reindex(per_customer.index, fill_value=0.0),
-    }).astype("float64")
+    }).astype("float64").rename_axis(customer)
     return summary
 
 
@@ -1063,14 +1059,51 @@ def _missing_value_masks(
 
 
 def _kept_lines(
-    transactions: pd.DataFrame, kept: np.ndarray, *, customer: str, date: str, amount: str
+    transactions: pd.DataFrame, kept: np.ndarray, *, customer: str, date: str, amount: str, function: str
 ) -> pd.DataFrame:
-    """The kept rows as a new frame of customer id, day number and amount (the caller's frame is untouched)."""
+    """The kept rows as a new frame: customer, day number, amount (fixed names, whatever the caller's)."""
+    if not kept.any():
+        raise ValueError(
+            f"No row of the transactions passed to {function} has a customer id, a date and an amount "
+            f"(columns {customer!r}, {date!r}, {amount!r}): there is nothing to summarise."
+        )
     return pd.DataFrame({
-        customer: transactions[customer].array[kept],
+        "customer": transactions[customer].array[kept],
         "day": _day_numbers(transactions[date])[kept],
         "amount": transactions[amount].to_numpy(dtype="float64", na_value=np.nan)[kept],
     })
+
+
+def _purchase_occasions(lines: pd.DataFrame, *, order: object | None) -> pd.DataFrame:
+    """One row per order (or, without `order`, per customer and day): customer, first day, net amount.
+
+    Without `order` the rows come grouped by customer, each customer's days in order.
+    """
+    if order is None:
+        # One integer per (customer, day) pair - customer code * span + day offset - because
+        # grouping on one integer column is faster than on two columns.
+        codes, customers = pd.factorize(lines["customer"])
+        first_day = lines["day"].min()
+        span = lines["day"].max() - first_day + 1
+        pair = codes.astype("int64") * span + (lines["day"].to_numpy() - first_day)
+        net = lines["amount"].groupby(pair).sum()
+        pairs = net.index.to_numpy()
+        return pd.DataFrame({
+            "customer": customers[pairs // span], "day": pairs % span + first_day, "net": net.to_numpy()
+        })
+    # Grouping on the order alone is much faster than on (customer, order); the price is
+    # checking that no order id belongs to two customers, which would be a data error anyway.
+    occasions = lines.assign(order=order).groupby("order", sort=False).agg(
+        customer=("customer", "min"), other_customer=("customer", "max"),
+        day=("day", "min"), net=("amount", "sum"),
+    )
+    shared = occasions.index[occasions["customer"] != occasions["other_customer"]]
+    if len(shared):
+        raise ValueError(
+            f"{len(shared)} order id(s) belong to more than one customer, like {sample_of(shared.tolist())}: "
+            "an order has one customer. Fix the ids, or pass order=None to count days as purchases."
+        )
+    return occasions.drop(columns="other_customer")
 
 
 def _require_rfm_columns(table: pd.DataFrame, *, function: str) -> None:

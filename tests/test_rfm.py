@@ -196,9 +196,30 @@ def test_rfm_table_rejects_an_unreadable_snapshot(lines, as_of, error):
         rfm_table(lines, as_of=as_of)
 
 
+def test_rfm_table_rejects_an_order_shared_by_two_customers(lines):
+    lines.loc[5, "order_id"] = 12           # customer 2's line now claims customer 1's order 12
+    with pytest.raises(ValueError, match=r"1 order id\(s\) belong to more than one customer, like 12"):
+        rfm_table(lines, order="order_id")
+
+
+def test_rfm_table_column_names_may_clash_with_its_own(lines):
+    renamed = lines.rename(columns={"customer_id": "day", "amount": "customer", "ordered_at": "amount"})
+    table = rfm_table(renamed, customer="day", date="amount", amount="customer", order="order_id")
+    expected = rfm_table(lines, order="order_id")
+    pd.testing.assert_frame_equal(table, expected.rename_axis("day"))
+
+
 def test_rfm_table_without_any_purchase_says_so(lines):
     with pytest.raises(ValueError, match="No customer has a purchase"):
         rfm_table(lines[lines["customer_id"] == 3])
+
+
+def test_rfm_table_without_any_usable_row_says_so(lines):
+    guests = lines.assign(customer_id=pd.array([None] * len(lines), dtype="Int64"))
+    with pytest.raises(ValueError, match="No row of the transactions passed to rfm_table has a customer id"):
+        rfm_table(guests)
+    with pytest.raises(ValueError, match="passed to clv_summary"):
+        clv_summary(guests)
 
 
 def test_rfm_table_rejects_a_non_dataframe():
