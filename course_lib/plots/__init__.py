@@ -1,10 +1,20 @@
 """Figures of the kit: one style, one palette, seaborn's calling convention.
 
 Every plotting function takes the data first, everything else keyword-only,
-``ax=None`` (the current Axes when omitted), and returns the Axes it drew on.
-Topic modules (RFM, clustering, journey, ...) live beside :mod:`.style`.
+``ax=None`` (the current Axes when omitted; ``axes=None`` for multi-panel
+figures), and returns what it drew on. The style and its helpers live in
+:mod:`.style`; each topic has its own module (:mod:`.rfm`, :mod:`.clustering`,
+:mod:`.journey`), and the names below are the public ones.
 """
 
+from course_lib.plots.clustering import (
+    plot_clusters_2d,
+    plot_k_selection,
+    plot_persona_card,
+    plot_relative_importance,
+    plot_snake,
+)
+from course_lib.plots.rfm import plot_rf_heatmap, plot_rfm_distributions, plot_segment_sizes
 from course_lib.plots.style import (
     DIVERGING_CMAP,
     PALETTE,
@@ -21,6 +31,14 @@ __all__ = [
     "SEQUENTIAL_CMAP",
     "finish_axes",
     "kit_style",
+    "plot_clusters_2d",
+    "plot_k_selection",
+    "plot_persona_card",
+    "plot_relative_importance",
+    "plot_rf_heatmap",
+    "plot_rfm_distributions",
+    "plot_segment_sizes",
+    "plot_snake",
     "resolve_ax",
     "use_kit_style",
 ]
