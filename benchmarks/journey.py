@@ -33,7 +33,7 @@ SIDE_EVENTS = ["payment_failed", "rate_order", "contact_support", "address_outsi
 
 
 def generate_events(n_events: int, *, seed: int) -> pd.DataFrame:
-    """A shuffled log of `n_events` events: funnel walks plus noise (repeats, side events, out-of-order steps)."""
+    """A shuffled log of `n_events` events: funnel walks plus noise (repeats, side events, skipped steps)."""
     rng = np.random.default_rng(seed)
     stages = np.array(journey.DEFAULT_STAGES)
     n_sessions = n_events // 5

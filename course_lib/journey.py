@@ -30,7 +30,8 @@ Examples
 ...                                  "2024-05-02 19:00", "2024-05-02 19:02"], format="%Y-%m-%d %H:%M"),
 ...     "event": ["visit", "view_menu", "add_to_cart", "visit", "view_menu"],
 ... })
->>> funnel(events, stages=["visit", "view_menu", "add_to_cart"])[["stage", "reached", "conversion_from_start"]]
+>>> table = funnel(events, stages=["visit", "view_menu", "add_to_cart"])
+>>> table[["stage", "reached", "conversion_from_start"]]
          stage  reached  conversion_from_start
 0        visit        2                    1.0
 1    view_menu        2                    1.0
@@ -124,7 +125,7 @@ def _check_log(events: pd.DataFrame, columns: Sequence[str], *, time: str | None
 
 
 def _known_events(events: pd.DataFrame, event: str, observed: Sequence[str]) -> list[str]:
-    """The event names a stage may use: the course's events, the `observed` ones and a categorical's categories."""
+    """The event names a stage may use: the course's, the `observed` ones and a categorical's categories."""
     values = events[event]
     declared = list(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype) else []
     return _event_order([*KNOWN_EVENTS, *observed, *(str(name) for name in declared)])
@@ -201,7 +202,8 @@ class _SortedLog:
         event_code, event_names = pd.factorize(events[event])
         times = _as_datetime64(events[time])
         if by:
-            group_code = events.groupby(by, sort=True, observed=True).ngroup().fillna(-1).to_numpy(dtype=np.int64)
+            groups = events.groupby(by, sort=True, observed=True)
+            group_code = groups.ngroup().fillna(-1).to_numpy(dtype=np.int64)  # -1: a missing `by` value
         else:
             group_code = np.zeros(len(events), dtype=np.int64)
         complete = (unit_code >= 0) & (event_code >= 0) & ~np.isnat(times) & (group_code >= 0)
@@ -249,12 +251,6 @@ class _SortedLog:
         first[1:] = self.journey[1:] != self.journey[:-1]
         return first
 
-    def last_of_journey(self) -> np.ndarray:
-        """Boolean array: True on the last row of each journey."""
-        last = np.ones(len(self.journey), dtype=bool)
-        last[:-1] = self.journey[:-1] != self.journey[1:]
-        return last
-
 
 def _first_per_journey(rows: np.ndarray, journey: np.ndarray) -> np.ndarray:
     """Of `rows` (sorted positions), keep the first of each journey: the earliest one."""
@@ -285,7 +281,7 @@ def _strict_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
 
 
 def _any_order_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
-    """Boolean (journey, stage): the journey has, at some point, an event of this stage and of all before it."""
+    """Boolean (journey, stage): at some point the journey has an event of this stage and each one before."""
     stage_of_row = log.position_in(stages)
     has_event = np.zeros((log.n_journeys, len(stages)), dtype=bool)
     in_stage = stage_of_row >= 0
@@ -295,10 +291,9 @@ def _any_order_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
 
 def _count_by_group(reached: np.ndarray, log: _SortedLog) -> np.ndarray:
     """Count the journeys of each group that reached each stage: an (n_groups, n_stages) array."""
-    return np.stack(
-        [np.bincount(log.group_of_journey[reached[:, k]], minlength=log.n_groups) for k in range(reached.shape[1])],
-        axis=1,
-    )
+    groups = log.group_of_journey
+    per_stage = [np.bincount(groups[reached[:, k]], minlength=log.n_groups) for k in range(reached.shape[1])]
+    return np.stack(per_stage, axis=1)
 
 
 def _stage_table(groups: pd.DataFrame, stages: Sequence[str], counts: np.ndarray) -> pd.DataFrame:
@@ -461,7 +456,8 @@ def link_anonymous(
         identified.sort_values(time, kind="stable").drop_duplicates(anonymous).set_index(anonymous)[customer]
     )
     linked_ids = events[customer].fillna(events[anonymous].map(first_customer))
-    person_ids = ("customer:" + linked_ids.astype("str")).fillna("anonymous:" + events[anonymous].astype("str"))
+    as_customer = "customer:" + linked_ids.astype("str")
+    person_ids = as_customer.fillna("anonymous:" + events[anonymous].astype("str"))
     return events.assign(**{linked: linked_ids, person: person_ids})
 
 
@@ -630,7 +626,8 @@ def stage_times(
             f"for example pd.Timedelta(minutes=10). Got {stall_after!r} instead."
         )
     log = _SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
-    stages = _check_stages(stages, _known_events(events, event, log.event_names), event=event, function="stage_times")
+    known = _known_events(events, event, log.event_names)
+    stages = _check_stages(stages, known, event=event, function="stage_times")
     if len(stages) < 2:
         raise ValueError(f"stage_times needs at least two stages to time a step. Got {stages!r} instead.")
     reach = _strict_reach(log, stages)
@@ -640,7 +637,8 @@ def stage_times(
     for k in range(1, len(stages)):  # a loop over the steps of the funnel, not over people
         made = np.flatnonzero(reached[:, k])
         waited = log.time[reach[made, k]] - log.time[reach[made, k - 1]]
-        steps.append(pd.DataFrame({"group": log.group_of_journey[made], "step": k - 1, "minutes": waited / np.timedelta64(1, "m")}))
+        minutes = waited / np.timedelta64(1, "m")
+        steps.append(pd.DataFrame({"group": log.group_of_journey[made], "step": k - 1, "minutes": minutes}))
     stats = (
         pd.concat(steps, ignore_index=True)
         .assign(slow=lambda frame: frame["minutes"] > stall_after / pd.Timedelta(minutes=1))
@@ -652,7 +650,9 @@ def stage_times(
             slow_share=("slow", "mean"),
         )
     )
-    every_step = pd.MultiIndex.from_product([range(log.n_groups), range(len(stages) - 1)], names=["group", "step"])
+    every_step = pd.MultiIndex.from_product(
+        [range(log.n_groups), range(len(stages) - 1)], names=["group", "step"]
+    )
     stats = stats.reindex(every_step).reset_index(drop=True)
     table = log.groups.loc[log.groups.index.repeat(len(stages) - 1)].reset_index(drop=True)
     table["from_stage"] = stages[:-1] * log.n_groups
@@ -1011,7 +1011,9 @@ def cohort_retention(
     _check_orders(orders, [customer, time], time=time)
     require_one_of(period, _PERIODS, parameter="period", function="cohort_retention")
     if not isinstance(normalize, bool):
-        raise TypeError(f"The 'normalize' parameter of cohort_retention must be True or False. Got {normalize!r} instead.")
+        raise TypeError(
+            f"The 'normalize' parameter of cohort_retention must be True or False. Got {normalize!r} instead."
+        )
     placed = orders[[customer, time]].dropna()
     if placed.empty:
         raise ValueError(f"No row of `orders` has both {customer!r} and {time!r} filled in.")
@@ -1031,7 +1033,9 @@ def cohort_retention(
                 f"found {len(repeated)} repeated id(s), like {sample_of(repeated)}."
             )
         known = customers[[customer, signup]].dropna()
-        cohort_of = pd.Series(_period_numbers(known[signup], period).to_numpy(), index=known[customer].to_numpy())
+        cohort_of = pd.Series(
+            _period_numbers(known[signup], period).to_numpy(), index=known[customer].to_numpy()
+        )
     activity = active.assign(cohort=active["customer"].map(cohort_of)).dropna(subset=["cohort"])
     activity = activity.assign(offset=activity["active"] - activity["cohort"])
     activity = activity[activity["offset"] >= 0].astype({"cohort": np.int64, "offset": np.int64})
@@ -1070,7 +1074,13 @@ DEFAULT_PHASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 #: Events that signal a problem: the map lists them as pain points, not as what people do.
 PAIN_EVENTS: tuple[str, ...] = ("payment_failed", "contact_support", "address_outside_zone")
 #: The rows of the journey map, top to bottom.
-JOURNEY_MAP_ROWS: tuple[str, ...] = ("Doing", "Touchpoints", "Thinking & feeling", "Pain points", "Opportunities")
+JOURNEY_MAP_ROWS: tuple[str, ...] = (
+    "Doing",
+    "Touchpoints",
+    "Thinking & feeling",
+    "Pain points",
+    "Opportunities",
+)
 
 
 def _check_phases(phases: Mapping[str, Sequence[str]], known: Sequence[str]) -> dict[str, list[str]]:
@@ -1105,8 +1115,10 @@ def _check_phases(phases: Mapping[str, Sequence[str]], known: Sequence[str]) -> 
     return checked
 
 
-def _check_by_phase(frame: pd.DataFrame, columns: Sequence[str], *, name: str, phase: str, phases: Sequence[str]) -> None:
-    """Check a frame of tickets or feedback: its columns, and that each phase it names is a stage of the map."""
+def _check_by_phase(
+    frame: pd.DataFrame, columns: Sequence[str], *, name: str, phase: str, phases: Sequence[str]
+) -> None:
+    """Check a frame of tickets or feedback: its columns, and that each phase it names is a map stage."""
     require_columns(frame, [phase, *columns], name=name)
     unknown = sorted(set(frame[phase].dropna().astype(str)) - set(phases))
     if unknown:
@@ -1166,7 +1178,7 @@ def journey_map_table(
     rating: str = "rating",
     comment: str = "comment",
 ) -> pd.DataFrame:
-    """The journey map as a table: its stages (columns) by what customers do, use, feel, suffer and could gain.
+    """The journey map as a table: its stages (columns) by what customers do, use, feel, suffer, could gain.
 
     Parameters
     ----------
@@ -1261,7 +1273,8 @@ def journey_map_table(
         cells["Doing"][name].append(f"Reached by {reached[name]:,} ({reached[name] / all_units:.0%})")
         for event_name in stages[name]:
             if event_name not in pain_events and (name, event_name) in doing.index:
-                cells["Doing"][name].append(f"{_humanise(event_name)} {doing[(name, event_name)] / reached[name]:.0%}")
+                share = doing[(name, event_name)] / reached[name]
+                cells["Doing"][name].append(f"{_humanise(event_name)} {share:.0%}")
 
     # Touchpoints: where it happens, by share of the units in the stage.
     for column in touchpoint_columns:
@@ -1282,7 +1295,8 @@ def journey_map_table(
     for name in names:
         for event_name in stages[name]:
             if event_name in pain_events and (name, event_name) in doing.index:
-                cells["Pain points"][name].append(f"{_humanise(event_name)} {doing[(name, event_name)] / reached[name]:.0%}")
+                share = doing[(name, event_name)] / reached[name]
+                cells["Pain points"][name].append(f"{_humanise(event_name)} {share:.0%}")
     if tickets is not None:
         _check_by_phase(tickets, [category], name="tickets", phase=phase, phases=names)
         counts = tickets.dropna(subset=[phase, category]).astype({phase: "str", category: "str"})
@@ -1302,7 +1316,8 @@ def journey_map_table(
         summary = answers.groupby(phase).agg(mean=(rating, "mean"), n=(rating, "size"))
         if comment in answers.columns:
             commented = answers[answers[comment].fillna("").astype("str").str.strip() != ""]
-            lowest = commented.sort_values(rating, kind="stable").drop_duplicates(phase).set_index(phase)[comment]
+            lowest = commented.sort_values(rating, kind="stable").drop_duplicates(phase)
+            lowest = lowest.set_index(phase)[comment]
         else:
             lowest = pd.Series(dtype="str")
         for name in summary.index:

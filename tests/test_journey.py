@@ -125,7 +125,9 @@ def test_funnel_by_column_splits_a_unit_that_changes_group():
 
 
 def test_funnel_counts_units_not_events():
-    log = _log([("s", "web", "10:00", "visit"), ("s", "web", "10:01", "visit"), ("s", "web", "10:02", "view_menu")])
+    log = _log(
+        [("s", "web", "10:00", "visit"), ("s", "web", "10:01", "visit"), ("s", "web", "10:02", "view_menu")]
+    )
     assert journey.funnel(log, stages=["visit", "view_menu"])["reached"].tolist() == [1, 1]
 
 
@@ -210,7 +212,8 @@ def browsing() -> pd.DataFrame:
         [
             ("a", "web", "10:00", "visit"), ("a", "web", "10:01", "view_dish"),
             ("a", "web", "10:02", "view_dish"), ("a", "web", "10:03", "view_menu"),
-            ("b", "web", "11:00", "visit"), ("b", "web", "11:01", "view_dish"), ("b", "web", "11:02", "view_menu"),
+            ("b", "web", "11:00", "visit"), ("b", "web", "11:01", "view_dish"),
+            ("b", "web", "11:02", "view_menu"),
             ("c", "web", "12:00", "visit"), ("c", "web", "12:01", "view_dish"),
             ("c", "web", "12:02", "view_menu"), ("c", "web", "12:03", "view_dish"),
         ]
@@ -410,7 +413,8 @@ def test_cohort_retention_by_signup_month_by_hand(orders, customers):
 def test_cohort_retention_by_first_order_month_by_hand(orders):
     table = journey.cohort_retention(orders)
     # First orders: 2 in December 2023; 1 and 9 in January; 3 in February. Last order: March.
-    assert [str(cohort) for cohort in table.index.get_level_values("cohort")] == ["2023-12", "2024-01", "2024-02"]
+    cohorts = [str(cohort) for cohort in table.index.get_level_values("cohort")]
+    assert cohorts == ["2023-12", "2024-01", "2024-02"]
     assert table.index.get_level_values("customers").tolist() == [1, 2, 1]
     expected = [[1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.5, np.nan], [1.0, 1.0, np.nan, np.nan]]
     np.testing.assert_allclose(table.to_numpy(dtype=float), expected)
@@ -498,7 +502,9 @@ def test_journey_map_with_tickets_feedback_and_notes(events):
     # Receive's tickets tie at 1: alphabetical order picks "cold food".
     assert table.loc["Pain points", "Receive"] == "100% go no further\nTickets: cold food (1)"
     # Order: mean of 2, 5, 2 = 3.0; the lowest rating (2) first came with "Card refused twice".
-    assert table.loc["Thinking & feeling", "Order"] == "Rating 3.0 / 5 (n=3)\nLowest: “Card refused twice”"
+    assert table.loc["Thinking & feeling", "Order"] == (
+        "Rating 3.0 / 5 (n=3)\nLowest: “Card refused twice”"
+    )
     assert table.loc["Thinking & feeling", "Receive"] == "Rating 4.0 / 5 (n=1)"
     assert table.loc["Thinking & feeling", "Discover"] == "Curious, hungry"
     assert table.loc["Opportunities", "Order"] == "Offer a second payment method"
@@ -610,5 +616,6 @@ def test_inputs_are_not_modified(events):
     journey.transition_matrix(events, collapse_repeats=True)
     journey.journey_map_table(events, notes=journey.journey_map_notes())
     journey.sessionize(events.rename(columns={"session_id": "anonymous_id"}))
-    journey.link_anonymous(events.assign(anonymous_id="d", customer_id=pd.array([pd.NA] * len(events), "Int64")))
+    no_customer = pd.array([pd.NA] * len(events), dtype="Int64")
+    journey.link_anonymous(events.assign(anonymous_id="d", customer_id=no_customer))
     pd.testing.assert_frame_equal(events, before)

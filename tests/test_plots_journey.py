@@ -16,10 +16,10 @@ from course_lib.plots import journey as plots
 def events() -> pd.DataFrame:
     """Three sessions: s1 orders, s2's payment fails, s3 leaves after the menu."""
     rows = [
-        ("s1", "web", "12:00", "visit"), ("s1", "web", "12:01", "view_menu"), ("s1", "web", "12:03", "add_to_cart"),
-        ("s1", "web", "12:05", "pay"),
-        ("s2", "app", "13:00", "visit"), ("s2", "app", "13:02", "view_menu"), ("s2", "app", "13:04", "add_to_cart"),
-        ("s2", "app", "13:06", "payment_failed"),
+        ("s1", "web", "12:00", "visit"), ("s1", "web", "12:01", "view_menu"),
+        ("s1", "web", "12:03", "add_to_cart"), ("s1", "web", "12:05", "pay"),
+        ("s2", "app", "13:00", "visit"), ("s2", "app", "13:02", "view_menu"),
+        ("s2", "app", "13:04", "add_to_cart"), ("s2", "app", "13:06", "payment_failed"),
         ("s3", "app", "14:00", "visit"), ("s3", "app", "14:01", "view_menu"),
     ]
     return pd.DataFrame(
@@ -113,7 +113,8 @@ def test_plot_transition_flow_draws_the_common_transitions(events):
 def test_plot_transition_flow_puts_side_events_below(events):
     fig, ax = plt.subplots(figsize=(12, 4))
     plots.plot_transition_flow(journey.transition_matrix(events), ax=ax)
-    positions = {text.get_text().split("\n")[0]: text.get_position() for text in ax.texts if "exit" in text.get_text()}
+    boxes = [text for text in ax.texts if "exit" in text.get_text()]
+    positions = {text.get_text().split("\n")[0]: text.get_position() for text in boxes}
     assert positions["payment"][1] < positions["visit"][1]  # below the funnel row
     assert positions["payment"][0] == positions["add"][0]  # under add_to_cart, which leads to it
     plt.close(fig)

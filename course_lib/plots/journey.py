@@ -87,14 +87,16 @@ def plot_funnel(table: pd.DataFrame, *, hue: str | None = None, ax: Axes | None 
     if hue is not None:
         for number, (group, rows) in enumerate(table.groupby(hue, sort=True, observed=True)):
             shares = rows.set_index(rows["stage"].astype(str))["conversion_from_start"].reindex(stages) * 100
-            ax.plot(stages, shares.to_numpy(), marker="o", color=PALETTE[number % len(PALETTE)], label=str(group))
+            colour = PALETTE[number % len(PALETTE)]
+            ax.plot(stages, shares.to_numpy(), marker="o", color=colour, label=str(group))
         ax.set_ylim(0, 105)
         ax.tick_params(axis="x", labelrotation=30)
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("right")
         ax.legend(title=hue)
         return finish_axes(
-            ax, title=f"Funnel by {hue}", xlabel="Stage (in funnel order)", ylabel="Reached (% of the first stage)"
+            ax, title=f"Funnel by {hue}", xlabel="Stage (in funnel order)",
+            ylabel="Reached (% of the first stage)",
         )
     if len(stages) != len(table):
         raise ValueError(
@@ -106,12 +108,16 @@ def plot_funnel(table: pd.DataFrame, *, hue: str | None = None, ax: Axes | None 
     for position, row in zip(positions, table.itertuples(index=False), strict=True):
         label = f"{row.reached:,}"
         if position != positions[0]:
-            label += f"  ({row.conversion_from_start:.0%} of start, {row.conversion_from_previous:.0%} of previous)"
-        ax.annotate(label, (row.reached, position), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
+            start, previous = row.conversion_from_start, row.conversion_from_previous
+            label += f"  ({start:.0%} of start, {previous:.0%} of previous)"
+        ax.annotate(label, (row.reached, position), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=9)
     ax.set_yticks(positions, stages)
     ax.set_xlim(0, table["reached"].max() * 1.6)  # room for the labels
     ax.grid(axis="y", visible=False)
-    return finish_axes(ax, title="How far they get: the funnel", xlabel="Units reaching the stage (count)", ylabel="Stage")
+    return finish_axes(
+        ax, title="How far they get: the funnel", xlabel="Units reaching the stage (count)", ylabel="Stage"
+    )
 
 
 def _check_shares(matrix: pd.DataFrame) -> None:
@@ -177,7 +183,8 @@ def plot_transition_flow(
     _check_shares(matrix)
     if not 0 <= min_share <= 1:
         raise ValueError(
-            f"The 'min_share' parameter of plot_transition_flow must lie between 0 and 1. Got {min_share!r} instead."
+            "The 'min_share' parameter of plot_transition_flow must lie between 0 and 1. "
+            f"Got {min_share!r} instead."
         )
     ax = resolve_ax(ax)
     events = [state for state in matrix.index if state != START]
@@ -286,7 +293,8 @@ def plot_cohort_retention(table: pd.DataFrame, *, annotate: bool = True, ax: Axe
             f"its index levels are {list(table.index.names)}."
         )
     values = table.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    shares = bool(np.nanmax(values, initial=0) <= 1) and not pd.api.types.is_integer_dtype(table.dtypes.iloc[0])
+    # cohort_retention gives shares as floats and counts as integers.
+    shares = not pd.api.types.is_integer_dtype(table.dtypes.iloc[0]) and np.nanmax(values, initial=0) <= 1
     ax = resolve_ax(ax)
     image = ax.imshow(np.ma.masked_invalid(values), cmap=SEQUENTIAL_CMAP, aspect="auto",
                       vmin=0, vmax=1 if shares else np.nanmax(values, initial=1))
@@ -300,11 +308,13 @@ def plot_cohort_retention(table: pd.DataFrame, *, annotate: bool = True, ax: Axe
     cohorts = table.index.get_level_values("cohort")
     labels = [str(cohort) for cohort in cohorts]
     if "customers" in table.index.names:
-        labels = [f"{label} (n={size:,})" for label, size in zip(labels, table.index.get_level_values("customers"), strict=True)]
+        sizes = table.index.get_level_values("customers")
+        labels = [f"{label} (n={size:,})" for label, size in zip(labels, sizes, strict=True)]
     ax.set_yticks(range(len(table)), labels)
     ax.set_xticks(range(table.shape[1]), [str(column) for column in table.columns])
     ax.grid(False)
-    ax.figure.colorbar(image, ax=ax, label="Customers ordering (% of cohort)" if shares else "Customers ordering (count)")
+    unit = "% of cohort" if shares else "count"
+    ax.figure.colorbar(image, ax=ax, label=f"Customers ordering ({unit})")
     period = _PERIOD_NAMES.get(getattr(cohorts, "freqstr", "")[:1], "periods")
     return finish_axes(
         ax,
@@ -315,7 +325,7 @@ def plot_cohort_retention(table: pd.DataFrame, *, annotate: bool = True, ax: Axe
 
 
 def _fit_text(text: str, *, width: int, max_lines: int) -> str:
-    """Wrap each line of `text` to `width` characters and keep at most `max_lines` lines (an ellipsis marks a cut)."""
+    """Wrap each line of `text` to `width` characters; keep at most `max_lines` lines ("…" marks a cut)."""
     lines = [wrapped for line in text.split("\n") for wrapped in (textwrap.wrap(line, width) or [""])]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
@@ -368,7 +378,9 @@ def plot_journey_map(
     require_dataframe(table, name="table")
     require_non_empty(table, name="table")
     if not fontsize > 0:
-        raise ValueError(f"The 'fontsize' parameter of plot_journey_map must be positive. Got {fontsize!r} instead.")
+        raise ValueError(
+            f"The 'fontsize' parameter of plot_journey_map must be positive. Got {fontsize!r} instead."
+        )
     ax = resolve_ax(ax)
     n_rows, n_stages = table.shape
     label_width, header_height = 0.85, 0.45  # in units of one stage column and one row
@@ -384,7 +396,9 @@ def plot_journey_map(
 
     for number, stage in enumerate(table.columns):
         x = label_width + number
-        ax.add_patch(Rectangle((x, 0), 1, header_height, facecolor=PALETTE[0], edgecolor="white", linewidth=2))
+        ax.add_patch(
+            Rectangle((x, 0), 1, header_height, facecolor=PALETTE[0], edgecolor="white", linewidth=2)
+        )
         ax.text(x + 0.5, header_height / 2, _fit_text(str(stage), width=characters, max_lines=2),
                 ha="center", va="center", fontsize=fontsize + 2, fontweight="bold", color="white")
     for row_number, (row, cells) in enumerate(table.iterrows()):
@@ -398,8 +412,9 @@ def plot_journey_map(
             ax.add_patch(Rectangle((x, y), 1, 1, facecolor=tint or "0.97", alpha=0.18 if tint else 1.0,
                                    edgecolor="white", linewidth=2))
             text = "" if pd.isna(cell) else str(cell).strip()
-            ax.text(x + padding, y + 0.08, _fit_text(text, width=characters, max_lines=max_lines) if text else "—",
-                    ha="left", va="top", fontsize=fontsize, color="black" if text else "0.6", linespacing=_LINE_SPACING)
+            shown = _fit_text(text, width=characters, max_lines=max_lines) if text else "—"
+            ax.text(x + padding, y + 0.08, shown, ha="left", va="top", fontsize=fontsize,
+                    color="black" if text else "0.6", linespacing=_LINE_SPACING)
     ax.set_xlim(0, label_width + n_stages)
     ax.set_ylim(header_height + n_rows, 0)  # the header on top
     ax.set_xticks([])
