@@ -1,0 +1,323 @@
+"""Rule-based segments: groups of customers defined by a rule anyone can read.
+
+Before any clustering, a business can already segment its customers with
+simple, stated rules: by declared diet and the channel they came through, by
+where they are in their relationship with the business (the lifecycle stage),
+by how often they order. This module holds three small steps that lessons and
+exercises reuse:
+
+* :func:`lifecycle_stage` puts every customer in one stage - ``new``,
+  ``active``, ``lapsed`` or ``never ordered`` - with cut-offs given in days;
+* :func:`segment_table` gives each segment's size and revenue, and their
+  shares of the whole;
+* :func:`with_consent` keeps only the customers who agreed to be contacted
+  (or profiled) the way a campaign intends to.
+
+Every function takes one row per customer (for example the output of
+:func:`course_lib.customer_view.customer_view`) and returns a new DataFrame;
+the caller's frame is never changed.
+
+Examples
+--------
+>>> import pandas as pd
+>>> view = pd.DataFrame({
+...     "customer_id": [1, 2, 3, 4],
+...     "diet": ["vegan", "vegan", "curious", "curious"],
+...     "signup_date": pd.to_datetime(["2025-12-20", "2024-05-01", "2024-02-01", "2024-03-01"],
+...                                   format="%Y-%m-%d"),
+...     "last_order_at": pd.to_datetime(["2025-12-28", "2025-12-01", "2024-06-30", None],
+...                                     format="%Y-%m-%d"),
+...     "net_revenue": [20.0, 300.0, 80.0, 0.0],
+... })
+>>> staged = lifecycle_stage(view, as_of="2025-12-31", new_days=90, lapsed_days=90)
+>>> staged["stage"].tolist()
+['new', 'active', 'lapsed', 'never ordered']
+>>> segment_table(view, "diet")[["diet", "customers", "customer_share", "revenue_share"]]
+      diet  customers  customer_share  revenue_share
+0  curious          2             0.5            0.2
+1    vegan          2             0.5            0.8
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from course_lib.validation import (
+    require_columns,
+    require_datetime,
+    require_non_empty,
+    require_numeric,
+    require_positive_int,
+    sample_of,
+)
+
+__all__ = ["LIFECYCLE_STAGES", "lifecycle_stage", "segment_table", "with_consent"]
+
+#: The lifecycle stages of :func:`lifecycle_stage`, in the order of a customer's life.
+LIFECYCLE_STAGES = ("new", "active", "lapsed", "never ordered")
+
+
+def _as_list(columns: str | Sequence[str], *, parameter: str, function: str) -> list[str]:
+    """One column name or several, as a non-empty list of names."""
+    names = [columns] if isinstance(columns, str) else list(columns)
+    if not names or not all(isinstance(name, str) for name in names):
+        raise TypeError(
+            f"The {parameter!r} parameter of {function} must be a column name or a list of "
+            f"column names. Got {columns!r} instead."
+        )
+    return names
+
+
+def _require_one_row_per_customer(data: pd.DataFrame, customer: str, *, name: str) -> None:
+    """Raise ``ValueError`` when a customer id is missing or appears on more than one row."""
+    missing = int(data[customer].isna().sum())
+    if missing:
+        raise ValueError(
+            f"Column {customer!r} of `{name}` is missing on {missing} row(s); each row must be "
+            f"one known customer."
+        )
+    repeated = data.loc[data[customer].duplicated(), customer]
+    if len(repeated):
+        raise ValueError(
+            f"`{name}` must have one row per customer; {len(repeated)} id(s) in column "
+            f"{customer!r} repeat, like {sample_of(repeated.tolist())}, so their revenue would "
+            f"count twice. Summarise to one row per customer first (customer_view does)."
+        )
+
+
+# ----------------------------------------------------------------- lifecycle
+
+
+def lifecycle_stage(
+    data: pd.DataFrame,
+    *,
+    as_of: str | pd.Timestamp,
+    new_days: int = 90,
+    lapsed_days: int = 90,
+    signup: str = "signup_date",
+    last_order: str = "last_order_at",
+    stage: str = "stage",
+) -> pd.DataFrame:
+    """Put each customer in a lifecycle stage: new, active, lapsed or never ordered.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer, with the sign-up date and the time of the last
+        delivered order (missing when the customer never received an order).
+    as_of : str or Timestamp
+        The moment the stages describe, usually the end of the data. Required:
+        a default such as "today" would give another answer every day.
+    new_days : int, default=90
+        A customer who signed up less than this many days before `as_of` is
+        ``new``, whatever they ordered.
+    lapsed_days : int, default=90
+        An older customer without a delivered order in this many days before
+        `as_of` is ``lapsed``.
+    signup, last_order : str, default="signup_date", "last_order_at"
+        The two datetime columns the rule reads.
+    stage : str, default="stage"
+        Name of the column added.
+
+    Returns
+    -------
+    DataFrame
+        A copy of `data` with the column `stage`, an ordered categorical
+        with the categories of :data:`LIFECYCLE_STAGES`.
+
+    Raises
+    ------
+    ValueError
+        When a sign-up or an order lies after `as_of` (the stages at a past
+        date need the data up to that date only: filter it first).
+
+    Notes
+    -----
+    The rule is read from top to bottom; the first line that holds wins:
+
+    1. ``new``: `signup` ≥ `as_of` − `new_days` days;
+    2. ``active``: `last_order` ≥ `as_of` − `lapsed_days` days;
+    3. ``lapsed``: a last order exists, but it is older than that;
+    4. ``never ordered``: no delivered order at all.
+
+    Cut-offs are choices, not facts: a weekly lunch customer is lapsed after a
+    few quiet weeks, a monthly treat buyer is not. State them next to any
+    figure built on the stages.
+
+    Examples
+    --------
+    >>> view = pd.DataFrame({
+    ...     "signup_date": pd.to_datetime(["2025-12-01", "2025-01-10", "2025-01-10"], format="%Y-%m-%d"),
+    ...     "last_order_at": pd.to_datetime([None, "2025-11-30", "2025-08-01"], format="%Y-%m-%d"),
+    ... })
+    >>> lifecycle_stage(view, as_of="2025-12-31", new_days=60, lapsed_days=60)
+      signup_date last_order_at   stage
+    0  2025-12-01           NaT     new
+    1  2025-01-10    2025-11-30  active
+    2  2025-01-10    2025-08-01  lapsed
+    """
+    require_datetime(data, signup, name="data")
+    require_datetime(data, last_order, name="data")
+    require_positive_int(new_days, parameter="new_days", function="lifecycle_stage")
+    require_positive_int(lapsed_days, parameter="lapsed_days", function="lifecycle_stage")
+    try:
+        moment = pd.Timestamp(as_of)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"The 'as_of' parameter of lifecycle_stage must be a date, like '2025-12-31' or a "
+            f"pd.Timestamp. Got {as_of!r} instead."
+        ) from None
+    if pd.isna(moment):
+        raise ValueError("The 'as_of' parameter of lifecycle_stage must be a date, not missing.")
+    for column in (signup, last_order):
+        later = data.loc[data[column] > moment, column]
+        if len(later):
+            raise ValueError(
+                f"Column {column!r} of `data` has {len(later)} value(s) after as_of={moment}, like "
+                f"{sample_of(later.astype(str).tolist())}. Keep only what was known at as_of "
+                f"(or choose a later as_of)."
+            )
+    is_new = data[signup] >= moment - pd.Timedelta(days=new_days)
+    ordered_recently = data[last_order] >= moment - pd.Timedelta(days=lapsed_days)
+    ever_ordered = data[last_order].notna()
+    labels = np.select([is_new, ordered_recently, ever_ordered], list(LIFECYCLE_STAGES[:3]),
+                       default=LIFECYCLE_STAGES[3])
+    stages = pd.Categorical(labels, categories=LIFECYCLE_STAGES, ordered=True)
+    return data.assign(**{stage: stages})
+
+
+# ---------------------------------------------------------------- size & revenue
+
+
+def segment_table(
+    data: pd.DataFrame,
+    by: str | Sequence[str],
+    *,
+    customer: str = "customer_id",
+    revenue: str = "net_revenue",
+    dropna: bool = True,
+) -> pd.DataFrame:
+    """Size and revenue of each segment, and their shares of the whole.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer, with the segment column(s), the customer id and
+        the revenue of each customer.
+    by : str or sequence of str
+        The column(s) whose values define the segments (``["diet",
+        "acquisition_channel"]`` gives one segment per combination).
+    customer : str, default="customer_id"
+        The id column; each id must appear once.
+    revenue : str, default="net_revenue"
+        Each customer's revenue in euros (a missing value counts as 0).
+    dropna : bool, default=True
+        Leave out customers with a missing segment value (pandas' convention);
+        the shares are then of the customers kept. False keeps them as a group
+        of their own.
+
+    Returns
+    -------
+    DataFrame
+        One row per segment, sorted by the `by` columns: the `by` columns,
+        ``customers``, ``customer_share``, ``revenue`` (euros),
+        ``revenue_share`` and ``revenue_per_customer`` (euros).
+
+    Notes
+    -----
+    ``customer_share`` = customers in the segment / customers in the table;
+    ``revenue_share`` = revenue of the segment / revenue of the table (both
+    add up to 1); ``revenue_per_customer`` = revenue / customers. A segment
+    whose revenue share is well above its customer share is worth more per
+    head than the average; revenue is not profit (costs are not in the data).
+    The shares are missing when the whole table has no revenue.
+
+    Examples
+    --------
+    >>> view = pd.DataFrame({
+    ...     "customer_id": [1, 2, 3, 4],
+    ...     "diet": ["vegan", "vegan", "vegan", None],
+    ...     "channel": ["app", "app", "web", "web"],
+    ...     "net_revenue": [100.0, 50.0, 50.0, 800.0],
+    ... })
+    >>> table = segment_table(view, ["diet", "channel"])
+    >>> table[["diet", "channel", "customers", "revenue", "revenue_share", "revenue_per_customer"]]
+        diet channel  customers  revenue  revenue_share  revenue_per_customer
+    0  vegan     app          2    150.0           0.75                  75.0
+    1  vegan     web          1     50.0           0.25                  50.0
+    """
+    by = _as_list(by, parameter="by", function="segment_table")
+    require_columns(data, [*by, customer, revenue], name="data")
+    require_non_empty(data, name="data")
+    require_numeric(data, revenue, name="data")
+    _require_one_row_per_customer(data, customer, name="data")
+    if not isinstance(dropna, bool):
+        raise TypeError(f"The 'dropna' parameter of segment_table must be True or False. Got {dropna!r} instead.")
+    table = (
+        data.assign(**{revenue: data[revenue].astype("float64").fillna(0.0)})
+        .groupby(by, observed=True, dropna=dropna)
+        .agg(customers=(customer, "size"), revenue=(revenue, "sum"))
+        .reset_index()
+    )
+    total_revenue = table["revenue"].sum()
+    table.insert(len(by) + 1, "customer_share", table["customers"] / table["customers"].sum())
+    table["revenue_share"] = table["revenue"] / total_revenue if total_revenue else np.nan
+    table["revenue_per_customer"] = table["revenue"] / table["customers"]
+    return table
+
+
+# ------------------------------------------------------------------- consent
+
+
+def with_consent(data: pd.DataFrame, *, consent: str | Sequence[str] = "consent_email") -> pd.DataFrame:
+    """Keep the customers who gave every consent a use of their data needs.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Candidates for a campaign, one row per customer, with True/False
+        consent columns.
+    consent : str or sequence of str, default="consent_email"
+        The consent flag(s) the campaign needs: the channel it is sent
+        through (``"consent_email"``, ``"consent_sms"``) and, when its
+        content is built from the customer's order history,
+        ``"consent_personalisation"`` as well.
+
+    Returns
+    -------
+    DataFrame
+        The rows of `data` where every flag of `consent` is True, in their
+        order. ``len(data) - len(result)`` is how many were left out.
+
+    Notes
+    -----
+    Only a recorded yes counts: a missing flag is a no. When two sources
+    disagree (the shop says yes, the CRM says no), combine them with the
+    stricter answer before calling this function.
+
+    Examples
+    --------
+    >>> candidates = pd.DataFrame({
+    ...     "customer_id": [1, 2, 3],
+    ...     "consent_email": pd.array([True, True, None], dtype="boolean"),
+    ...     "consent_personalisation": [True, False, True],
+    ... })
+    >>> with_consent(candidates)["customer_id"].tolist()
+    [1, 2]
+    >>> with_consent(candidates, consent=["consent_email", "consent_personalisation"])["customer_id"].tolist()
+    [1]
+    """
+    flags = _as_list(consent, parameter="consent", function="with_consent")
+    require_columns(data, flags, name="data")
+    for flag in flags:
+        if not pd.api.types.is_bool_dtype(data[flag]):
+            raise TypeError(
+                f"Column {flag!r} of `data` must hold True/False, got dtype {data[flag].dtype} with "
+                f"values like {sample_of(data[flag].dropna().tolist())}. Convert it first, for "
+                f"example with data[{flag!r}].eq('yes') or .astype('boolean') for 0/1."
+            )
+    allowed = data[flags].astype("boolean").fillna(False).all(axis=1).to_numpy(dtype=bool)
+    return data.loc[allowed]
