@@ -4,7 +4,7 @@ Run with ``.venv/bin/python benchmarks/widgets.py [--lines N] [--customers K] [-
 
 About 60,000 order lines from about 4,000 customers (the size of the course
 data) are generated with the order-line generator of ``benchmarks/rfm.py``
-(seeded). The RFM table is computed once, as in the lesson; then the explorer
+(seeded); ``--course-data`` takes the committed course orders instead. The RFM table is computed once, as in the lesson; then the explorer
 is driven the way a learner drives it, and each kind of update is timed
 (median wall time of 20, since this is what the learner waits for):
 
@@ -57,9 +57,18 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=60_000)
     parser.add_argument("--customers", type=int, default=4_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--course-data", action="store_true",
+                        help="use the committed course orders (datasets/orders.csv) instead of generated lines")
     arguments = parser.parse_args()
 
-    lines = order_values(generate_order_lines(arguments.lines, n_customers=arguments.customers, seed=arguments.seed))
+    if arguments.course_data:
+        from course_lib.datasets import load_orders
+
+        lines = order_values(load_orders().drop_duplicates(subset=["order_id", "line_number"]))
+    else:
+        lines = order_values(
+            generate_order_lines(arguments.lines, n_customers=arguments.customers, seed=arguments.seed)
+        )
     start = time.perf_counter()
     table = rfm_table(lines, order="order_id")
     print(f"{len(lines):,} order lines, {len(table):,} customers; rfm_table once: "

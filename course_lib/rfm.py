@@ -239,7 +239,8 @@ def rfm_table(
     ------
     ValueError
         A column is missing, `transactions` is empty, `as_of` lies before the
-        last transaction, or no customer is left.
+        last transaction, an order id belongs to two customers, or no
+        customer is left.
     TypeError
         `date` does not hold datetimes or `amount` is not numeric.
 
