@@ -9,7 +9,8 @@ analysis needs:
 - :func:`funnel` and :func:`stage_times` - how many get from one stage to the next, and how long it takes;
 - :func:`top_paths` and :func:`transition_matrix` - the routes people actually take;
 - :func:`repeat_funnel` and :func:`cohort_retention` - what happens after the first order;
-- :func:`journey_map_table` - the journey map's grid, filled from the data where it can be.
+- :func:`journey_map_table` - the journey map's grid, filled from the data where it can be and
+  from :func:`journey_map_notes`, a small editable table, where it cannot.
 
 Every function takes a DataFrame and returns a new one; none reads files, draws
 or prints (figures are in :mod:`course_lib.plots.journey`). Column names are

@@ -602,6 +602,24 @@ def test_a_log_without_any_unit_is_refused(events):
         journey.funnel(events.assign(session_id=None))
 
 
+def test_rows_without_the_unit_are_left_out_of_a_customer_funnel():
+    log = pd.DataFrame(
+        {
+            "customer_id": pd.array([pd.NA, 7, 9, 9], dtype="Int64"),
+            "timestamp": pd.to_datetime(
+                ["2024-05-01 12:00", "2024-05-01 12:05", "2024-05-01 13:00", "2024-05-01 13:05"],
+                format="%Y-%m-%d %H:%M",
+            ),
+            "event": ["visit", "pay", "visit", "pay"],
+        }
+    )
+    # Customer 7's visit was anonymous (no id): 7 is followed from its payment only, so never
+    # enters a funnel that starts at the visit; customer 9 goes through.
+    table = journey.funnel(log, stages=["visit", "pay"], unit="customer_id")
+    assert table["reached"].tolist() == [1, 1]
+    assert journey.top_paths(log, unit="customer_id")["path"].tolist() == ["pay", "visit → pay"]
+
+
 def test_time_zones_are_handled(events):
     aware = events.assign(timestamp=events["timestamp"].dt.tz_localize("Europe/Paris"))
     assert journey.funnel(aware)["reached"].tolist() == journey.funnel(events)["reached"].tolist()
