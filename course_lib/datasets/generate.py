@@ -658,7 +658,7 @@ def generate_transactions(n_lines: int, *, n_customers: int, seed: int) -> pd.Da
     """
     require_positive_int(n_lines, parameter="n_lines", function="generate_transactions")
     customers = simulate_customers(n_customers, seed=seed)
-    pilot = customers.sample(n=min(n_customers, 2_000), random_state=seed)
+    pilot = customers.sample(n=min(n_customers, 1_000), random_state=seed)
     per_customer = [
         len(expand_order_lines(simulate_orders(pilot, seed=seed, intensity=level), seed=seed)) / len(pilot)
         for level in (1.0, 2.0)
