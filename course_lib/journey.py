@@ -989,9 +989,11 @@ def cohort_retention(
         retention(c, n) = customers of c with an order in period c + n  /  customers of c
 
     Periods are calendar periods, not 30-day windows: a customer who signs up on
-    31 January and orders on 1 February is active in period 1. A cell whose
-    period is after the last order in `orders` is NaN (not yet observed), not
-    0. Orders without a customer or a time, customers without a signup date,
+    31 January and orders on 1 February is active in period 1. `orders` is
+    taken to cover the periods from its first order to its last: a cell whose
+    period lies outside is NaN (not observed), not 0 - after the last order it
+    has not happened yet, and before the first (a customer who signed up
+    before the order history starts) it is not in the data. Orders without a customer or a time, customers without a signup date,
     orders of customers missing from `customers`, and orders placed before the
     customer's signup period are left out. Time-zone aware times are read in
     their local calendar.
@@ -1040,7 +1042,7 @@ def cohort_retention(
     activity = active.assign(cohort=active["customer"].map(cohort_of)).dropna(subset=["cohort"])
     activity = activity.assign(offset=activity["active"] - activity["cohort"])
     activity = activity[activity["offset"] >= 0].astype({"cohort": np.int64, "offset": np.int64})
-    last_period = int(active["active"].max())
+    first_period, last_period = int(active["active"].min()), int(active["active"].max())
     sizes = cohort_of.value_counts().sort_index()
     offsets = range(0, max(last_period - int(sizes.index.min()), 0) + 1)
     counts = (
@@ -1048,7 +1050,8 @@ def cohort_retention(
         .unstack("offset", fill_value=0)
         .reindex(index=sizes.index, columns=offsets, fill_value=0)
     )
-    observed = (sizes.index.to_numpy()[:, None] + np.array(offsets)[None, :]) <= last_period
+    period_of_cell = sizes.index.to_numpy()[:, None] + np.array(offsets)[None, :]
+    observed = (period_of_cell >= first_period) & (period_of_cell <= last_period)
     values = _share(counts.to_numpy(), sizes.to_numpy()[:, None]) if normalize else counts.to_numpy()
     table = pd.DataFrame(values, columns=pd.Index(offsets, name="periods_since_start"))
     table = table.where(observed) if normalize else table.astype("Int64").where(observed)
@@ -1065,9 +1068,10 @@ def cohort_retention(
 #: Read-only; to change it, edit a copy: ``phases = dict(DEFAULT_PHASES)``.
 DEFAULT_PHASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "Discover": ("visit", "address_outside_zone"),
+        "Discover": ("visit",),
         "Choose": ("view_menu", "view_dish"),
-        "Order": ("add_to_cart", "start_checkout", "pay", "payment_failed"),
+        # The delivery address is checked at checkout: that is where a visitor is turned away.
+        "Order": ("add_to_cart", "start_checkout", "address_outside_zone", "pay", "payment_failed"),
         "Receive": ("order_delivered",),
         "After the meal": ("rate_order", "contact_support"),
     }

@@ -420,6 +420,25 @@ def test_cohort_retention_by_first_order_month_by_hand(orders):
     np.testing.assert_allclose(table.to_numpy(dtype=float), expected)
 
 
+def test_cohort_retention_leaves_periods_before_the_order_history_blank():
+    orders = pd.DataFrame(
+        {"customer_id": [1, 1, 2], "ordered_at": _dates("2024-01-10", "2024-03-05", "2024-02-01")}
+    )
+    customers = pd.DataFrame(
+        {"customer_id": [1, 2, 3], "signup_date": _dates("2023-11-20", "2024-01-15", "2023-12-01")}
+    )
+    table = journey.cohort_retention(orders, customers)
+    # The orders cover January to March 2024: November and December 2023 are not in the data.
+    # 1 (November cohort) orders in January (+2) and March (+4); 3 (December) never orders;
+    # 2 (January) orders in February (+1).
+    expected = [
+        [np.nan, np.nan, 1.0, 0.0, 1.0],
+        [np.nan, 0.0, 0.0, 0.0, np.nan],
+        [0.0, 1.0, 0.0, np.nan, np.nan],
+    ]
+    np.testing.assert_allclose(table.to_numpy(dtype=float), expected)
+
+
 def test_cohort_retention_by_quarter(orders):
     table = journey.cohort_retention(orders, period="Q")
     # 2023Q4: customer 2, active again in 2024Q1. 2024Q1: 1, 3 and 9, all in their first quarter.
