@@ -1044,7 +1044,7 @@ def _snapshot_day(dates: pd.Series, as_of: object, *, default_offset: int, funct
         raise ValueError(
             f"The 'as_of' parameter of {function} ({snapshot:%Y-%m-%d}) lies before the last "
             f"transaction ({last}): recency would be negative. Use a later snapshot, or keep only "
-            f"the rows before it first, like transactions[transactions[date] < '{snapshot:%Y-%m-%d}']."
+            f"the rows before it first, like transactions[transactions[{dates.name!r}] < '{snapshot:%Y-%m-%d}']."
         )
     return snapshot_day
 

@@ -184,7 +184,8 @@ def test_rfm_table_rejects_an_empty_frame(lines):
 
 
 def test_rfm_table_rejects_a_snapshot_before_the_data(lines):
-    with pytest.raises(ValueError, match=r"as_of.*2024-03-20.*before the last transaction \(2024-03-25\)"):
+    with pytest.raises(ValueError, match=r"as_of.*2024-03-20.*before the last transaction \(2024-03-25\).*"
+                                         r"transactions\['ordered_at'\] < '2024-03-20'"):
         rfm_table(lines, as_of="2024-03-20")
     with pytest.raises(ValueError, match="before the last transaction"):
         clv_summary(lines, as_of="2023-12-31")
