@@ -120,6 +120,21 @@ def test_plot_transition_flow_puts_side_events_below(events):
     plt.close(fig)
 
 
+def test_plot_transition_flow_separates_steps_back_and_forth():
+    # view_dish <-> add_to_cart both ways: two curved arrows; visit -> view_dish one straight arrow.
+    states = ["visit", "view_dish", "add_to_cart"]
+    matrix = pd.DataFrame(
+        [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.6, 0.4], [0.0, 0.5, 0.0, 0.5]],
+        index=["(start)", *states], columns=[*states, "(end)"],
+    )
+    fig, ax = plt.subplots(figsize=(8, 3))
+    plots.plot_transition_flow(matrix, ax=ax)
+    rads = sorted(patch.get_connectionstyle().rad for patch in ax.patches if isinstance(patch, FancyArrowPatch))
+    assert len(rads) == 4  # start -> visit, visit -> dish, dish -> cart, cart -> dish
+    assert rads[:2] == [0.0, 0.0] and rads[2] > 0 and rads[3] > 0
+    plt.close(fig)
+
+
 def test_plot_transition_flow_bad_input(events):
     fig, ax = plt.subplots()
     with pytest.raises(ValueError, match="must hold shares between 0 and 1"):

@@ -43,6 +43,7 @@ __all__ = ["plot_cohort_retention", "plot_funnel", "plot_journey_map", "plot_tra
 _FUNNEL_COLUMNS = ["stage", "reached", "conversion_from_previous", "conversion_from_start"]
 #: Background tint of the journey map's rows: what they are about, at a glance.
 _ROW_TINTS = {"Thinking & feeling": PALETTE[4], "Pain points": PALETTE[5], "Opportunities": PALETTE[2]}
+_SIDE_ROW = -0.8  # height of the flow figure's lower row; the funnel row is at 1
 _LINE_SPACING = 1.25  # of the journey map's text, in font sizes
 _PERIOD_NAMES = {"D": "days", "W": "weeks", "M": "months", "Q": "quarters", "Y": "years"}
 
@@ -166,7 +167,7 @@ def plot_transition_flow(
         ("exit") and, when at least `min_share`, that repeat it ("again");
         one arrow per transition of at least `min_share`, its width and label
         the share of the next steps. Forward jumps curve below the row, steps
-        back curve above it.
+        back curve above it, and two neighbours linked both ways get two curves.
 
     Examples
     --------
@@ -197,21 +198,24 @@ def plot_transition_flow(
     x = -np.inf
     for event in sorted(bottom_row, key=lambda name: (below[name], name)):
         x = max(below[event], x + 1.5)
-        position[event] = (x, 0.0)
+        position[event] = (x, _SIDE_ROW)
     # Equal scales on both axes, so the curves and their labels keep their shape.
     ax.set_aspect("equal", adjustable="box")
 
     flows = matrix.drop(columns=END).stack()
     flows = flows[(flows >= min_share) & (flows > 0)]
-    label_heights = [0.0, 1.0]
+    label_heights = [_SIDE_ROW, 1.0]
     for (source, target), share in flows.items():
         if source == target:
             continue  # written in the box as "again"
         (x1, y1), (x2, y2) = position[source], position[target]
         distance = float(np.hypot(x2 - x1, y2 - y1))
-        # Short steps are straight; longer jumps curve (back: above the row, forward: below it),
-        # further for longer jumps so that they do not run over each other or over the boxes.
-        bulge = 0.0 if distance <= 1.6 else 0.3 + 0.06 * distance
+        # Short steps are straight, unless the step back is drawn too; longer jumps curve (back:
+        # above the row, forward: below it), further for longer jumps so they do not overlap.
+        if distance > 1.6:
+            bulge = 0.3 + 0.06 * distance
+        else:
+            bulge = 0.2 if (target, source) in flows.index else 0.0
         rad = 2 * bulge / distance
         colour = PALETTE[5] if target in bottom_row else PALETTE[0]
         ax.add_patch(
@@ -252,15 +256,16 @@ def plot_transition_flow(
     )
 
 
-def plot_cohort_retention(table: pd.DataFrame, *, annotate: bool = True, ax: Axes | None = None) -> Axes:
+def plot_cohort_retention(table: pd.DataFrame, *, annotate: bool | None = None, ax: Axes | None = None) -> Axes:
     """Draw a cohort retention table as a heatmap: cohorts down, periods since the start across.
 
     Parameters
     ----------
     table : DataFrame
         Made by :func:`course_lib.journey.cohort_retention` (shares or counts).
-    annotate : bool, default=True
-        Write each cell's value in it.
+    annotate : bool, optional
+        Write each cell's value in it. By default only when the table has at
+        most 18 columns: more would not be legible.
     ax : Axes, optional
         Where to draw; by default the current Axes.
 
@@ -298,6 +303,8 @@ def plot_cohort_retention(table: pd.DataFrame, *, annotate: bool = True, ax: Axe
     ax = resolve_ax(ax)
     image = ax.imshow(np.ma.masked_invalid(values), cmap=SEQUENTIAL_CMAP, aspect="auto",
                       vmin=0, vmax=1 if shares else np.nanmax(values, initial=1))
+    if annotate is None:
+        annotate = values.shape[1] <= 18
     if annotate:
         size = 9 if values.shape[1] <= 12 else 7
         middle = 0.5 if shares else np.nanmax(values, initial=1) / 2
@@ -311,7 +318,8 @@ def plot_cohort_retention(table: pd.DataFrame, *, annotate: bool = True, ax: Axe
         sizes = table.index.get_level_values("customers")
         labels = [f"{label} (n={size:,})" for label, size in zip(labels, sizes, strict=True)]
     ax.set_yticks(range(len(table)), labels)
-    ax.set_xticks(range(table.shape[1]), [str(column) for column in table.columns])
+    every = int(np.ceil(table.shape[1] / 24))  # at most 24 tick labels across
+    ax.set_xticks(range(0, table.shape[1], every), [str(column) for column in table.columns[::every]])
     ax.grid(False)
     unit = "% of cohort" if shares else "count"
     ax.figure.colorbar(image, ax=ax, label=f"Customers ordering ({unit})")
