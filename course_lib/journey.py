@@ -993,9 +993,10 @@ def cohort_retention(
     taken to cover the periods from its first order to its last: a cell whose
     period lies outside is NaN (not observed), not 0 - after the last order it
     has not happened yet, and before the first (a customer who signed up
-    before the order history starts) it is not in the data. Orders without a customer or a time, customers without a signup date,
-    orders of customers missing from `customers`, and orders placed before the
-    customer's signup period are left out. Time-zone aware times are read in
+    before the order history starts) it is not in the data. Orders without a
+    customer or a time, customers without a signup date, orders of customers
+    missing from `customers`, and orders placed before the customer's signup
+    period are left out. Time-zone aware times are read in
     their local calendar.
 
     Examples

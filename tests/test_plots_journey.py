@@ -129,7 +129,8 @@ def test_plot_transition_flow_separates_steps_back_and_forth():
     )
     fig, ax = plt.subplots(figsize=(8, 3))
     plots.plot_transition_flow(matrix, ax=ax)
-    rads = sorted(patch.get_connectionstyle().rad for patch in ax.patches if isinstance(patch, FancyArrowPatch))
+    arrows = [patch for patch in ax.patches if isinstance(patch, FancyArrowPatch)]
+    rads = sorted(arrow.get_connectionstyle().rad for arrow in arrows)
     assert len(rads) == 4  # start -> visit, visit -> dish, dish -> cart, cart -> dish
     assert rads[:2] == [0.0, 0.0] and rads[2] > 0 and rads[3] > 0
     plt.close(fig)

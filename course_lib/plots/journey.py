@@ -256,7 +256,9 @@ def plot_transition_flow(
     )
 
 
-def plot_cohort_retention(table: pd.DataFrame, *, annotate: bool | None = None, ax: Axes | None = None) -> Axes:
+def plot_cohort_retention(
+    table: pd.DataFrame, *, annotate: bool | None = None, ax: Axes | None = None
+) -> Axes:
     """Draw a cohort retention table as a heatmap: cohorts down, periods since the start across.
 
     Parameters
