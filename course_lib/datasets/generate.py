@@ -45,6 +45,7 @@ from course_lib.datasets.world import (
     START,
     TYPE_PROFILES,
     CustomerType,
+    type_traits,
 )
 from course_lib.validation import require_positive_int
 
@@ -104,6 +105,15 @@ def _profile(code: str) -> CustomerType:
     return BUSINESS_PROFILE if code == "business" else TYPE_PROFILES[code]
 
 
+#: Numeric behaviour parameters per type code (see ``world.type_traits``).
+TRAITS = type_traits()
+
+
+def _trait(codes: np.ndarray, name: str) -> np.ndarray:
+    """One behaviour parameter for each row, looked up by the row's type code (vectorised)."""
+    return TRAITS[name].reindex(np.asarray(codes)).to_numpy(dtype=float)
+
+
 def _draw(rng: np.random.Generator, options: dict[str, float] | tuple, size: int, labels=None) -> np.ndarray:
     """Draw `size` labels with probabilities proportional to the weights."""
     if isinstance(options, dict):
@@ -153,7 +163,7 @@ def _signup_days(rng: np.random.Generator, codes: np.ndarray, first: pd.Timestam
     days = pd.date_range(first, last, freq="D")
     trend = 1.0 + 0.6 * np.arange(len(days)) / len(days)
     result = np.empty(len(codes), dtype="datetime64[ns]")
-    for code in np.unique(codes):
+    for code in sorted(pd.unique(codes)):
         members = np.flatnonzero(codes == code)
         weights = trend * np.where(days.month == 1, JANUARY_SIGNUPS[code], 1.0)
         result[members] = days.values[rng.choice(len(days), size=len(members), p=weights / weights.sum())]
@@ -215,7 +225,7 @@ def simulate_customers(n_customers: int, *, seed: int) -> pd.DataFrame:
     signup[before_start] = _signup_days(rng, codes[before_start], OPENED, START - pd.Timedelta(days=1))
     signup[~before_start] = _signup_days(rng, codes[~before_start], START, END)
 
-    mean_lifetime = np.array([_profile(code).mean_lifetime_days for code in codes])
+    mean_lifetime = _trait(codes, "mean_lifetime_days")
     anchor = np.maximum(signup, np.datetime64(START))
     planned_end = anchor + (rng.exponential(mean_lifetime) * 86_400).astype("timedelta64[s]")
     churned = planned_end < np.datetime64(END)
@@ -332,12 +342,12 @@ def _repeat_orders(customers: pd.DataFrame, rng: np.random.Generator, intensity:
     ordering = customers.loc[~customers["never_ordered"]]
     first = _days_from_start(np.maximum(ordering["signup_date"].to_numpy(), np.datetime64(START)))
     last = _days_from_start(ordering["active_until"].to_numpy())
-    rate = np.array([_profile(code).orders_per_month for code in ordering["type"]]) / DAYS_PER_MONTH * intensity
+    rate = _trait(ordering["type"], "orders_per_month") / DAYS_PER_MONTH * intensity
     pieces = []
     for occasion in OCCASIONS:
         cumulative = np.cumsum(calendar[occasion].to_numpy())
         padded = np.concatenate([[0.0], cumulative])
-        weight = np.array([_profile(code).occasions[occasion] for code in ordering["type"]])
+        weight = _trait(ordering["type"], occasion)
         expected = rate * weight * (padded[last + 1] - padded[first]) / _occasion_share_of_days(occasion)
         counts = rng.poisson(expected)
         rows = np.repeat(np.arange(len(ordering)), counts)
@@ -360,7 +370,7 @@ def _occasion_of_day(rng: np.random.Generator, days: np.ndarray, codes: np.ndarr
     """An occasion that fits the day of the week, drawn with the type's weights."""
     weekday = (pd.DatetimeIndex(np.datetime64(START) + days.astype("timedelta64[D]")).day_of_week < 5)
     result = np.full(len(days), "weekend", dtype=object)
-    for code in np.unique(codes):
+    for code in sorted(pd.unique(codes)):
         occasions = _profile(code).occasions
         lunch_share = occasions["weekday_lunch"] / max(occasions["weekday_lunch"] + occasions["weekday_dinner"], 1e-9)
         members = (codes == code) & weekday
@@ -462,7 +472,7 @@ def simulate_orders(customers: pd.DataFrame, *, seed: int, intensity: float = 1.
     preferred[known] = by_id.loc[ids, "preferred_channel"].to_numpy()
     channel = np.where(rng.random(size) < 0.8, preferred, None)
     codes = orders["type"].to_numpy()
-    for code in np.unique(codes):
+    for code in sorted(pd.unique(codes)):
         members = np.flatnonzero((codes == code) & (channel == None))  # noqa: E711 (elementwise on objects)
         weights = {"guest": {"web": 0.75, "phone": 0.25}, "staff": {"web": 0.4, "app": 0.6}}.get(code)
         channel[members] = _draw(rng, weights or _profile(code).order_channels, len(members))
@@ -483,7 +493,7 @@ def simulate_orders(customers: pd.DataFrame, *, seed: int, intensity: float = 1.
 def _promotions(orders: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     """Welcome offer on first orders, the January code, and the lunch code of the office workers."""
     size = len(orders)
-    propensity = np.array([{"guest": 0.5, "staff": 0.0}.get(code) if code in ("guest", "staff") else _profile(code).promo_propensity for code in orders["type"]])
+    propensity = _trait(orders["type"], "promo_propensity")
     january = orders["ordered_at"].dt.month.to_numpy() == 1
     welcome = orders["first_order"].to_numpy() & (rng.random(size) < np.minimum(0.7 * propensity + 0.1, 0.85))
     veganuary = january & (rng.random(size) < 0.18 * propensity)
@@ -540,20 +550,18 @@ def expand_order_lines(orders: pd.DataFrame, *, seed: int) -> pd.DataFrame:
     orders = orders.sort_values("ordered_at", kind="stable").reset_index(drop=True)
     orders["order_id"] = FIRST_ORDER_ID + np.arange(len(orders))
     codes = orders["type"].to_numpy()
-    extra = np.array([{"guest": 0.6, "staff": 0.0}.get(code, 0.0) if code in ("guest", "staff") else _profile(code).extra_lines for code in codes])
-    n_lines = 1 + rng.poisson(extra) + np.where(codes == "business", 1, 0)
+    n_lines = 1 + rng.poisson(_trait(codes, "extra_lines")) + np.where(codes == "business", 1, 0)
     position = np.repeat(np.arange(len(orders)), n_lines)
     line_codes = codes[position]
 
     dish = np.zeros(len(position), dtype=np.int64)
-    for code in np.unique(line_codes):
+    for code in sorted(pd.unique(line_codes)):
         if code == "staff":
             continue
         members = np.flatnonzero(line_codes == code)
         weights = MENU[code].to_numpy(dtype=float)
         dish[members] = rng.choice(len(MENU), size=len(members), p=weights / weights.sum())
-    second = np.array([0.0 if code in ("guest", "staff") else _profile(code).second_portion for code in TYPE_CODES])
-    portion_chance = pd.Series(line_codes).map(dict(zip(TYPE_CODES, second, strict=True))).to_numpy(dtype=float)
+    portion_chance = _trait(line_codes, "second_portion")
     quantity = 1 + (rng.random(len(position)) < portion_chance) + (rng.random(len(position)) < portion_chance / 3)
     bulk = line_codes == "business"
     quantity[bulk] = rng.integers(8, 41, size=bulk.sum())

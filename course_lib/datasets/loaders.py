@@ -66,7 +66,7 @@ def _folder(folder: str | Path | None) -> Path:
 def _fail(kind: type[Exception], name: str, column: Column, problem: str, bad: pd.Series) -> None:
     raise kind(
         f"Column {column.name!r} of `{name}` {problem}; found {len(bad)} such value(s), like "
-        f"{sample_of(bad.tolist())} (row {int(bad.index[0]) + 2} of the file, counting the header as row 1)."
+        f"{sample_of(bad.astype(str).tolist())} (row {int(bad.index[0]) + 2} of the file, counting the header as row 1)."
     )
 
 
@@ -74,7 +74,7 @@ def _typed_column(values: pd.Series, column: Column, name: str) -> pd.Series:
     """Convert one column as read from the CSV to its schema type, or raise naming the file and column."""
     present = values.notna()
     if not column.nullable and not present.all():
-        _fail(ValueError, name, column, "may not be missing", values[~present].fillna("<empty>"))
+        _fail(ValueError, name, column, "may not be missing", pd.Series("<empty>", index=values.index[~present]))
     if column.kind in ("datetime", "date"):
         parsed = pd.to_datetime(values, format=column.file_format, errors="coerce")
         bad = values[present & parsed.isna()]

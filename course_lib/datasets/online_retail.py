@@ -43,7 +43,7 @@ import pandas as pd
 
 from course_lib.datasets.generate import _rng
 from course_lib.datasets.schema import ONLINE_RETAIL_COLUMNS, TABLES
-from course_lib.validation import require_columns, require_datetime, require_non_empty, require_numeric
+from course_lib.validation import require_columns, require_datetime, require_non_empty, require_numeric, sample_of
 
 __all__ = [
     "NON_PRODUCT_CODES",
@@ -323,12 +323,23 @@ def _parse_dates(values: pd.Series, *, name: str) -> pd.Series:
     )
 
 
-def _whole_numbers(values: pd.Series, column: str, *, name: str) -> pd.Series:
-    """Numbers that must be whole (17850.0 is fine, 17850.5 or 'abc' is not), as Int64."""
-    numbers = pd.to_numeric(values, errors="coerce")
-    bad = values[(numbers.isna() & values.notna()) | (numbers.notna() & (numbers % 1 != 0))]
-    if len(bad):
-        raise TypeError(f"Column {column!r} of `{name}` must hold whole numbers; found {len(bad)} other value(s), like {bad.iloc[0]!r}.")
+def _numbers(values: pd.Series, column: str, *, name: str, whole: bool) -> pd.Series:
+    """The column as numbers (Int64 when `whole`), or a TypeError quoting what is not a number."""
+    numbers = pd.to_numeric(values, errors="coerce") if not pd.api.types.is_numeric_dtype(values) else values
+    not_numbers = values[numbers.isna() & values.notna()]
+    if len(not_numbers) or pd.api.types.is_bool_dtype(values):
+        raise TypeError(
+            f"Column {column!r} of `{name}` must hold numbers; found {len(not_numbers)} other value(s), "
+            f"like {sample_of(not_numbers.astype(str).tolist())}."
+        )
+    if not whole:
+        return numbers.astype(np.float64)
+    fractional = values[numbers.notna() & (numbers % 1 != 0)]
+    if len(fractional):
+        raise TypeError(
+            f"Column {column!r} of `{name}` must hold whole numbers; found {len(fractional)} other value(s), "
+            f"like {sample_of(fractional.astype(str).tolist())}."
+        )
     return numbers.astype("Int64")
 
 
@@ -378,16 +389,17 @@ def read_online_retail(path: str | Path) -> pd.DataFrame:
     require_non_empty(raw, name=name)
     require_columns(raw, ONLINE_RETAIL_COLUMNS, name=name)
     frame = raw[list(ONLINE_RETAIL_COLUMNS)]
-    for column in ("Quantity", "UnitPrice"):
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame = frame.assign(**{column: pd.to_numeric(frame[column], errors="coerce").where(frame[column].notna())})
-        require_numeric(frame, column, name=name)
-    quantity = _whole_numbers(frame["Quantity"], "Quantity", name=name)
+    quantity = _numbers(frame["Quantity"], "Quantity", name=name, whole=True)
     if quantity.isna().any():
         raise ValueError(f"Column 'Quantity' of `{name}` has {int(quantity.isna().sum())} missing value(s); every line needs a quantity.")
     dates = frame["InvoiceDate"] if pd.api.types.is_datetime64_any_dtype(frame["InvoiceDate"]) else _parse_dates(frame["InvoiceDate"], name=name)
     return _typed_retail(
-        frame.assign(Quantity=quantity.astype(np.int64), InvoiceDate=dates, CustomerID=_whole_numbers(frame["CustomerID"], "CustomerID", name=name))
+        frame.assign(
+            Quantity=quantity.astype(np.int64),
+            InvoiceDate=dates,
+            UnitPrice=_numbers(frame["UnitPrice"], "UnitPrice", name=name, whole=False),
+            CustomerID=_numbers(frame["CustomerID"], "CustomerID", name=name, whole=True),
+        )
     )
 
 

@@ -23,9 +23,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course_lib.datasets.generate import _profile, _rng
+from course_lib.datasets.generate import _rng, _trait
 from course_lib.datasets.schema import LIKERT_ITEMS, TABLES
-from course_lib.datasets.world import END, START
+from course_lib.datasets.world import END, START, TYPE_PROFILES
 
 __all__ = ["simulate_survey"]
 
@@ -115,10 +115,13 @@ def _likert_answers(rng: np.random.Generator, means: np.ndarray, sd: float | np.
     return np.clip(np.rint(means + leaning.reshape(-1, 1) + noise), 1, 5).astype(np.int64)
 
 
-def _comments(rng: np.random.Generator, pools: list[tuple[str, ...]], share: float | np.ndarray) -> np.ndarray:
-    """One sentence per row from its pool, left empty with probability 1 - share (one per row, or for all)."""
-    picks = np.array([pool[rng.integers(len(pool))] for pool in pools], dtype=object)
-    return np.where(rng.random(len(pools)) < share, picks, None)
+def _comments(rng: np.random.Generator, keys: np.ndarray, pools: dict[str, tuple[str, ...]], share: float | np.ndarray) -> np.ndarray:
+    """One sentence per row from the pool named by its key, left empty with probability 1 - share."""
+    picks = np.full(len(keys), None, dtype=object)
+    for key in sorted(pd.unique(keys)):
+        members = np.flatnonzero(keys == key)
+        picks[members] = np.asarray(pools[key], dtype=object)[rng.integers(len(pools[key]), size=len(members))]
+    return np.where(rng.random(len(keys)) < share, picks, None)
 
 
 def _relationship(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -128,18 +131,18 @@ def _relationship(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
         np.datetime64(BASE_SURVEY_SENT),
         personal["signup_date"].to_numpy() + np.timedelta64(DAYS_TO_SURVEY, "D") + np.timedelta64(10, "h"),
     )
-    rate = np.array([_profile(code).response_rate for code in personal["type"]])
+    rate = _trait(personal["type"], "response_rate")
     rate = np.where(personal["never_ordered"], 0.15, rate)
     answered_at = sent + (rng.exponential(2.0, len(personal)) * 86_400).astype("timedelta64[s]")
     answers = (rng.random(len(personal)) < rate) & (answered_at <= np.datetime64(END + pd.Timedelta(hours=23)))
     respondents = personal.loc[answers]
     codes = respondents["type"].to_numpy()
-    means = np.array([_profile(code).survey_means for code in codes])
-    spread = np.array([_profile(code).survey_sd for code in codes])
+    means = pd.DataFrame({code: profile.survey_means for code, profile in TYPE_PROFILES.items()}).T.reindex(codes).to_numpy()
+    spread = _trait(codes, "survey_sd")
     likert = _likert_answers(rng, means, spread, rng.normal(0.0, 0.35, len(codes)))
     skipped = rng.random(likert.shape) < SKIP_RATE
     skipped[:, LIKERT_ITEMS.index("q_few_restaurants_near_work")] |= (codes != "A") & (rng.random(len(codes)) < SKIP_RATE_WORK_QUESTION)
-    nps = np.clip(np.rint(rng.normal([_profile(code).nps_mean for code in codes], 1.6)), 0, 10)
+    nps = np.clip(np.rint(rng.normal(_trait(codes, "nps_mean"), 1.6)), 0, 10)
     frame = pd.DataFrame(
         {
             "customer_id": respondents["customer_id"].to_numpy(),
@@ -148,7 +151,7 @@ def _relationship(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
             "answered_at": answered_at[answers],
             **{item: pd.array(np.where(skipped[:, k], -1, likert[:, k]), dtype="Int64") for k, item in enumerate(LIKERT_ITEMS)},
             "nps": np.where(rng.random(len(codes)) < NPS_SKIP_RATE, -1, nps).astype(np.int64),
-            "comment": _comments(rng, [RELATIONSHIP_COMMENTS[code] for code in codes], share=0.55),
+            "comment": _comments(rng, codes, RELATIONSHIP_COMMENTS, share=0.55),
         }
     )
     for item in LIKERT_ITEMS:
@@ -169,7 +172,7 @@ def _post_purchase(customers: pd.DataFrame, orders: pd.DataFrame, payment_troubl
     answered, outcome, trouble = answered.loc[picked], outcome[picked], trouble[picked]
     codes = answered["customer_id"].map(personal_ids.set_index("customer_id")["type"]).to_numpy()
     late = (outcome == "delivered") & (rng.random(len(codes)) < 0.15)
-    base = np.array([_profile(code).nps_mean for code in codes]) - 0.5
+    base = _trait(codes, "nps_mean") - 0.5
     penalty = np.select([trouble, outcome == "refunded", late], [4.0, 3.5, 2.5], 0.0)
     nps = np.clip(np.rint(rng.normal(base - penalty, 1.8)), 0, 10).astype(np.int64)
     kind = np.select([trouble, outcome == "refunded", late], ["payment", "refunded", "bad"], "good")
@@ -183,7 +186,7 @@ def _post_purchase(customers: pd.DataFrame, orders: pd.DataFrame, payment_troubl
             "order_id": answered["order_id"].to_numpy(),
             "answered_at": answered_at,
             "nps": np.where(rng.random(len(codes)) < NPS_SKIP_RATE, -1, nps),
-            "comment": _comments(rng, [ORDER_COMMENTS[name] for name in kind], share=np.where(kind == "good", 0.35, 0.8)),
+            "comment": _comments(rng, kind, ORDER_COMMENTS, share=np.where(kind == "good", 0.35, 0.8)),
         }
     )
     return frame.loc[frame["answered_at"] <= END + pd.Timedelta(hours=23, minutes=59)]

@@ -46,9 +46,13 @@ __all__ = [
     "PAIN_POINTS",
     "PRICE_RISE",
     "START",
+    "FUNNEL_CONTINUATION",
+    "JANUARY_SIGNUPS",
+    "MONTH_FACTORS",
     "TYPE_PROFILES",
     "UNCOVERED_ZONE",
     "CustomerType",
+    "type_traits",
 ]
 
 #: Green Fork opened; customers who signed up before START are the existing base.
@@ -257,6 +261,33 @@ BUSINESS_PROFILE = CustomerType(
     response_rate=0.0,
     work_zones={"Business Park": 0.7, "Station": 0.3},
 )
+
+def type_traits() -> pd.DataFrame:
+    """The numeric behaviour parameters of every kind of buyer, one row each (index: type code).
+
+    Guests (no account) and staff (test orders) get the rows the simulation
+    needs for them: guests order a bit more than one dish and use codes half
+    as often as the average customer; staff test orders have one line.
+    """
+    profiles = {**TYPE_PROFILES, "business": BUSINESS_PROFILE}
+    rows = {
+        code: {
+            "orders_per_month": profile.orders_per_month,
+            "mean_lifetime_days": profile.mean_lifetime_days,
+            **profile.occasions,
+            "extra_lines": profile.extra_lines,
+            "second_portion": profile.second_portion,
+            "promo_propensity": profile.promo_propensity,
+            "nps_mean": profile.nps_mean,
+            "response_rate": profile.response_rate,
+            "survey_sd": profile.survey_sd,
+        }
+        for code, profile in profiles.items()
+    }
+    rows["guest"] = {**dict.fromkeys(rows["A"], 0.0), "extra_lines": 0.6, "promo_propensity": 0.5}
+    rows["staff"] = dict.fromkeys(rows["A"], 0.0)
+    return pd.DataFrame.from_dict(rows, orient="index")
+
 
 #: The survey items' names, in the order of ``CustomerType.survey_means``.
 SURVEY_ITEMS = LIKERT_ITEMS
