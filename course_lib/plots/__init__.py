@@ -14,6 +14,12 @@ from course_lib.plots.clustering import (
     plot_relative_importance,
     plot_snake,
 )
+from course_lib.plots.journey import (
+    plot_cohort_retention,
+    plot_funnel,
+    plot_journey_map,
+    plot_transition_flow,
+)
 from course_lib.plots.rfm import plot_rf_heatmap, plot_rfm_distributions, plot_segment_sizes
 from course_lib.plots.style import (
     DIVERGING_CMAP,
@@ -32,6 +38,9 @@ __all__ = [
     "finish_axes",
     "kit_style",
     "plot_clusters_2d",
+    "plot_cohort_retention",
+    "plot_funnel",
+    "plot_journey_map",
     "plot_k_selection",
     "plot_persona_card",
     "plot_relative_importance",
@@ -39,6 +48,7 @@ __all__ = [
     "plot_rfm_distributions",
     "plot_segment_sizes",
     "plot_snake",
+    "plot_transition_flow",
     "resolve_ax",
     "use_kit_style",
 ]
