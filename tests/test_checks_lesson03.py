@@ -94,8 +94,8 @@ def test_scores_reject_wrong_answers_with_pointed_hints(table):
 
 def manager_map() -> pd.DataFrame:
     segment_map = default_segment_map()
-    segment_map.loc[0, "f_min"] = 3  # row 0 is Champions
-    assert segment_map.loc[0, "segment"] == "Champions"
+    segment_map.loc[7, "f_min"] = 2  # row 7 is "At risk"
+    assert segment_map.loc[7, "segment"] == "At risk"
     return segment_map
 
 

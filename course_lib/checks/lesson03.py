@@ -15,8 +15,8 @@ from course_lib.rfm import assign_segments, default_segment_map, order_values, r
 TASK_CUSTOMERS = 5
 #: Exercise 03.2 scores from 1 to this.
 TASK_BINS = 4
-#: Exercise 03.3: the manager's Champions need at least this frequency score (the default map says 4).
-CHAMPIONS_F_MIN = 3
+#: Exercise 03.3: the manager's "At risk" starts at this frequency score (the default map says 3).
+AT_RISK_F_MIN = 2
 #: Exercise 03.4: an action is a sentence of at least this many words.
 MIN_ACTION_WORDS = 4
 
@@ -39,9 +39,9 @@ def _task_customers() -> list:
 
 
 def _manager_segment_map() -> pd.DataFrame:
-    """The default segment map with the manager's wider Champions (exercise 03.3)."""
+    """The default segment map with the manager's wider "At risk" (exercise 03.3)."""
     segment_map = default_segment_map()
-    segment_map.loc[segment_map["segment"] == "Champions", "f_min"] = CHAMPIONS_F_MIN
+    segment_map.loc[segment_map["segment"] == "At risk", "f_min"] = AT_RISK_F_MIN
     return segment_map
 
 
@@ -115,7 +115,7 @@ def _segment_counts(segment_map: pd.DataFrame) -> pd.DataFrame:
     return counts.rename_axis("segment").reset_index()
 
 
-@exercise("03.3", "Segment counts with the manager's Champions")
+@exercise("03.3", "Segment counts with a wider 'At risk'")
 def segment_counts(answer: object) -> str | None:
     answer = _counts_frame(answer)
     hint = compare_table(answer, _segment_counts(_manager_segment_map()), key="segment")
@@ -123,12 +123,12 @@ def segment_counts(answer: object) -> str | None:
         return None
     if compare_table(answer, _segment_counts(default_segment_map()), key="segment") is None:
         return (
-            "These are the counts of the default map. Change the Champions row of your copy of the map "
+            "These are the counts of the default map. Change the 'At risk' row of your copy of the map "
             "(its lowest frequency score) before you assign the segments."
         )
     return (
-        f"{hint} Edit a copy of default_segment_map() (only the Champions row changes), assign segments "
-        "to the five-score `five_scores` with it, and count the customers of each segment."
+        f"{hint} Edit a copy of default_segment_map() (only the 'At risk' row changes), assign segments "
+        "to `five_scores` with it, and count the customers of each segment. The first matching row wins."
     )
 
 
@@ -174,7 +174,7 @@ def actions_per_segment(answer: object) -> str | None:
 
 
 __all__ = [
-    "CHAMPIONS_F_MIN",
+    "AT_RISK_F_MIN",
     "MIN_ACTION_WORDS",
     "TASK_BINS",
     "TASK_CUSTOMERS",
