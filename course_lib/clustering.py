@@ -474,7 +474,8 @@ def prepare_features(
     -------
     features : DataFrame
         One row per row of `data` (same index), one column per numeric column
-        (same name) and one 0/1 column per category (``column_category``).
+        (same name, in the order given) and then one 0/1 column per category
+        (``column_category``).
     report : DataFrame
         One row per input column: ``column``, ``transform`` (the steps applied,
         in order) and ``reason``.
@@ -562,6 +563,10 @@ def prepare_features(
         numeric=numeric, categorical=categorical, log_columns=log_columns
     )
     features = pipeline.fit_transform(pd.concat([numbers, categories], axis=1))
+    # The pipeline emits its branches in turn (logged columns first); give the numeric
+    # columns back in the caller's order, so profiles and snake plots read as asked.
+    indicators = [column for column in features.columns if column not in numeric]
+    features = features[numeric + indicators]
     features.index = data.index
     report = _preparation_report(pipeline, data, decisions, categorical)
     return features, report

@@ -96,6 +96,17 @@ def test_prepare_features_logs_then_standardises_by_hand(customers):
     assert list(features.index) == [11, 12, 13, 14, 15]
 
 
+def test_prepare_features_keeps_the_numeric_columns_in_the_order_given(customers):
+    # "orders" is not logged and "spend" is: the pipeline emits logged columns first,
+    # but the features must come back as asked (R, F, M reads better than F, M, R).
+    features, _ = prepare_features(customers, numeric=["orders", "spend"], categorical=["diet"])
+
+    assert list(features.columns) == ["orders", "spend", "diet_curious", "diet_vegan"]
+    np.testing.assert_allclose(
+        features["spend"], (np.array([0, 1, 2, 3, 6]) - 2.4) / math.sqrt(4.24)
+    )
+
+
 def test_prepare_features_report_says_what_and_why(customers):
     _, report = prepare_features(customers, numeric=["spend", "orders"], categorical=["diet"])
 
