@@ -338,3 +338,24 @@ def test_campaign_holdout_groups_are_random_and_the_winback_works(shipped):
     rates = winback.groupby("holdout")["ordered_within_14_days"].mean()
     assert rates[0] - rates[1] > 0.05
     assert round(rates[0], 4) == planted["winback-autumn-2025"]["response_rate_contacted"]
+
+
+def test_crm_duplicates_are_exactly_the_planted_ones_and_leads_join_on_email(shipped):
+    crm = connect_crm()
+    try:
+        contacts = pd.read_sql("SELECT * FROM contacts", crm)
+        leads = pd.read_sql("SELECT * FROM leads", crm)
+        tickets = pd.read_sql("SELECT * FROM tickets", crm)
+    finally:
+        crm.close()
+    repeated = contacts["email"].str.lower().duplicated(keep="first")
+    assert int(repeated.sum()) == shipped["planted"]["data_problems"]["crm_duplicate_contacts"] > 0
+    assert contacts.loc[repeated, "customer_id"].isna().all()
+    assert not contacts["email"].duplicated().any()
+    became = leads.dropna(subset=["customer_id"]).merge(contacts.dropna(subset=["customer_id"]), on="customer_id", suffixes=("_lead", ""))
+    assert len(became) > 0 and (became["email_lead"] == became["email"]).all()
+    assert not leads.loc[leads["customer_id"].isna(), "email"].isin(contacts["email"]).any()
+    assert set(tickets["status"]) == {"open", "closed"}
+    assert tickets.loc[tickets["status"] == "open", "closed_at"].isna().all()
+    closed = tickets.loc[tickets["status"] == "closed"]
+    assert (pd.to_datetime(closed["closed_at"], format="%Y-%m-%d %H:%M:%S") >= pd.to_datetime(closed["opened_at"], format="%Y-%m-%d %H:%M:%S")).all()

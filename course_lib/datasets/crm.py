@@ -58,13 +58,23 @@ SATISFACTION = {
     "account_privacy": 3.8,
 }
 RATED_SHARE = 0.55
+#: When the CRM was exported: tickets opened later are not in it; tickets not closed by then are open.
+EXPORTED_AT = END + pd.Timedelta(hours=17)
+#: Share of tickets that wait for a reply, and their mean time to close (hours).
+SLOW_TICKET_SHARE = 0.2
+SLOW_TICKET_HOURS = 240.0
 
 
-def _names(rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """First names, last names and e-mail addresses (always on the reserved example domains)."""
+def _names(rng: np.random.Generator, size: int, *, first_number: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First names, last names and e-mail addresses (on the reserved example domains).
+
+    Each address gets its own number (drawn without replacement from
+    `first_number` on), so no two people share an address; callers give
+    disjoint ranges to keep customers and other leads apart too.
+    """
     first = rng.choice(FIRST_NAMES, size=size)
     last = rng.choice(LAST_NAMES, size=size)
-    number = rng.integers(1, 100, size=size)
+    number = first_number + rng.choice(10 * size + 100, size=size, replace=False)
     domain = rng.choice(EMAIL_DOMAINS, size=size)
     email = pd.Series(first).str.lower() + "." + pd.Series(last).str.lower() + pd.Series(number).astype(str) + "@" + domain
     return first, last, email.to_numpy()
@@ -191,12 +201,15 @@ def _tickets(customers, orders, support_contacts, rng) -> pd.DataFrame:
     raised["channel"] = rng.choice(list(TICKET_CHANNELS), size=len(raised), p=list(TICKET_CHANNELS.values()))
     raised.loc[raised["category"].eq("recipe_help"), "channel"] = "email"
     tickets = pd.concat([raised, from_log], ignore_index=True)
-    tickets = tickets.loc[tickets["opened_at"] <= np.datetime64(END + pd.Timedelta(hours=23), "s")]
+    tickets = tickets.loc[tickets["opened_at"] <= np.datetime64(EXPORTED_AT, "s")]
     tickets = tickets.iloc[np.lexsort((np.arange(len(tickets)), tickets["opened_at"].to_numpy()))].reset_index(drop=True)
     size = len(tickets)
-    hours_to_close = rng.exponential(np.where(tickets["category"] == "payment", 30.0, 10.0)) + 0.2
+    # Most tickets close within hours; some wait days for a reply; payment trouble takes longer.
+    mean_hours = np.where(rng.random(size) < SLOW_TICKET_SHARE, SLOW_TICKET_HOURS, 10.0)
+    mean_hours = np.where(tickets["category"] == "payment", 3 * mean_hours, mean_hours)
+    hours_to_close = rng.exponential(mean_hours) + 0.2
     closed = tickets["opened_at"].to_numpy() + (hours_to_close * 3600).astype("timedelta64[s]")
-    still_open = closed > np.datetime64(END + pd.Timedelta(hours=23, minutes=59), "s")
+    still_open = closed > np.datetime64(EXPORTED_AT, "s")
     mean = tickets["category"].map(SATISFACTION).to_numpy(dtype=float)
     satisfaction = np.clip(np.rint(rng.normal(mean, 0.9)), 1, 5)
     rated = ~still_open & (rng.random(size) < RATED_SHARE)
@@ -208,7 +221,7 @@ def _tickets(customers, orders, support_contacts, rng) -> pd.DataFrame:
     )
 
 
-def _leads(customers: pd.DataFrame, uncovered_visitors: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def _leads(customers: pd.DataFrame, contacts: pd.DataFrame, uncovered_visitors: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """The Northfield waiting list (from the site and before it), newsletter sign-ups, food-fair visitors."""
     n = len(customers)
     from_site = uncovered_visitors.loc[rng.random(len(uncovered_visitors)) < 0.15]
@@ -233,9 +246,13 @@ def _leads(customers: pd.DataFrame, uncovered_visitors: pd.DataFrame, rng: np.ra
             ),
         }
     )
-    _, _, email = _names(rng, len(leads))
+    _, _, email = _names(rng, len(leads), first_number=10 * len(customers) + 1000)
     leads["email"] = email
     leads["customer_id"] = _converted_leads(leads, customers, rng)
+    # A lead who became a customer kept the address: the CRM can join them on it.
+    addresses = contacts.dropna(subset=["customer_id"]).drop_duplicates("customer_id").set_index("customer_id")["email"]
+    converted = leads["customer_id"].notna()
+    leads.loc[converted, "email"] = addresses.reindex(leads.loc[converted, "customer_id"].astype(int)).to_numpy()
     leads = leads.iloc[np.lexsort((np.arange(len(leads)), leads["created_at"].to_numpy()))].reset_index(drop=True)
     leads.insert(0, "lead_id", np.arange(1, len(leads) + 1))
     return leads
@@ -283,12 +300,13 @@ def simulate_crm(customers, orders, audience, support_contacts, uncovered_visito
     """
     rng = _rng(seed, "crm")
     campaigns = pd.DataFrame([{key: plan[key] for key in CRM_TABLES["campaigns"].names} for plan in CAMPAIGN_PLANS])
+    contacts = _contacts(customers, rng)
     tables = {
-        "contacts": _contacts(customers, rng),
+        "contacts": contacts,
         "tickets": _tickets(customers, orders, support_contacts, rng),
         "campaigns": campaigns,
         "campaign_responses": audience,
-        "leads": _leads(customers, uncovered_visitors, rng),
+        "leads": _leads(customers, contacts, uncovered_visitors, rng),
     }
     return {name: frame[CRM_TABLES[name].names] for name, frame in tables.items()}
 
