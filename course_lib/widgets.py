@@ -266,7 +266,9 @@ class RFMExplorer:
         self.table_html.value = self._summary_html()
         self._ax.clear()
         with kit_style():
-            plot_segment_sizes(self.summary_, ax=self._ax)
+            # No labels on the bars: the table beside the figure has the numbers, and
+            # fewer texts keep the redraw fast.
+            plot_segment_sizes(self.summary_, labels=False, ax=self._ax)
             self._ax.set_title(f"Customers and revenue by segment ({bins} scores)")
             buffer = io.BytesIO()
             # The whole figure as laid out (the kit style's "tight" box would draw it twice),

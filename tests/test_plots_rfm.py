@@ -37,6 +37,17 @@ def test_segment_sizes_bars_are_the_shares(table):
     assert ax.get_title() and "(%)" in ax.get_xlabel() and ax.get_ylabel() == "Segment"
 
 
+def test_segment_sizes_labels_each_bar_or_none(table):
+    summary = segment_summary(assign_segments(rfm_scores(table)))
+    shown = summary[summary["customers"] > 0]
+    fig, (labelled, bare) = plt.subplots(1, 2)
+    plot_segment_sizes(summary, ax=labelled)
+    plot_segment_sizes(summary, labels=False, ax=bare)
+    texts = [text.get_text() for text in labelled.texts]
+    assert len(texts) == 2 * len(shown) and texts[0] == f"{100 * shown['customer_share'].iloc[0]:.0f}%"
+    assert len(bare.texts) == 0
+
+
 def test_segment_sizes_draws_on_the_current_axes_by_default(table):
     summary = segment_summary(assign_segments(rfm_scores(table)))
     fig, ax = plt.subplots()

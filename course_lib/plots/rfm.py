@@ -42,7 +42,7 @@ _DISTRIBUTION_PANELS = (
 )
 
 
-def plot_segment_sizes(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_segment_sizes(summary: pd.DataFrame, *, labels: bool = True, ax: Axes | None = None) -> Axes:
     """Draw each segment's share of the customers next to its share of the revenue.
 
     A segment whose revenue bar is much longer than its customer bar is worth
@@ -54,6 +54,8 @@ def plot_segment_sizes(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     summary : DataFrame
         The output of :func:`course_lib.rfm.segment_summary`: indexed by
         segment, with ``customer_share`` and ``revenue_share`` (fractions).
+    labels : bool, default=True
+        Write each bar's percentage at its end.
     ax : Axes, optional
         Where to draw; by default the current Axes.
 
@@ -61,7 +63,7 @@ def plot_segment_sizes(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     -------
     Axes
         Two horizontal bars per segment (customers, revenue) in percent,
-        labelled, the first segment at the top. Segments without customers
+        the first segment at the top. Segments without customers
         (an empty "Other", for instance) are left out.
     """
     require_columns(summary, ["customer_share", "revenue_share"], name="summary")
@@ -75,7 +77,8 @@ def plot_segment_sizes(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes
         (-height / 2, "revenue_share", "revenue", PALETTE[1]),
     ):
         bars = ax.barh(positions + offset, 100 * shown[column], height=height, color=colour, label=label)
-        ax.bar_label(bars, fmt="%.0f%%", padding=2, fontsize=8)
+        if labels:
+            ax.bar_label(bars, fmt="%.0f%%", padding=2, fontsize=8)
     ax.set_yticks(positions, [str(segment) for segment in shown.index])
     ax.set_xlim(0, max(100 * shown[["customer_share", "revenue_share"]].to_numpy().max(), 1) * 1.15)
     ax.legend(loc="lower right")
