@@ -46,6 +46,9 @@ BUGGY_VERSION = PAIN_POINTS["payment_failure"]["app_version"]
 BUGGY_FAILURE_RATE = PAIN_POINTS["payment_failure"]["failure_rate_on_version"]
 #: After a failed payment, the share who try again (the others give up).
 RETRY_SHARE = 0.55
+#: Devices of web and app sessions, and how common each is.
+WEB_DEVICES = {"desktop": 0.5, "mobile": 0.42, "tablet": 0.08}
+APP_DEVICES = {"ios": 0.45, "android": 0.55}
 #: App releases: (version, release day); users update after an exponential delay.
 RELEASES = (("4.2.0", pd.Timestamp("2025-11-24 08:00")), ("4.2.1", pd.Timestamp("2025-12-15 08:00")))
 MEAN_UPDATE_DELAY_DAYS = 5.0
@@ -138,8 +141,8 @@ def _devices(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "customer_id": customers["customer_id"].to_numpy(),
-            "web_device": _draw(rng, {"desktop": 0.5, "mobile": 0.42, "tablet": 0.08}, n),
-            "app_device": _draw(rng, {"ios": 0.45, "android": 0.55}, n),
+            "web_device": _draw(rng, WEB_DEVICES, n),
+            "app_device": _draw(rng, APP_DEVICES, n),
             "web_id": [f"{value:012x}" for value in hexes[:, 0]],
             "app_id": [f"{value:012x}" for value in hexes[:, 1]],
             "phone_id": [f"tel-{value:08x}" for value in hexes[:, 2] % 2**32],
@@ -185,7 +188,7 @@ def _converting_sessions(window: pd.DataFrame, devices: pd.DataFrame, rng: np.ra
     ids = window.loc[known, "customer_id"].to_numpy(dtype=np.int64)
     channel = window["channel"].astype(str).to_numpy()
     anonymous = np.array([f"{value:012x}" for value in rng.integers(0, 2**48, size=n)], dtype=object)
-    device = _draw(rng, {"desktop": 0.5, "mobile": 0.42, "tablet": 0.08}, n)
+    device = _draw(rng, WEB_DEVICES, n)
     for kind, id_column, device_column in (("web", "web_id", "web_device"), ("app", "app_id", "app_device"), ("phone", "phone_id", None)):
         rows = known & (channel == kind)
         lookup = by_id.loc[window.loc[rows, "customer_id"].to_numpy(dtype=np.int64)]
@@ -252,8 +255,22 @@ def _browsing_sessions(
     return pd.concat(pieces, ignore_index=True)
 
 
-def _cell_sessions(channel, version, size, shares, failure_rate, active, home_zones, by_id, rng) -> pd.DataFrame:
-    """`size` non-converting sessions of one channel and app version, with who, when and where they stop."""
+def _cell_sessions(
+    channel: str,
+    version: str | None,
+    size: int,
+    shares: tuple[float, ...],
+    failure_rate: float,
+    active: np.ndarray,
+    home_zones: pd.Series,
+    by_id: pd.DataFrame,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """`size` non-converting sessions of one channel and app version, with who, when and where they stop.
+
+    `shares` are the funnel's continuation shares (payment success included),
+    `active` the customers who may browse, `by_id` their devices.
+    """
     known = rng.random(size) < KNOWN_VISITOR_SHARE
     if version is None:
         customer = np.where(known, rng.choice(active, size=size), -1)
@@ -266,7 +283,7 @@ def _cell_sessions(channel, version, size, shares, failure_rate, active, home_zo
     if channel == "phone":
         anonymous = np.where(known, anonymous, [f"tel-{value:08x}" for value in rng.integers(0, 2**32, size)])
     device_column = {"web": "web_device", "app": "app_device"}.get(channel)
-    fallback = _draw(rng, {"web": {"desktop": 0.5, "mobile": 0.42, "tablet": 0.08}, "app": {"ios": 0.45, "android": 0.55}}.get(channel, {"phone": 1.0}), size)
+    fallback = _draw(rng, {"web": WEB_DEVICES, "app": APP_DEVICES}.get(channel, {"phone": 1.0}), size)
     device = np.where(known, lookup[device_column].to_numpy(), fallback) if device_column else np.full(size, "phone")
     zones = dict(zip(COVERED_ZONES["zone"], COVERED_ZONES["home_share"], strict=True))
     zone = np.where(known, home_zones.reindex(customer).to_numpy(), _draw(rng, zones, size))
@@ -307,7 +324,9 @@ def _gave_up_share(pay_share: float, failure_rate: float) -> float:
     return attempt * (1 - success) / (1 - attempt * success)
 
 
-def _sessions_on_version(rng, known, version, active, by_id) -> tuple[np.ndarray, np.ndarray]:
+def _sessions_on_version(
+    rng: np.random.Generator, known: np.ndarray, version: str, active: np.ndarray, by_id: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
     """Users and start times of app sessions run on `version`.
 
     A user runs a version from the time they install it until they install
@@ -320,7 +339,9 @@ def _sessions_on_version(rng, known, version, active, by_id) -> tuple[np.ndarray
     window = (np.datetime64(EVENTS_START, "s"), np.datetime64(END + pd.Timedelta(hours=23, minutes=59), "s"))
     spans = _version_spans(by_id.loc[active, "has_4.2.0"].to_numpy(), by_id.loc[active, "has_4.2.1"].to_numpy(), version, window)
     eligible = active[spans[1] > spans[0]]
-    customer = np.where(known, rng.choice(eligible, size=size), -1)
+    if not len(eligible):  # nobody known ran this version: all its sessions are anonymous
+        known = np.zeros(size, dtype=bool)
+    customer = np.where(known, rng.choice(eligible, size=size) if len(eligible) else -1, -1)
     has_420 = by_id["has_4.2.0"].reindex(customer).to_numpy().astype("datetime64[s]")
     has_421 = by_id["has_4.2.1"].reindex(customer).to_numpy().astype("datetime64[s]")
     pending = ~known
@@ -345,7 +366,9 @@ def _sessions_on_version(rng, known, version, active, by_id) -> tuple[np.ndarray
     return customer, start
 
 
-def _version_spans(has_420, has_421, version, window) -> tuple[np.ndarray, np.ndarray]:
+def _version_spans(
+    has_420: np.ndarray, has_421: np.ndarray, version: str, window: tuple[np.datetime64, np.datetime64]
+) -> tuple[np.ndarray, np.ndarray]:
     """From when to when (within the window) each app ran `version`."""
     has_420 = np.asarray(has_420, dtype="datetime64[s]")
     has_421 = np.maximum(np.asarray(has_421, dtype="datetime64[s]"), has_420)
@@ -373,7 +396,7 @@ def _uncovered_sessions(n_converting: int, rng: np.random.Generator) -> pd.DataF
             "order_id": -1,
             "anonymous_id": anonymous,
             "channel": channel,
-            "device": np.where(channel == "web", _draw(rng, {"desktop": 0.45, "mobile": 0.5, "tablet": 0.05}, size), _draw(rng, {"ios": 0.45, "android": 0.55}, size)),
+            "device": np.where(channel == "web", _draw(rng, WEB_DEVICES, size), _draw(rng, APP_DEVICES, size)),
             "app_version": version,
             "zone": UNCOVERED_ZONE,
             "anchor": start,

@@ -102,6 +102,7 @@ def _rng(seed: int, stream: str) -> np.random.Generator:
 
 
 def _profile(code: str) -> CustomerType:
+    """The planted profile of a type code (A, B, C, D or business)."""
     return BUSINESS_PROFILE if code == "business" else TYPE_PROFILES[code]
 
 
@@ -114,8 +115,13 @@ def _trait(codes: np.ndarray, name: str) -> np.ndarray:
     return TRAITS[name].reindex(np.asarray(codes)).to_numpy(dtype=float)
 
 
-def _draw(rng: np.random.Generator, options: dict[str, float] | tuple, size: int, labels=None) -> np.ndarray:
-    """Draw `size` labels with probabilities proportional to the weights."""
+def _draw(
+    rng: np.random.Generator, options: dict[str, float] | tuple[float, ...], size: int, labels: tuple | list | None = None
+) -> np.ndarray:
+    """Draw `size` labels with probabilities proportional to their weights.
+
+    `options` maps each label to its weight, or is a sequence of weights for `labels`.
+    """
     if isinstance(options, dict):
         labels, weights = list(options), np.array(list(options.values()), dtype=float)
     else:
@@ -473,7 +479,7 @@ def simulate_orders(customers: pd.DataFrame, *, seed: int, intensity: float = 1.
     channel = np.where(rng.random(size) < 0.8, preferred, None)
     codes = orders["type"].to_numpy()
     for code in sorted(pd.unique(codes)):
-        members = np.flatnonzero((codes == code) & (channel == None))  # noqa: E711 (elementwise on objects)
+        members = np.flatnonzero((codes == code) & pd.isna(channel))
         weights = {"guest": {"web": 0.75, "phone": 0.25}, "staff": {"web": 0.4, "app": 0.6}}.get(code)
         channel[members] = _draw(rng, weights or _profile(code).order_channels, len(members))
     orders["channel"] = channel

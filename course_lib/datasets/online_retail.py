@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from course_lib.datasets.generate import _rng
-from course_lib.datasets.schema import ONLINE_RETAIL_COLUMNS, TABLES
+from course_lib.datasets.schema import ONLINE_RETAIL_COLUMNS
 from course_lib.validation import require_columns, require_datetime, require_non_empty, require_numeric, sample_of
 
 __all__ = [
