@@ -327,23 +327,25 @@ def write_world(
     world = generate_world(seed=seed, n_customers=n_customers, progress=progress)
     folder = Path(out_dir)
     (folder / "truth").mkdir(parents=True, exist_ok=True)
-    paths = [
-        write_csv(world.customers, TABLES["customers"], folder / "customers.csv"),
-        write_csv(world.orders, TABLES["orders"], folder / "orders.csv"),
-        write_csv(world.survey, TABLES["survey"], folder / "survey.csv"),
-        write_csv(world.events, TABLES["events"], folder / "events.csv"),
-    ]
-    retail = folder / "online_retail_sample.csv"
-    format_online_retail(world.online_retail).to_csv(retail, index=False, lineterminator="\n", encoding="utf-8")
-    paths.append(retail)
-    paths.append(write_crm(world.crm, folder / "crm.sqlite"))
-    paths.append(write_csv(world.customers, TABLES["customer_types"], folder / "truth" / "customer_types.csv"))
-    planted = folder / "truth" / "planted.json"
-    planted.write_text(json.dumps(world.planted, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
-    paths.append(planted)
-    readme = folder / "README.md"
-    readme.write_text(render_readme(world), encoding="utf-8", newline="\n")
-    paths.append(readme)
+    writers = {
+        "customers.csv": lambda path: write_csv(world.customers, TABLES["customers"], path),
+        "orders.csv": lambda path: write_csv(world.orders, TABLES["orders"], path),
+        "survey.csv": lambda path: write_csv(world.survey, TABLES["survey"], path),
+        "events.csv": lambda path: write_csv(world.events, TABLES["events"], path),
+        "online_retail_sample.csv": lambda path: format_online_retail(world.online_retail).to_csv(
+            path, index=False, lineterminator="\n", encoding="utf-8"
+        ),
+        "crm.sqlite": lambda path: write_crm(world.crm, path),
+        "truth/customer_types.csv": lambda path: write_csv(world.customers, TABLES["customer_types"], path),
+        "truth/planted.json": lambda path: path.write_text(
+            json.dumps(world.planted, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n"
+        ),
+        "README.md": lambda path: path.write_text(render_readme(world), encoding="utf-8", newline="\n"),
+    }
+    paths = []
+    for relative, write in tqdm(writers.items(), desc="Writing the files", disable=not progress, unit="file"):
+        write(folder / relative)
+        paths.append(folder / relative)
     lines = [f"{_sha256(path)}  {path.relative_to(folder).as_posix()}\n" for path in paths]
     checksums = folder / CHECKSUM_FILE
     checksums.write_text("".join(lines), encoding="utf-8", newline="\n")
