@@ -93,14 +93,15 @@ _QUIET = logging.getLogger("course_lib.grading.nbclient")
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False  # nbclient logs every timeout and dead kernel; the grades table says it
 
+#: Seconds the hidden first cell may take: it imports the kit (pandas, ...), slow on a busy machine.
+SETUP_TIMEOUT = 120
 # Runs first, hidden from the student: after every cell, print the verdicts recorded so far
 # behind a marker made for this run only.
 _REPORTER = """\
-def _course_kit_report(result, _marker={marker!r}):
-    import json, sys
-    checks = sys.modules.get("course_lib.checks")
-    verdicts = [r.as_dict() for r in checks.recorded_results()] if checks else []
-    print(_marker + json.dumps(verdicts))
+import course_lib.checks
+def _course_kit_report(result, _marker={marker!r}, _checks=course_lib.checks):
+    import json
+    print(_marker + json.dumps([verdict.as_dict() for verdict in _checks.recorded_results()]))
 get_ipython().events.register("post_run_cell", _course_kit_report)
 del _course_kit_report
 """
@@ -170,7 +171,8 @@ def run_checks(notebook_path: Path | str, *, timeout: int = 60) -> CheckRun:
     notebook_path : path
         The notebook; it is read, never changed.
     timeout : int, default=60
-        Seconds one cell may run. A longer cell is stopped, and so is the notebook.
+        Seconds one cell may run. A longer cell is stopped, and so is the notebook. (The hidden
+        first cell, which imports the kit, may take up to :data:`SETUP_TIMEOUT` seconds.)
 
     Returns
     -------
@@ -182,7 +184,8 @@ def run_checks(notebook_path: Path | str, *, timeout: int = 60) -> CheckRun:
     notebook = nbformat.read(notebook_path, as_version=4)
     student_cells = list(notebook.cells)
     marker = f"@@course-kit-verdicts-{secrets.token_hex(8)}@@"
-    notebook.cells = [new_code_cell(_REPORTER.format(marker=marker)), *student_cells]
+    reporter = new_code_cell(_REPORTER.format(marker=marker))
+    notebook.cells = [reporter, *student_cells]
     running: list[int] = []  # index of the cell being run, kept up to date by the client
 
     with tempfile.TemporaryDirectory(prefix="course-kit-grading-", ignore_cleanup_errors=True) as sandbox:
@@ -191,7 +194,7 @@ def run_checks(notebook_path: Path | str, *, timeout: int = 60) -> CheckRun:
         workdir.mkdir()
         client = NotebookClient(
             notebook,
-            timeout=timeout,
+            timeout_func=lambda cell: SETUP_TIMEOUT if cell is reporter else timeout,
             kernel_name="python3",
             allow_errors=True,
             interrupt_on_timeout=False,
@@ -206,12 +209,15 @@ def run_checks(notebook_path: Path | str, *, timeout: int = 60) -> CheckRun:
             # The kernel's own stdout/stderr (not the cells' outputs) would only add noise.
             client.execute(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except CellTimeoutError:
-            cell = notebook.cells[running[-1]]
-            status = "timeout"
-            problem = (
-                f"cell {running[-1]} (`{_first_line(cell)}`) ran longer than {timeout} s and was stopped "
-                "(an endless loop?); the cells after it did not run."
-            )
+            if running[-1] == 0:  # the hidden cell: the kit itself did not import in time
+                status = "could not run"
+                problem = f"the kit did not import within {SETUP_TIMEOUT} s (is the machine very busy?)."
+            else:
+                status = "timeout"
+                problem = (
+                    f"cell {running[-1]} (`{_first_line(notebook.cells[running[-1]])}`) ran longer than "
+                    f"{timeout} s and was stopped (an endless loop?); the cells after it did not run."
+                )
         except DeadKernelError:
             cell = notebook.cells[running[-1]]
             status = "kernel died"

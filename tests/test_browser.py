@@ -42,7 +42,7 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402  (only with Chromium)
+from playwright.sync_api import Locator, Page, expect, sync_playwright  # noqa: E402  (only with Chromium)
 
 ARTIFACTS = KIT_ROOT / "test-artifacts"
 RFM_LESSON = KIT_ROOT / "notebooks" / "03_rfm.ipynb"
@@ -150,7 +150,7 @@ def browser(tmp_path_factory):
             executable_path=str(CHROMIUM),
             headless=True,
             args=CHROMIUM_FLAGS,
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": 1280, "height": 1600},  # tall enough for a whole explorer
         )
         context.external_requests = []
 
@@ -188,27 +188,34 @@ def error_outputs(page: Page) -> list[str]:
     return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
 
 
-def move_first_slider(page: Page) -> tuple[str, str]:
-    """Move the first slider one step with the keyboard; return its cell's widget output before and after."""
+# What a widget cell shows, apart from its controls: images, HTML widgets, Output widgets.
+SHOWN = """cell => [...cell.querySelectorAll(
+    '.jp-OutputArea img, .jp-OutputArea .widget-html-content, .jp-OutputArea .widget-output')]
+    .map(element => element.tagName === 'IMG' ? element.src : element.innerText).join('\\n')"""
+
+
+def move_first_slider(page: Page) -> tuple[str, str, Locator]:
+    """Move the first slider one step with the keyboard; return what its cell shows before and after."""
     cell = page.locator(".jp-CodeCell", has=page.locator(".widget-slider")).first
     handle = cell.locator(".widget-slider .noUi-handle").first
     expect(handle).to_be_visible(timeout=SLOW)
-    outputs = cell.locator(".widget-output")
-    expect(outputs.first).not_to_be_empty(timeout=SLOW)
-    before_value, before = handle.get_attribute("aria-valuenow"), outputs.first.inner_html()
+    page.wait_for_function(f"cell => ({SHOWN})(cell).trim().length > 0", arg=cell.element_handle(), timeout=SLOW)
+    before_value, before = handle.get_attribute("aria-valuenow"), cell.evaluate(SHOWN)
     at_top = float(before_value) >= float(handle.get_attribute("aria-valuemax"))
     handle.focus()
     page.keyboard.press("ArrowLeft" if at_top else "ArrowRight")
     expect(handle).not_to_have_attribute("aria-valuenow", before_value, timeout=SLOW)
-    expect(outputs.first).not_to_have_js_property("innerHTML", before, timeout=SLOW)
-    cell.scroll_into_view_if_needed()
-    return before, outputs.first.inner_html()
+    page.wait_for_function(
+        f"([cell, before]) => ({SHOWN})(cell) !== before", arg=[cell.element_handle(), before], timeout=SLOW
+    )
+    return before, cell.evaluate(SHOWN), cell
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(target: Page | Locator, name: str) -> Path:
+    """Save a picture of the page, or of one element (scrolled into view), in test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"browser-{name}.png"
-    page.screenshot(path=str(path))
+    target.screenshot(path=str(path))
     return path
 
 
@@ -225,12 +232,12 @@ def test_slider_moved_with_the_keyboard_updates_the_output(browser, jupyter_lab,
     page = open_notebook(browser, jupyter_lab, notebook)
     run_all_cells(page)
     assert error_outputs(page) == []
-    before, after = move_first_slider(page)
+    before, after, cell = move_first_slider(page)
     if EXPLORERS[notebook]:
         assert (EXPLORERS[notebook][0] in before, EXPLORERS[notebook][1] in after) == (True, True)
     assert before != after
     assert error_outputs(page) == []
-    assert screenshot(page, Path(notebook).stem).stat().st_size > 0
+    assert screenshot(cell.locator(".jp-Cell-outputWrapper"), Path(notebook).stem).stat().st_size > 0
     assert browser.external_requests == []
     page.close()
 
