@@ -170,6 +170,12 @@ def load_customers(*, data_dir: str | Path | None = None) -> pd.DataFrame:
         ``customer_id`` (Int64), ``signup_date`` (datetime), categoricals for
         channel, account type, city, zone, age band (ordered), diet; nullable
         ``household_size``; three boolean consent flags.
+
+    Examples
+    --------
+    >>> customers = load_customers()
+    >>> customers["age_band"].cat.ordered, customers["customer_id"].is_unique
+    (True, True)
     """
     return read_table(TABLES["customers"], data_dir)
 
@@ -187,6 +193,12 @@ def load_orders(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     DataFrame
         Typed order lines; ``customer_id`` is missing for guest checkouts.
         Net value of a line = quantity × unit_price - discount (EUR).
+
+    Examples
+    --------
+    >>> orders = load_orders()
+    >>> orders["customer_id"].dtype, list(orders["status"].cat.categories)
+    (Int64Dtype(), ['delivered', 'cancelled', 'refunded'])
     """
     return read_table(TABLES["orders"], data_dir)
 
@@ -204,6 +216,12 @@ def load_survey(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     DataFrame
         One row per response; the eight ``q_*`` Likert items (Int64, 1-5) are
         asked only in the relationship survey; ``nps`` (Int64, 0-10) in both.
+
+    Examples
+    --------
+    >>> survey = load_survey()
+    >>> survey.loc[survey["survey"] == "post_purchase", "q_health"].isna().all()
+    np.True_
     """
     return read_table(TABLES["survey"], data_dir)
 
@@ -221,6 +239,11 @@ def load_events(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     DataFrame
         One row per event, sorted by time; ``customer_id`` is missing until a
         visitor logs in; ``event`` is a categorical in journey order.
+
+    Examples
+    --------
+    >>> list(load_events()["event"].cat.categories[:4])
+    ['visit', 'view_menu', 'view_dish', 'add_to_cart']
     """
     return read_table(TABLES["events"], data_dir)
 
@@ -239,6 +262,12 @@ def load_online_retail_sample(*, data_dir: str | Path | None = None) -> pd.DataF
         The UCI schema: ``InvoiceNo``, ``StockCode``, ``Description``,
         ``Quantity``, ``InvoiceDate``, ``UnitPrice``, ``CustomerID`` (Int64),
         ``Country``. Clean it with :func:`clean_online_retail`.
+
+    Examples
+    --------
+    >>> sample = load_online_retail_sample()
+    >>> sample["InvoiceNo"].str.startswith("C").any(), sample["CustomerID"].isna().any()
+    (np.True_, np.True_)
     """
     return read_table(TABLES["online_retail_sample"], data_dir)
 
@@ -273,6 +302,11 @@ def load_truth(*, data_dir: str | Path | None = None) -> Truth:
     -------
     Truth
         ``customer_types`` (DataFrame) and ``planted`` (dict).
+
+    Examples
+    --------
+    >>> load_truth().planted["pain_points"]["uncovered_zone"]["zone"]
+    'Northfield'
     """
     folder = _folder(data_dir)
     path = folder / "truth" / "planted.json"
