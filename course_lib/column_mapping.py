@@ -1,0 +1,1089 @@
+"""Read your own orders export: open a messy file, guess which column is which, tidy the orders.
+
+Real exports are messy. A spreadsheet in Germany writes ``12,50`` for twelve
+and a half and separates columns with ``;``; Excel adds an invisible mark (a
+byte-order mark) at the start of a "UTF-8" CSV; one shop writes dates
+``2024-03-01``, another ``01/03/2024``, the UCI Online Retail copy
+``3/1/2011 8:26``. This module is the kit's one path from such a file to the
+tidy orders every analysis of the course takes:
+
+1. :func:`read_orders_file` opens a CSV (any common separator and encoding)
+   or an Excel ``.xlsx`` file, as text, without changing it, and says clearly
+   what is wrong with a file it cannot read;
+2. :func:`guess_column_mapping` finds the columns that hold the customer, the
+   date, the money (an amount, or a quantity and a unit price), the order id
+   and a status, from their names (in several languages) and their content;
+   any guess can be overridden, and :meth:`ColumnMapping.describe` shows how
+   each column was found;
+3. :func:`standardise_orders` turns the mapped columns into the course's
+   names and types (``customer_id``, ``ordered_at``, ``amount``,
+   ``order_id``) and drops the rows an RFM analysis must not count, with a
+   report of how many and why.
+
+:func:`parse_numbers` and :func:`parse_dates` do the reading of one column
+and can be used on their own.
+
+Examples
+--------
+>>> raw = pd.DataFrame({
+...     "Client": ["ana", "ben", "ana"],
+...     "Datum": ["01.03.2024", "15.03.2024", "02.04.2024"],
+...     "Betrag": ["12,50", "8,00", "1.020,00"],
+... })
+>>> mapping = guess_column_mapping(raw)
+>>> mapping
+ColumnMapping(customer='Client', date='Datum', amount='Betrag')
+>>> tidy = standardise_orders(raw, mapping)
+>>> tidy.orders
+  customer_id ordered_at  amount
+0         ana 2024-03-01    12.5
+1         ben 2024-03-15     8.0
+2         ana 2024-04-02  1020.0
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from course_lib.validation import require_columns, require_dataframe, require_non_empty, sample_of
+
+__all__ = [
+    "CANCELLED_STATUS",
+    "DATE_FORMATS",
+    "ROLES",
+    "ColumnMapping",
+    "OrdersFile",
+    "TidyOrders",
+    "guess_column_mapping",
+    "parse_dates",
+    "parse_numbers",
+    "read_orders_file",
+    "standardise_orders",
+]
+
+#: The roles a column can play, and what each means. ``customer`` and ``date``
+#: are required, and the money as ``amount`` or as ``quantity`` x ``price``.
+ROLES: Mapping[str, str] = {
+    "customer": "who bought: a customer id, e-mail or name",
+    "date": "when the order was placed",
+    "amount": "money of the row (line or order total)",
+    "quantity": "units on the row (amount = quantity x price)",
+    "price": "price of one unit (amount = quantity x price)",
+    "order": "order or invoice id, shared by the lines of one order",
+    "status": "order status (cancelled and refunded rows are left out)",
+}
+
+#: Column names that announce each role, written lower-case without spaces,
+#: dots, dashes or underscores; earlier names win when several columns match.
+#: English first, then German, Spanish, French, Portuguese, Italian, Dutch.
+NAME_HINTS: Mapping[str, tuple[str, ...]] = {
+    "customer": (
+        "customerid", "customerno", "customernumber", "customercode", "clientid", "clientno", "clientnumber",
+        "userid", "accountid", "memberid", "buyerid", "shopperid", "contactid", "customer", "client", "buyer",
+        "customeremail", "email", "emailaddress", "customername", "clientname", "buyername", "name",
+        "kundennummer", "kundenid", "kundennr", "kunde", "idcliente", "clienteid", "cliente", "numeroclient",
+        "klant", "klantnummer",
+    ),
+    "date": (
+        "invoicedate", "orderdate", "orderedat", "purchasedate", "transactiondate", "saledate", "paidat",
+        "createdat", "orderdatetime", "date", "datetime", "timestamp", "created", "time", "day",
+        "bestelldatum", "rechnungsdatum", "datum", "fechapedido", "fechafactura", "fecha", "datecommande",
+        "data", "datum",
+    ),
+    "amount": (
+        "amount", "totalamount", "ordertotal", "linetotal", "totalprice", "total", "netamount", "grossamount",
+        "revenue", "sales", "salesamount", "value", "ordervalue", "subtotal", "grandtotal", "spend", "paid",
+        "betrag", "umsatz", "gesamtbetrag", "importe", "importetotal", "montant", "montanttotal", "valor",
+        "valortotal", "importo", "bedrag",
+    ),
+    "quantity": (
+        "quantity", "qty", "units", "quantityordered", "itemcount", "pieces", "menge", "anzahl", "cantidad",
+        "quantite", "quantidade", "quantita", "aantal",
+    ),
+    "price": (
+        "unitprice", "priceeach", "itemprice", "priceperunit", "unitcost", "price", "preis", "einzelpreis",
+        "precio", "preciounitario", "prix", "prixunitaire", "preco", "prezzo", "prijs",
+    ),
+    "order": (
+        "invoiceno", "invoicenumber", "invoiceid", "invoice", "orderid", "orderno", "ordernumber", "order",
+        "transactionid", "transaction", "receiptno", "receiptid", "receipt", "basketid", "checkoutid",
+        "bestellnummer", "rechnungsnummer", "auftragsnummer", "pedido", "numeropedido", "factura",
+        "commande", "numerocommande", "bestelling",
+    ),
+    "status": ("orderstatus", "status", "state", "paymentstatus", "financialstatus", "estado", "statut"),
+}
+
+#: Status words (lower-case, matched inside the status) of rows that were not a
+#: sale that stuck: cancelled, refunded, returned, voided, failed.
+CANCELLED_STATUS = (
+    "cancel", "refund", "return", "void", "fail", "reject", "storn", "zurück", "anul", "devuel",
+    "rembours", "annul",
+)
+
+#: Date formats tried on text dates, most common first. Day-first formats come
+#: before month-first ones: when every date fits both, day-first is assumed
+#: (and :func:`parse_dates` reports the ambiguity).
+DATE_FORMATS = (
+    "ISO8601",
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+    "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
+    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
+    "%d/%m/%y %H:%M", "%d/%m/%y", "%m/%d/%y %H:%M", "%m/%d/%y", "%d.%m.%y",
+    "%Y%m%d",
+)
+
+#: Share of the sampled values a column must read as dates (or numbers) to be
+#: taken for a date (or money) column: less when its name says what it is, more
+#: when only its content does.
+READABLE_SHARE = {"name": 0.5, "content": 0.8}
+#: Values looked at when guessing (the whole column is parsed afterwards).
+SAMPLE_SIZE = 2_000
+#: The separators a CSV file may use, tried in this order.
+SEPARATORS = (",", ";", "\t", "|")
+
+def _per_distinct_value(values: pd.Series, convert) -> pd.Series:
+    """Apply `convert` (a Series -> Series function) once per distinct value, then spread back.
+
+    Exports repeat values a lot (a date per line of an order, a few thousand
+    customers over half a million lines): converting each distinct value once
+    is many times faster than converting every row.
+    """
+    codes, distinct = pd.factorize(values)
+    # A missing value goes last, where factorize's code -1 for missing points.
+    distinct = pd.Series([*distinct, None], dtype=values.dtype)
+    return convert(distinct).take(codes).set_axis(values.index)
+
+
+# Starts of files that are not text tables, and what to do about them.
+_NOT_A_TABLE = {
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls). Open it in a spreadsheet and save it as .xlsx or .csv",
+    b"%PDF": "a PDF document, not a table. Export the orders from your shop system as CSV or Excel",
+    b"\x1f\x8b": "a compressed (gzip) file. Decompress it first",
+    b"PAR1": "a Parquet file. Save it as CSV, for example with pandas: pd.read_parquet(path).to_csv(...)",
+    b"SQLite format 3": "an SQLite database. Export the orders table as CSV",
+}
+_ZIP_START = b"PK\x03\x04"
+
+
+# --------------------------------------------------------------------------------------
+# Reading a file
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrdersFile:
+    """A file read as a table, and how it was read.
+
+    Attributes
+    ----------
+    data : DataFrame
+        Every column as text (``str``; missing cells NaN), except the cells an
+        Excel file stores as numbers or dates, which keep that type.
+    name : str
+        The file's name (not its folder), for messages and reports.
+    kind : {"csv", "xlsx"}
+        How the file was read.
+    encoding : str or None
+        The text encoding of a CSV file ("utf-8", "utf-8-sig" when it starts
+        with a byte-order mark, "utf-16", "cp1252" or "latin-1").
+    separator : str or None
+        The column separator of a CSV file.
+    decimal : {".", ","} or None
+        The decimal mark the file is likely to use: "," for a CSV separated by
+        ";" (the spreadsheet convention where the comma is the decimal mark),
+        None when nothing suggests one.
+    """
+
+    data: pd.DataFrame
+    name: str
+    kind: str
+    encoding: str | None = None
+    separator: str | None = None
+    decimal: str | None = None
+
+    def describe(self) -> str:
+        """One line on how the file was read, for a report."""
+        if self.kind == "xlsx":
+            return f"{self.name}: Excel workbook, first sheet, {len(self.data):,} rows x {self.data.shape[1]} columns"
+        separator = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "vertical bar"}[self.separator]
+        return (
+            f"{self.name}: CSV, {self.encoding}, {separator}-separated, "
+            f"{len(self.data):,} rows x {self.data.shape[1]} columns"
+        )
+
+
+def read_orders_file(path: str | Path) -> OrdersFile:
+    """Read an orders export (CSV or Excel ``.xlsx``) as text, never changing the file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. CSV: separated by commas, semicolons, tabs or vertical bars;
+        UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order
+        mark, Windows-1252 or Latin-1. Excel: the first sheet of an ``.xlsx``
+        workbook, with the column names in the first row.
+
+    Returns
+    -------
+    OrdersFile
+        The table and how it was read. No value is interpreted yet (a CSV's
+        ``"007"`` stays ``"007"``); :func:`standardise_orders` does that for
+        the mapped columns.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file at `path`.
+    ValueError
+        A folder, an empty file, a header without rows, a file that is not a
+        table (binary data, a PDF, an old ``.xls``, ...), rows with more cells
+        than the header, or a workbook that cannot be opened; the message
+        names the file and says what to do.
+
+    Notes
+    -----
+    The file is opened for reading only. The type is recognised from the
+    file's first bytes, not its extension: an ``.xlsx`` workbook is a zip
+    archive (it starts with ``PK``). A text file is decoded with the first of
+    UTF-8, Windows-1252, Latin-1 that reads it; the separator is the one of
+    :data:`SEPARATORS` that splits the first lines into the same number of
+    cells (more than one).
+    """
+    path = Path(path)
+    name = path.name
+    if path.is_dir():
+        raise ValueError(f"`{name}` is a folder; give the path of an orders file (.csv or .xlsx) inside it.")
+    if not path.is_file():
+        raise FileNotFoundError(f"No file at {path}. Check the path (and the spelling of the file name).")
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise ValueError(f"`{name}` cannot be read ({error.strerror}). Check that you may open it.") from None
+    if not content.strip():
+        raise ValueError(f"`{name}` is empty: no header and no rows. Export the orders again.")
+    for start, what in _NOT_A_TABLE.items():
+        if content.startswith(start):
+            raise ValueError(f"`{name}` is {what}.")
+    if content.startswith(_ZIP_START):
+        return OrdersFile(data=_read_xlsx(content, name), name=name, kind="xlsx")
+    text, encoding = _decode(content, name)
+    separator = _sniff_separator(text, name)
+    _require_distinct_names(next(csv.reader(text.lstrip("\ufeff").splitlines()[:1], delimiter=separator)), name)
+    data = _read_csv_bytes(content, encoding, separator, name)
+    return OrdersFile(
+        data=data, name=name, kind="csv", encoding=encoding, separator=separator,
+        decimal="," if separator == ";" else None,
+    )
+
+
+def _decode(content: bytes, name: str) -> tuple[str, str]:
+    """The file's text and its encoding, or a ValueError when it is not text."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if content.startswith(bom):
+            try:
+                return content.decode(encoding), encoding
+            except UnicodeDecodeError:
+                break
+    head = content[:4096]
+    controls = sum(byte < 32 and byte not in b"\t\r\n" for byte in head)
+    if b"\x00" in head or controls > 0.05 * len(head):
+        raise ValueError(
+            f"`{name}` is not a text table (it holds binary data). Export the orders as CSV "
+            "(text) or Excel (.xlsx) and try again."
+        )
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return content.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return content.decode("latin-1"), "latin-1"  # Latin-1 decodes any bytes
+
+
+def _sniff_separator(text: str, name: str) -> str:
+    """The separator that splits the first lines into equally many cells (more than one)."""
+    lines = [line for line in text[:65_536].splitlines()[:21] if line.strip()]
+    if len(text) > 65_536 and len(lines) > 1:
+        lines = lines[:-1]  # the last line of the sample may be cut short
+    best, best_cells = None, 1
+    for separator in SEPARATORS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=separator)]
+        if counts and counts[0] > best_cells and all(count == counts[0] for count in counts):
+            best, best_cells = separator, counts[0]
+    if best is None:
+        if len(lines) >= 1 and all(len(row) == 1 for row in csv.reader(lines[:1], delimiter=",")):
+            raise ValueError(
+                f"`{name}` has a single column (no comma, semicolon, tab or '|' separates its cells). "
+                "An orders file needs at least a customer, a date and an amount column."
+            )
+        raise ValueError(
+            f"`{name}` has rows with different numbers of cells for every separator tried "
+            f"({', '.join(repr(separator) for separator in SEPARATORS)}). Open it in a spreadsheet, "
+            "check that every row has as many cells as the header, and save it as CSV again."
+        )
+    return best
+
+
+def _read_csv_bytes(content: bytes, encoding: str, separator: str, name: str) -> pd.DataFrame:
+    """Every column as text; blank lines skipped; a clear error for ragged rows or no rows."""
+    try:
+        # pandas' C parser reads bytes faster than an already decoded str.
+        data = pd.read_csv(
+            io.BytesIO(content), encoding=encoding, sep=separator, dtype="str", keep_default_na=False,
+            na_values=[""], skip_blank_lines=True,
+        )
+    except pd.errors.ParserError as error:
+        detail = str(error).strip().splitlines()[-1]
+        raise ValueError(
+            f"`{name}` cannot be read as a table: {detail}. A row has more cells than the header; "
+            "check the separator and the quotes around texts that contain it."
+        ) from None
+    return _tidy_table(data, name)
+
+
+def _read_xlsx(content: bytes, name: str) -> pd.DataFrame:
+    """The first sheet of a workbook; numbers and dates keep their type, everything else is text."""
+    try:
+        raw = pd.read_excel(io.BytesIO(content), sheet_name=0, dtype=object, engine="openpyxl")
+    except ImportError:
+        raise ValueError(
+            f"Reading `{name}` needs the openpyxl package, which is not installed. Install it "
+            "(pip install openpyxl), or save the sheet as CSV."
+        ) from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise ValueError(
+            f"`{name}` looks like a zip archive but cannot be opened as an Excel workbook "
+            f"({type(error).__name__}). Open it in a spreadsheet and save it as .xlsx or .csv."
+        ) from None
+    return _tidy_table(raw.apply(_typed_cells), name)
+
+
+def _typed_cells(values: pd.Series) -> pd.Series:
+    """An Excel column: datetimes or numbers when every cell is one, else text."""
+    present = values.dropna()
+    if len(present) and present.map(lambda cell: isinstance(cell, (pd.Timestamp, np.datetime64))).all():
+        return pd.to_datetime(values)
+    is_number = present.map(lambda cell: isinstance(cell, (int, float, np.number)) and not isinstance(cell, bool))
+    if len(present) and is_number.all():
+        return pd.to_numeric(values).astype("float64")
+    return values.map(_cell_text, na_action="ignore").astype("str")
+
+
+def _cell_text(cell: object) -> str:
+    """A spreadsheet cell as text: whole floats without '.0', dates in ISO format."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, pd.Timestamp):
+        return cell.isoformat(sep=" ")
+    return str(cell)
+
+
+def _require_distinct_names(columns: Sequence[object], name: str) -> None:
+    """Raise ValueError when two columns have the same name (pandas would quietly rename one)."""
+    names = [str(column).strip() for column in columns]
+    repeated = [column for column in dict.fromkeys(names) if names.count(column) > 1]
+    if repeated:
+        raise ValueError(f"`{name}` has several columns named {sample_of(repeated)}; give each column its own name.")
+
+
+def _tidy_table(data: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Column names as stripped text (unique), rows with no value at all dropped; no rows is an error."""
+    columns = [str(column).strip() for column in data.columns]
+    _require_distinct_names(columns, name)
+    data = data.set_axis(columns, axis="columns").dropna(how="all").reset_index(drop=True)
+    if data.empty:
+        raise ValueError(
+            f"`{name}` has a header ({sample_of(columns, limit=8)}) but no rows. Export the orders again, "
+            "with the rows."
+        )
+    return data
+
+
+# --------------------------------------------------------------------------------------
+# Reading one column
+# --------------------------------------------------------------------------------------
+
+_CURRENCY = re.compile(r"[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|MXN|BRL|ARS|COP|CLP|PEN|SEK|NOK|DKK|PLN)\b", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_NUMBER_SHAPE = re.compile(r"^[+-]?(\d[\d.,]*)?\d([.,]\d*)?$|^[+-]?[.,]\d+$")
+
+
+def parse_numbers(values: pd.Series, *, decimal: str | None = None) -> pd.Series:
+    """Read a column of amounts written the way people write them: ``12.50``, ``12,50``, ``€ 1.020,00``.
+
+    Parameters
+    ----------
+    values : Series
+        Text (or numbers, returned as float64 unchanged).
+    decimal : {".", ","} or None, default=None
+        The decimal mark. None: decided from the values (see Notes).
+
+    Returns
+    -------
+    Series
+        float64, same index; NaN where a value is missing or is not a number
+        (``"abc"``, ``"12.50.3"``, ``"n/a"``).
+
+    Notes
+    -----
+    Before reading, currency signs and codes (€, $, £, EUR, USD, ...), spaces
+    and apostrophes (``1'020.00``) are removed, and an amount in parentheses,
+    ``(12.50)``, is negative (the accounting convention). With both marks in
+    one value, the last one is the decimal mark (``1.020,50``, ``1,020.50``).
+    Without `decimal`, the column's decimal mark is ``","`` when some value
+    has a comma followed by one, two or more than three digits (``12,5``,
+    ``8,00``) or a comma after a dot (``1.020,00``), and ``"."`` otherwise; so
+    ``1,500`` alone reads as one thousand five hundred. Pass ``decimal=","``
+    for a file where ``1,500`` means one and a half.
+
+    Examples
+    --------
+    >>> parse_numbers(pd.Series(["12,50", "€ 1.020,00", "(3,00)", "abc", None])).tolist()
+    [12.5, 1020.0, -3.0, nan, nan]
+    >>> parse_numbers(pd.Series(["1,020.50", "7"])).tolist()
+    [1020.5, 7.0]
+    """
+    if decimal not in (None, ".", ","):
+        raise ValueError(f"The 'decimal' parameter of parse_numbers must be '.', ',' or None. Got {decimal!r} instead.")
+    if pd.api.types.is_bool_dtype(values):
+        return pd.Series(np.nan, index=values.index, dtype="float64")
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64")
+    return _per_distinct_value(values, lambda distinct: _numbers_from_text(distinct, decimal))
+
+
+def _numbers_from_text(values: pd.Series, decimal: str | None) -> pd.Series:
+    """The work of :func:`parse_numbers` on text values (finite float64 or NaN)."""
+    text = values.astype("str").where(values.notna())
+    numbers = pd.to_numeric(text, errors="coerce")
+    if decimal == "," or not (numbers.notna() | text.isna()).all():
+        text = text.str.replace(_CURRENCY, "", regex=True).str.replace(_SPACES, "", regex=True)
+        negative = text.str.startswith("(") & text.str.endswith(")")
+        text = text.where(~negative, "-" + text.str.slice(1, -1))
+        text = text.where(text.str.match(_NUMBER_SHAPE, na=False))
+        mark = decimal or _decimal_mark(text.dropna())
+        thousands = "." if mark == "," else ","
+        # Only the last mark of a value can be the decimal one: a value with the
+        # thousands mark after its decimal mark (12,50.3 when the mark is ",") is no number.
+        last_decimal = text.str.rfind(mark)
+        misplaced = (last_decimal >= 0) & (text.str.rfind(thousands) > last_decimal)
+        twice = text.str.count(re.escape(mark)) > 1
+        cleaned = text.str.replace(thousands, "", regex=False).str.replace(mark, ".", regex=False)
+        numbers = pd.to_numeric(cleaned.where(~(misplaced | twice)), errors="coerce")
+    numbers = numbers.astype("float64")
+    return numbers.where(np.isfinite(numbers))
+
+
+def _decimal_mark(text: pd.Series) -> str:
+    """',' when some values can only be read with a decimal comma, else '.'."""
+    sample = text.drop_duplicates().head(SAMPLE_SIZE)
+    comma_decimal = sample.str.contains(r",(?:\d{1,2}|\d{4,})$", regex=True) | sample.str.contains(r"\.\d*,", regex=True)
+    return "," if comma_decimal.any() else "."
+
+
+def parse_dates(values: pd.Series, *, date_format: str | None = None) -> tuple[pd.Series, tuple[str, ...]]:
+    """Read a column of dates written in one or several common formats.
+
+    Parameters
+    ----------
+    values : Series
+        Text dates (or datetimes, returned unchanged).
+    date_format : str, optional
+        A ``strftime`` format such as ``"%d/%m/%Y"``, or ``"ISO8601"``; None:
+        chosen from :data:`DATE_FORMATS` (see Notes).
+
+    Returns
+    -------
+    dates : Series
+        datetime64 (time-zone naive: times with an offset are converted to
+        UTC and the zone dropped); NaT where a value is missing or unreadable.
+    formats : tuple of str
+        The formats used, the one that read the most values first; empty for
+        a column that already held datetimes.
+
+    Notes
+    -----
+    On a sample of the distinct values, the format that reads the most wins;
+    the values it cannot read are given to the next best format, and so on
+    (a file whose dates changed format half-way through is read whole). A
+    format is never combined with its day/month swap (``%d/%m/%Y`` with
+    ``%m/%d/%Y``): a date like 03/04/2024 would mean two days. When every
+    value fits both (no day above 12), day-first wins because it comes first
+    in :data:`DATE_FORMATS`; :func:`standardise_orders` reports that
+    ambiguity.
+
+    Examples
+    --------
+    >>> dates, formats = parse_dates(pd.Series(["2024-03-01", "13/03/2024", "oops"]))
+    >>> dates.dt.strftime("%Y-%m-%d").tolist(), formats
+    (['2024-03-01', '2024-03-13', nan], ('ISO8601', '%d/%m/%Y'))
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return _naive(values), ()
+    if date_format is not None:
+        chosen = [date_format]
+    else:
+        sample = _date_text(values.dropna().drop_duplicates().head(SAMPLE_SIZE))
+        chosen = []
+        unread = sample
+        while len(unread):
+            allowed = [fmt for fmt in DATE_FORMATS if fmt not in chosen and _swap(fmt) not in chosen]
+            coverage = {fmt: int(_to_datetime(unread, fmt).notna().sum()) for fmt in allowed}
+            best = max(coverage, key=coverage.get, default=None)  # the first of equals wins
+            if best is None or coverage[best] == 0:
+                break
+            chosen.append(best)
+            unread = unread[_to_datetime(unread, best).isna()]
+    return _per_distinct_value(values, lambda distinct: _read_dates(_date_text(distinct), chosen)), tuple(chosen)
+
+
+def _date_text(values: pd.Series) -> pd.Series:
+    """Dates as stripped text (missing stays missing)."""
+    return values.astype("str").where(values.notna()).str.strip()
+
+
+def _read_dates(text: pd.Series, formats: Sequence[str]) -> pd.Series:
+    """Each value read with the first of `formats` that fits it; NaT when none does."""
+    dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    for fmt in formats:
+        missing = dates.isna() & text.notna()
+        dates = dates.where(~missing, _to_datetime(text.where(missing), fmt))
+    return dates
+
+
+def _swap(date_format: str) -> str:
+    """The day/month swap of a format: '%d/%m/%Y' <-> '%m/%d/%Y'."""
+    return date_format.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+
+
+def _to_datetime(text: pd.Series, date_format: str) -> pd.Series:
+    """Parse with one format; NaT where it does not fit. Aware times become naive UTC."""
+    if date_format == "ISO8601":
+        # Only values that start like a year: pandas' ISO8601 parser would read '03/04/2024' too.
+        text = text.where(text.str.match(r"^\d{4}-\d{1,2}-\d{1,2}", na=False))
+    try:
+        parsed = pd.to_datetime(text, format=date_format, errors="coerce", utc=True)
+    except (ValueError, TypeError):
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    return _naive(parsed)
+
+
+def _naive(dates: pd.Series) -> pd.Series:
+    """Datetimes without a time zone, in microseconds (one dtype for every source)."""
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    return dates.astype("datetime64[us]")
+
+
+def _day_month_ambiguous(values: pd.Series, formats: Sequence[str]) -> bool:
+    """True when the dates were read day-first but every one of them also reads month-first."""
+    day_first = [fmt for fmt in formats if fmt.startswith("%d") and _swap(fmt) != fmt]
+    if not day_first or pd.api.types.is_datetime64_any_dtype(values):
+        return False
+    text = values.dropna().astype("str").str.strip().drop_duplicates().head(SAMPLE_SIZE)
+    swapped = pd.Series(False, index=text.index)
+    for fmt in day_first:
+        swapped |= _to_datetime(text, _swap(fmt)).notna()
+    read = pd.Series(False, index=text.index)
+    for fmt in day_first:
+        read |= _to_datetime(text, fmt).notna()
+    return bool(read.any() and (swapped | ~read).all())
+
+
+# --------------------------------------------------------------------------------------
+# Guessing the mapping
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which column of a file plays which role, and how each was found.
+
+    Attributes
+    ----------
+    customer, date : str
+        The customer column and the date column (always found, or an error).
+    amount : str or None
+        The money column; None when the money is `quantity` x `price`.
+    quantity, price : str or None
+        Units and unit price; both set when `amount` is None.
+    order, status : str or None
+        The order id and the status column, when the file has them.
+    found_by : dict
+        For each role, how its column was found: ``"given"``, ``"name"`` or
+        ``"content"``, or why it is missing.
+    """
+
+    customer: str
+    date: str
+    amount: str | None = None
+    quantity: str | None = None
+    price: str | None = None
+    order: str | None = None
+    status: str | None = None
+    found_by: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __repr__(self) -> str:
+        used = ", ".join(f"{role}={column!r}" for role, column in self.columns().items())
+        return f"ColumnMapping({used})"
+
+    def columns(self) -> dict[str, str]:
+        """The roles that have a column, in the order of :data:`ROLES`."""
+        return {role: getattr(self, role) for role in ROLES if getattr(self, role) is not None}
+
+    def money(self) -> str:
+        """How the money of a row is read, in words."""
+        return repr(self.amount) if self.amount is not None else f"{self.quantity!r} x {self.price!r}"
+
+    def describe(self) -> pd.DataFrame:
+        """One row per role: the column used (or "-") and how it was found.
+
+        Examples
+        --------
+        >>> mapping = ColumnMapping(customer="Client", date="Day", amount="Total",
+        ...                         found_by={"customer": "given", "date": "name", "amount": "name",
+        ...                                   "quantity": "not needed"})
+        >>> mapping.describe().loc[["customer", "quantity"]]
+                 column        found_by
+        role
+        customer Client           given
+        quantity      -  not needed
+        """
+        rows = [
+            (role, getattr(self, role) or "-", self.found_by.get(role, "not found"))
+            for role in ROLES
+        ]
+        return pd.DataFrame(rows, columns=["role", "column", "found_by"]).set_index("role")
+
+
+#: Hints that match only a whole name: 'lastname' is no customer, 'runtime' no date.
+_TOO_GENERIC_ENDINGS = frozenset({"name", "time", "data", "state", "paid", "value", "sales"})
+
+
+def _normalised(name: str) -> str:
+    """Lower case, accents and everything but letters and digits removed: 'Order Date' -> 'orderdate'."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+def _name_rank(column: str, role: str) -> int | None:
+    """Position of the column's name in the role's hints (lower is better); None: no hint matches.
+
+    A name matches a hint exactly, or ends with it after a word ('Order Date'
+    ends with 'date'; 'Shipping Date' does not rank above 'Order Date' because
+    exact hints come first).
+    """
+    name = _normalised(column)
+    hints = NAME_HINTS[role]
+    if name in hints:
+        return hints.index(name)
+    endings = [
+        position for position, hint in enumerate(hints)
+        if len(hint) >= 4 and hint not in _TOO_GENERIC_ENDINGS and name.endswith(hint)
+    ]
+    return len(hints) + min(endings) if endings else None
+
+
+def _reads_as_dates(values: pd.Series, *, found_by: str = "name") -> bool:
+    sample = values.dropna().head(SAMPLE_SIZE)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return len(sample) > 0
+    if pd.api.types.is_numeric_dtype(values) or sample.empty:
+        return False
+    dates, _ = parse_dates(sample)
+    return bool(dates.notna().mean() >= READABLE_SHARE[found_by])
+
+
+def _reads_as_numbers(values: pd.Series, decimal: str | None) -> bool:
+    sample = values.dropna().head(SAMPLE_SIZE)
+    if sample.empty or pd.api.types.is_datetime64_any_dtype(values):
+        return False
+    return bool(parse_numbers(sample, decimal=decimal).notna().mean() >= READABLE_SHARE["name"])
+
+
+def guess_column_mapping(
+    data: pd.DataFrame,
+    *,
+    customer: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
+    quantity: str | None = None,
+    price: str | None = None,
+    order: str | None = None,
+    status: str | None = None,
+    decimal: str | None = None,
+    name: str = "data",
+) -> ColumnMapping:
+    """Find the customer, date, money, order and status columns of an orders table.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table, as :func:`read_orders_file` returns it (or any DataFrame).
+    customer, date, amount, quantity, price, order, status : str, optional
+        Columns you name yourself; each must exist. The others are guessed.
+        Naming `quantity` and `price` without `amount` reads the money as
+        their product.
+    decimal : {".", ","} or None, default=None
+        Decimal mark, for checking that a money column reads as numbers.
+    name : str, default="data"
+        The table's name in error messages (the file name, say).
+
+    Returns
+    -------
+    ColumnMapping
+        The columns, and how each was found (:meth:`ColumnMapping.describe`).
+
+    Raises
+    ------
+    ValueError
+        A named column does not exist, a column is named for two roles, or no
+        customer, date or money column can be found; the message lists the
+        columns of `data` and says which parameter to set.
+
+    Notes
+    -----
+    A role's column is found by its **name** first: the column whose name,
+    lower-cased without spaces and punctuation, is earliest in the role's
+    list of :data:`NAME_HINTS` (``CustomerID`` and ``Kunde`` are customers,
+    ``Order Date`` and ``Fecha`` dates, ``Total`` and ``Betrag`` amounts).
+    A date or money column must also read as dates or numbers (at least half
+    of the values, :data:`READABLE_SHARE`); a customer column must not be
+    empty. Without a date name, the first column of which at least 80 % reads
+    as dates is taken (by **content**). Money is an amount column when there is one, else a
+    quantity and a unit price. A column plays one role only: names are
+    matched for the roles in the order customer, order, date, amount,
+    quantity, price, status.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"InvoiceNo": ["536365"], "Quantity": ["6"], "UnitPrice": ["2.55"],
+    ...                       "InvoiceDate": ["12/1/2010 8:26"], "CustomerID": ["17850.0"]})
+    >>> guess_column_mapping(lines)
+    ColumnMapping(customer='CustomerID', date='InvoiceDate', quantity='Quantity', price='UnitPrice', order='InvoiceNo')
+    """
+    require_dataframe(data, name=name)
+    require_non_empty(data, name=name)
+    given = {
+        "customer": customer, "date": date, "amount": amount, "quantity": quantity,
+        "price": price, "order": order, "status": status,
+    }
+    given = {role: column for role, column in given.items() if column is not None}
+    for role, column in given.items():
+        if not isinstance(column, str):
+            raise TypeError(f"The {role!r} column must be named by a str. Got {column!r} of type {type(column).__name__}.")
+        if column not in data.columns:
+            raise ValueError(
+                f"`{name}` has no column {column!r} (given as the {role} column). "
+                f"Available columns: {list(data.columns)}."
+            )
+    doubled = [column for column in dict.fromkeys(given.values()) if list(given.values()).count(column) > 1]
+    if doubled:
+        roles = [role for role, column in given.items() if column == doubled[0]]
+        raise ValueError(f"Column {doubled[0]!r} is given for several roles ({', '.join(roles)}); give each role its own column.")
+
+    chosen: dict[str, str] = dict(given)
+    found_by = {role: "given" for role in given}
+    taken = set(given.values())
+
+    def pick(role: str, accept) -> None:
+        if role in chosen:
+            return
+        ranked = sorted(
+            (rank, position, column)
+            for position, column in enumerate(data.columns)
+            if column not in taken and (rank := _name_rank(column, role)) is not None
+        )
+        for _, _, column in ranked:
+            if accept(data[column]):
+                chosen[role], found_by[role] = column, "name"
+                taken.add(column)
+                return
+
+    pick("customer", lambda values: values.notna().any())
+    pick("order", lambda values: values.notna().any())
+    pick("date", _reads_as_dates)
+    if "date" not in chosen:
+        for column in data.columns:
+            if column not in taken and _reads_as_dates(data[column], found_by="content"):
+                chosen["date"], found_by["date"] = column, "content"
+                taken.add(column)
+                break
+    if not {"quantity", "price"} & given.keys():
+        pick("amount", lambda values: _reads_as_numbers(values, decimal))
+    if "amount" not in chosen:
+        pick("quantity", lambda values: _reads_as_numbers(values, decimal))
+        pick("price", lambda values: _reads_as_numbers(values, decimal))
+    pick("status", lambda values: values.notna().any())
+
+    columns = list(data.columns)
+    if "customer" not in chosen:
+        raise ValueError(
+            f"`{name}` has no column that looks like a customer (an id, e-mail or name, called for "
+            f"example 'CustomerID', 'Client' or 'Email'). Columns in the file: {columns}. Name the "
+            "customer column yourself (--customer COLUMN, or customer=...); without customers there "
+            "is no segmentation."
+        )
+    if "date" not in chosen:
+        raise ValueError(
+            f"`{name}` has no column that reads as dates. Columns in the file: {columns}. Name the "
+            f"date column yourself (--date COLUMN, or date=...); dates written in one of the formats "
+            f"{list(DATE_FORMATS[:4])} and similar are read."
+        )
+    if "amount" not in chosen and not {"quantity", "price"} <= chosen.keys():
+        half = [role for role in ("quantity", "price") if role in chosen]
+        also = f" (found only a {half[0]} column, {chosen[half[0]]!r})" if half else ""
+        raise ValueError(
+            f"`{name}` has no column that reads as money{also}: neither an amount (called for example "
+            f"'Amount', 'Total' or 'Revenue') nor both a quantity and a unit price. Columns in the "
+            f"file: {columns}. Name them yourself (--amount COLUMN, or --quantity COLUMN --price COLUMN)."
+        )
+    for role in ROLES:
+        if role not in chosen:
+            needed = role in ("quantity", "price") and "amount" in chosen
+            found_by[role] = "not needed" if needed else "not found"
+        elif role in ("quantity", "price") and "amount" in chosen and found_by[role] == "given":
+            raise ValueError("Give either an amount column or a quantity and a price column, not both.")
+    return ColumnMapping(**{role: chosen.get(role) for role in ROLES}, found_by=found_by)
+
+
+# --------------------------------------------------------------------------------------
+# Tidy orders and the cleaning report
+# --------------------------------------------------------------------------------------
+
+#: The cleaning steps of :func:`standardise_orders`, in order, and why each drops rows.
+CLEANING_STEPS: Mapping[str, str] = {
+    "exact duplicates": "the same row exported twice; the first is kept",
+    "unreadable date": "the date is missing or in no known format",
+    "unreadable money": "the amount (or quantity or price) is missing or not a number",
+    "missing customer": "cannot be attributed to a customer (a guest order)",
+    "cancelled or refunded": "a cancellation invoice (an id starting with C) or a cancelled, refunded or returned status",
+    "zero or negative money": "returns, stock adjustments and free items are not purchases",
+}
+
+
+def _customer_ids(values: pd.Series) -> pd.Series:
+    """Customer ids as stripped text; '17850.0' becomes '17850' (a number a spreadsheet made a float)."""
+    if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+        values = values.astype("Int64")
+    return _per_distinct_value(values, _id_text)
+
+
+def _id_text(values: pd.Series) -> pd.Series:
+    text = values.astype("str").where(values.notna()).str.strip()
+    text = text.where(text != "")
+    if text.dropna().str.fullmatch(r"\d+\.0+").any() and text.dropna().str.fullmatch(r"\d+(\.0+)?").all():
+        text = text.str.replace(r"\.0+$", "", regex=True)
+    return text
+
+
+def _cancellation_ids(orders: pd.Series, money: pd.Series) -> pd.Series:
+    """Rows of cancellation invoices: an id of 'C' and digits (Online Retail's rule), when the
+    other ids are plain digits or the row's money is negative (some shops start every id with C)."""
+    def shapes(ids: pd.Series) -> pd.DataFrame:
+        text = ids.astype("str").str.strip()
+        return pd.DataFrame({
+            "c_digits": text.str.fullmatch(r"[Cc]\d+", na=False),
+            "digits": text.str.fullmatch(r"\d+", na=False),
+        })
+
+    codes, distinct = pd.factorize(orders)
+    shape = shapes(pd.Series(distinct, dtype=orders.dtype))
+    c_digits = np.append(shape["c_digits"].to_numpy(), False)[codes]
+    return pd.Series(c_digits & (shape["digits"].any() | (money < 0).to_numpy()), index=orders.index)
+
+
+def _cancelled_status(status: pd.Series) -> pd.Series:
+    """Rows whose status says cancelled, refunded, returned, ... (see CANCELLED_STATUS)."""
+    words = "|".join(re.escape(word) for word in CANCELLED_STATUS)
+    return _per_distinct_value(
+        status, lambda distinct: distinct.astype("str").str.lower().str.contains(words, regex=True, na=False)
+    )
+
+
+def _duplicate_rows(data: pd.DataFrame) -> pd.Series:
+    """Rows identical in every column to an earlier row.
+
+    Rows are hashed first (one number per row, fast); only the rows whose hash
+    repeats are then compared value by value, so the result is exact.
+    """
+    hashes = pd.util.hash_pandas_object(data, index=False)
+    candidates = hashes.duplicated(keep=False)
+    duplicated = pd.Series(False, index=data.index)
+    duplicated[candidates] = data[candidates].duplicated(keep="first")
+    return duplicated
+
+
+@dataclass(frozen=True)
+class TidyOrders:
+    """What :func:`standardise_orders` returns: the tidy orders and how they were made.
+
+    Attributes
+    ----------
+    orders : DataFrame
+        The rows fit for RFM, in their original order (a new index from 0),
+        with ``customer_id`` (text), ``ordered_at`` (datetime), ``amount``
+        (float) and, when mapped, ``order_id`` (text).
+    report : DataFrame
+        One row per cleaning step: ``step``, ``rows_dropped``,
+        ``rows_remaining``, ``why``; the first row is the input itself.
+    date_formats : tuple of str
+        The formats the dates were read with (empty when they were datetimes).
+    day_month_ambiguous : bool
+        True when the dates were read day-first but every one of them would
+        also read month-first: only the person who exported the file knows.
+    """
+
+    orders: pd.DataFrame
+    report: pd.DataFrame
+    date_formats: tuple[str, ...] = ()
+    day_month_ambiguous: bool = False
+
+    def __repr__(self) -> str:
+        return (
+            f"TidyOrders({len(self.orders):,} of {int(self.report['rows_remaining'].iloc[0]):,} rows kept, "
+            f"dates read as {list(self.date_formats) or 'datetimes'})"
+        )
+
+
+def standardise_orders(
+    data: pd.DataFrame,
+    mapping: ColumnMapping,
+    *,
+    date_format: str | None = None,
+    decimal: str | None = None,
+    name: str = "data",
+) -> TidyOrders:
+    """Turn the mapped columns into tidy orders, and report every row left out and why.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table (not modified).
+    mapping : ColumnMapping
+        Its columns, from :func:`guess_column_mapping`.
+    date_format : str, optional
+        Passed to :func:`parse_dates`; None chooses the format from the values.
+    decimal : {".", ","} or None, default=None
+        Passed to :func:`parse_numbers`.
+    name : str, default="data"
+        The table's name in error messages.
+
+    Returns
+    -------
+    TidyOrders
+        ``orders`` (``customer_id``, ``ordered_at``, ``amount`` and, when
+        mapped, ``order_id``), the cleaning ``report`` (``step``,
+        ``rows_dropped``, ``rows_remaining``, ``why``), the ``date_formats``
+        read and whether day and month were ``day_month_ambiguous``.
+
+    Raises
+    ------
+    ValueError
+        No row is left, or the date column reads as no date at all; the
+        message gives the cleaning counts.
+
+    Notes
+    -----
+    The steps, in order, each counting only the rows still there (the names
+    and reasons are :data:`CLEANING_STEPS`): exact duplicate rows; a date
+    that does not read; money that does not read (the amount, or the
+    quantity or price); a missing customer; a cancellation (an order id of
+    ``C`` and digits, in a file whose other ids are digits, as in the Online
+    Retail data; or a status containing one of :data:`CANCELLED_STATUS`);
+    zero or negative money (``amount = quantity x price`` when there is no
+    amount column). Dropping returns rather than netting them against the
+    sale slightly overstates the spend of customers who returned something.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"customer": ["a", "a", None, "b", "b"],
+    ...                     "date": ["2024-01-05", "2024-01-05", "2024-01-06", "2024-01-07", "soon"],
+    ...                     "total": ["10", "10", "5", "-4", "3"]})
+    >>> tidy = standardise_orders(raw, guess_column_mapping(raw))
+    >>> tidy
+    TidyOrders(1 of 5 rows kept, dates read as ['ISO8601'])
+    >>> tidy.report[["step", "rows_dropped", "rows_remaining"]]
+                         step  rows_dropped  rows_remaining
+    0                   input             0               5
+    1        exact duplicates             1               4
+    2         unreadable date             1               3
+    3        unreadable money             0               3
+    4        missing customer             1               2
+    5   cancelled or refunded             0               2
+    6  zero or negative money             1               1
+    >>> tidy.orders
+      customer_id ordered_at  amount
+    0           a 2024-01-05    10.0
+    """
+    require_dataframe(data, name=name)
+    if not isinstance(mapping, ColumnMapping):
+        raise TypeError(f"`mapping` must be a ColumnMapping (from guess_column_mapping), got {type(mapping).__name__}.")
+    require_columns(data, list(mapping.columns().values()), name=name)
+    require_non_empty(data, name=name)
+
+    dates, formats = parse_dates(data[mapping.date], date_format=date_format)
+    if dates.notna().sum() == 0:
+        raise ValueError(
+            f"Column {mapping.date!r} of `{name}` holds no readable date (values like "
+            f"{sample_of(data[mapping.date].dropna().astype(str))}). Name the right date column "
+            "(--date COLUMN), or give its format."
+        )
+    if mapping.amount is not None:
+        money = parse_numbers(data[mapping.amount], decimal=decimal)
+    else:
+        money = parse_numbers(data[mapping.quantity], decimal=decimal) * parse_numbers(data[mapping.price], decimal=decimal)
+    customers = _customer_ids(data[mapping.customer])
+    cancelled = pd.Series(False, index=data.index)
+    if mapping.order is not None:
+        cancelled |= _cancellation_ids(data[mapping.order], money)
+    if mapping.status is not None:
+        cancelled |= _cancelled_status(data[mapping.status])
+
+    drops = {
+        "exact duplicates": _duplicate_rows(data),
+        "unreadable date": dates.isna(),
+        "unreadable money": money.isna(),
+        "missing customer": customers.isna(),
+        "cancelled or refunded": cancelled,
+        "zero or negative money": money <= 0,
+    }
+    keep = pd.Series(True, index=data.index)
+    rows = [("input", 0, len(data), "rows read")]
+    for step, drop in drops.items():
+        dropped = keep & drop.fillna(False).astype(bool)
+        keep &= ~dropped
+        rows.append((step, int(dropped.sum()), int(keep.sum()), CLEANING_STEPS[step]))
+    report = pd.DataFrame(rows, columns=["step", "rows_dropped", "rows_remaining", "why"])
+    if not keep.any():
+        counts = ", ".join(f"{step}: {dropped:,}" for step, dropped, _, _ in rows[1:] if dropped)
+        raise ValueError(
+            f"No purchase is left in `{name}` after cleaning: every one of its {len(data):,} rows was "
+            f"dropped ({counts}). Columns used: customer={mapping.customer!r}, date={mapping.date!r}, "
+            f"money={mapping.money()}. If a column was guessed wrong, name it yourself."
+        )
+    orders = pd.DataFrame({
+        "customer_id": customers[keep],
+        "ordered_at": dates[keep],
+        "amount": money[keep],
+    })
+    if mapping.order is not None:
+        orders["order_id"] = data.loc[keep, mapping.order].astype("str").str.strip()
+    return TidyOrders(
+        orders=orders.reset_index(drop=True),
+        report=report,
+        date_formats=formats,
+        day_month_ambiguous=_day_month_ambiguous(data[mapping.date], formats),
+    )
