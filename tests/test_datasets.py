@@ -129,7 +129,7 @@ def test_written_files_load_back_to_the_generated_values(tmp_path):
         write_csv(frame, table, tmp_path / table.file)
         loaded = read_table(table, tmp_path)
         expected = frame[table.names].reset_index(drop=True)
-        pd.testing.assert_frame_equal(loaded, expected, check_dtype=False, check_categorical=False)
+        pd.testing.assert_frame_equal(loaded, expected)
 
 
 def test_datetime_columns_keep_their_format_in_the_file(small_world):

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from course_lib.datasets.generate import _draw, _rng
-from course_lib.datasets.schema import TABLES
+from course_lib.datasets.schema import DATETIME_DTYPE, TABLES
 from course_lib.datasets.world import (
     COVERED_ZONES,
     END,
@@ -556,6 +556,6 @@ def _typed_events(log: pd.DataFrame) -> pd.DataFrame:
     return log.assign(
         session_id=log["session_id"].astype("Int64"),
         anonymous_id=log["anonymous_id"].astype("str"),
-        timestamp=pd.to_datetime(log["timestamp"]).dt.floor("s"),
+        timestamp=pd.to_datetime(log["timestamp"]).dt.floor("s").astype(DATETIME_DTYPE),
         **categories,
     )[table.names]

@@ -28,6 +28,7 @@ import pandas as pd
 from course_lib.datasets.schema import (
     ACQUISITION_CHANNELS,
     AGE_BANDS,
+    DATETIME_DTYPE,
     DIETS,
     ORDER_CHANNELS,
     TABLES,
@@ -630,7 +631,7 @@ def _typed_orders(lines: pd.DataFrame) -> pd.DataFrame:
         status=pd.Categorical(lines["status"], categories=table.column("status").allowed),
         dish=lines["dish"].astype("str"),
         promo_code=lines["promo_code"].astype("str").where(lines["promo_code"].notna()),
-        ordered_at=pd.to_datetime(lines["ordered_at"]),
+        ordered_at=pd.to_datetime(lines["ordered_at"]).astype(DATETIME_DTYPE),
     )[table.names]
 
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 import course_lib
-from course_lib.datasets.schema import CRM_TABLES, TABLES, Column, Table
+from course_lib.datasets.schema import CRM_TABLES, DATETIME_DTYPE, TABLES, Column, Table
 from course_lib.validation import require_columns, require_in_range, require_non_empty, sample_of
 
 __all__ = [
@@ -43,8 +43,6 @@ __all__ = [
 
 #: Environment variable that points the loaders at another data folder (a cohort's own data).
 DATA_ENV_VARIABLE = "COURSE_KIT_DATA"
-#: Resolution of every datetime column.
-DATETIME_DTYPE = "datetime64[us]"
 
 
 def data_dir() -> Path:

@@ -40,6 +40,7 @@ __all__ = [
     "APP_VERSIONS",
     "CRM_TABLES",
     "CUSTOMER_TYPES",
+    "DATETIME_DTYPE",
     "DEVICES",
     "DIETS",
     "EVENTS",
@@ -118,6 +119,8 @@ ONLINE_RETAIL_COLUMNS = (
 )
 
 KINDS = ("id", "int", "float", "datetime", "date", "category", "bool", "text")
+#: Resolution of every loaded datetime column (microseconds, what pandas parses text into).
+DATETIME_DTYPE = "datetime64[us]"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from course_lib.datasets.generate import _rng, _trait
-from course_lib.datasets.schema import LIKERT_ITEMS, TABLES
+from course_lib.datasets.schema import DATETIME_DTYPE, LIKERT_ITEMS, TABLES
 from course_lib.datasets.world import END, START, TYPE_PROFILES
 
 __all__ = ["simulate_survey"]
@@ -229,7 +229,7 @@ def simulate_survey(
     post_purchase = _post_purchase(customers, orders, set(payment_trouble), rng)
     frame = pd.concat([relationship, post_purchase], ignore_index=True).sort_values(["answered_at", "customer_id"], kind="stable")
     frame.insert(0, "response_id", np.arange(1, len(frame) + 1))
-    frame["answered_at"] = frame["answered_at"].dt.floor("min")
+    frame["answered_at"] = frame["answered_at"].dt.floor("min").astype(DATETIME_DTYPE)
     frame["nps"] = pd.array(frame["nps"].to_numpy(dtype=float), dtype="Int64").copy()
     frame["nps"] = frame["nps"].mask(frame["nps"] < 0)
     table = TABLES["survey"]
