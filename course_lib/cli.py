@@ -8,6 +8,7 @@ Nothing imports this module.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -51,6 +52,9 @@ def _build(arguments: argparse.Namespace) -> int:
 def _refresh(arguments: argparse.Namespace) -> int:
     from course_lib.exercise_build import build_exercises
     from course_lib.notebook_run import refresh_notebook
+
+    # The kernels inherit this: one thread each, as in the test suite (see conftest.py).
+    os.environ["OMP_NUM_THREADS"] = os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
     paths = arguments.notebooks or sorted(
         path for folder in LESSON_FOLDERS for path in (KIT_ROOT / folder).glob("[0-9][0-9]_*.ipynb")
