@@ -201,6 +201,14 @@ def test_every_lesson_builds_an_offline_deck(path, tmp_path):
             assert first_line.lstrip("#*- ") not in visible, "an instructor note shows on a slide"
 
 
+@pytest.mark.parametrize("path", LESSONS, ids=[path.name for path in LESSONS])
+def test_lessons_use_no_latex_the_static_deck_cannot_show(path):
+    """MathJax is not bundled: a formula between $ signs would show as TeX source on the slide."""
+    notebook = nbformat.read(path, as_version=4)
+    formulas = [match.group(0) for cell in notebook.cells if cell.cell_type == "markdown" for match in re.finditer(r"\$[^$\n]+\$", cell.source)]
+    assert formulas == [], "write formulas in words or code (or bundle MathJax in course_lib/slides_assets)"
+
+
 @pytest.mark.parametrize(
     ("path", "error"),
     [("lesson.md", ValueError), ("missing.ipynb", FileNotFoundError)],
