@@ -95,3 +95,56 @@ def test_lesson_01_states_its_lifecycle_cut_offs_and_filters_by_consent(lesson_0
 def test_lesson_01_never_reads_the_planted_truth(lesson_01):
     sources = "\n".join(cell.source for cell in lesson_01.cells if cell.cell_type == "code")
     assert "load_truth" not in sources and "truth/" not in sources
+
+
+#: What issue 5 lists for lesson 02, each with a figure or a table.
+LESSON_02_POINTS = {
+    "direct and indirect flows: how often": r"^How often each flow arrives",
+    "what a CRM holds": r"^## What a CRM holds",
+    "SQL against the CRM": r"^## Asking the CRM questions in SQL",
+    "SQL with parameters": r"^\*\*Values go in `params`",
+    "the merged customer view": r"^One customer seen by every source",
+    "what each source covers": r"^How many customers does each source",
+    "data-quality report": r"^## Data quality",
+    "conflicting and stale records": r"^\*\*Conflicting and stale records\.\*\*",
+    "NPS computed by hand": r"^## NPS: one question",
+    "NPS by survey (reliability)": r"^\*\*Which survey\?\*\*",
+    "NPS by segment with intervals": r"^### NPS by segment",
+    "minimum count and interval width": r"^The interval narrows",
+}
+
+
+@pytest.fixture(scope="module")
+def lesson_02():
+    return nbformat.read(LESSON_02, as_version=4)
+
+
+@pytest.mark.parametrize("point", sorted(LESSON_02_POINTS))
+def test_lesson_02_shows_every_point_with_a_figure_or_table(lesson_02, point):
+    start = _markdown_index(lesson_02.cells, LESSON_02_POINTS[point])
+    assert _shown_with(lesson_02.cells, start), f"{point}: no figure or table follows its explanation"
+
+
+def test_lesson_02_queries_the_real_crm_with_sql(lesson_02):
+    code_cells = [cell for cell in lesson_02.cells if cell.cell_type == "code"]
+    queries = [cell for cell in code_cells if "pd.read_sql(" in cell.source]
+    assert len(queries) >= 5
+    sql = "\n".join(cell.source for cell in queries).upper()
+    for clause in ("SELECT", "WHERE", "GROUP BY", "ORDER BY", "JOIN", "HAVING"):
+        assert clause in sql, f"the lesson never shows {clause}"
+    assert "params=(" in "\n".join(cell.source for cell in queries)
+    assert all(cell.outputs for cell in queries)
+    assert "connect_crm()" in code_cells[0].source
+
+
+def test_lesson_02_merges_all_four_sources_and_reports_nps_by_diet_and_channel(lesson_02):
+    sources = "\n".join(cell.source for cell in lesson_02.cells if cell.cell_type == "code")
+    assert "customer_view(customers, orders=orders, survey=relationship, events=events, tickets=tickets)" in sources
+    assert "data_quality_report(customers, orders=orders, survey=relationship, events=events, tickets=tickets)" in sources
+    assert 'nps_by(view, ["diet", "acquisition_channel"], min_n=30)' in sources
+    assert "plot_nps(" in sources
+
+
+def test_lesson_02_never_reads_the_planted_truth(lesson_02):
+    sources = "\n".join(cell.source for cell in lesson_02.cells if cell.cell_type == "code")
+    assert "load_truth" not in sources and "truth/" not in sources

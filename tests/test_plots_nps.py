@@ -47,6 +47,7 @@ def test_no_small_sample_means_one_series(table):
     fig, ax = plt.subplots()
     plot_nps(table[~table["small_sample"]], by="diet", ax=ax)
     assert len(ax.containers) == 1
+    assert ax.get_legend() is None  # nothing hollow to explain
     assert [label.get_text() for label in ax.get_yticklabels()] == ["vegan (n=120)", "vegan (n=40)"]
 
 

@@ -53,7 +53,8 @@ def plot_nps(table: pd.DataFrame, *, by: str | Sequence[str], ax: Axes | None = 
     Axes
         One row per group, in the table's order from the top, labelled
         "group (n=answers)"; a vertical line marks 0 (as many promoters as
-        detractors); the x axis runs from -100 to 100.
+        detractors); the x axis runs from -100 to 100. A legend explains the
+        hollow points when there are any.
     """
     by = [by] if isinstance(by, str) else list(by)
     require_columns(table, [*by, *_NPS_COLUMNS], name="table")
@@ -76,10 +77,11 @@ def plot_nps(table: pd.DataFrame, *, by: str | Sequence[str], ax: Axes | None = 
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(positions, labels.tolist())
     ax.set_xlim(-100, 100)
-    ax.legend(loc="lower right")
+    if small.any():  # the legend only explains the hollow points
+        ax.legend(loc="best")
     return finish_axes(
         ax,
         title="Net Promoter Score with its interval",
-        xlabel="NPS (% promoters − % detractors, −100 to 100)",
+        xlabel="NPS (−100 to 100)",
         ylabel=" · ".join(column.replace("_", " ") for column in by).capitalize(),
     )
