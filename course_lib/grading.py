@@ -9,6 +9,11 @@ run, and the grader reads the last such line. So a student who prints
 "Correct" themselves changes nothing, and when a notebook stops half-way (an
 endless loop, a kernel that dies) the checks that ran before still count.
 
+The kernel inherits the grader's environment variables (so ``COURSE_KIT_DATA``,
+set for a cohort's data, applies to the submissions too). Exercises load their
+data through ``course_lib``, never through paths relative to the notebook, so
+they run from the temporary folder.
+
 The checks expected are those of the *reference*: the unsolved exercise
 notebook of the lesson (``exercises/NN_name.ipynb``), run once the same way.
 A check a submission never reached counts as "not run".
@@ -36,7 +41,8 @@ sandbox. It protects the grading run and your files against *accidents*: an
 endless loop is stopped after `timeout` seconds, a crashing kernel or a broken
 file becomes one row, the submitted files are only read, never run in place, and
 relative paths (``open("data.csv", "w")``, ``os.remove("../x")``) land in a
-temporary folder that is deleted afterwards. It does **not** protect against
+temporary folder that is deleted afterwards (two levels up, ``../../``, is the
+system's temporary folder). It does **not** protect against
 code written to do harm: absolute paths (``/home/you/...``, ``~``), the
 network, other processes, and anything else your user may do stay reachable,
 and a student can fake their own results (for example by replacing the check
@@ -45,9 +51,15 @@ use a throw-away account, container or virtual machine.
 
 Examples
 --------
->>> feedback_text("alice", [("1.1", "Total", "correct", ""), ("1.2", "Share", "not yet", "Your number is too high.")],
-...               status="graded", problem="")
-'# Feedback for alice\\n\\nScore: 1 of 2 checks correct (50%).\\n\\n- ✅ 1.1 Total\\n- ❌ 1.2 Share: Your number is too high.\\n'
+>>> verdicts = [("1.1", "Total", "correct", ""), ("1.2", "Share", "not yet", "Your number is too high.")]
+>>> print(feedback_text("alice", verdicts, status="graded", problem=""))
+# Feedback for alice
+<BLANKLINE>
+Score: 1 of 2 checks correct (50%).
+<BLANKLINE>
+- ✅ 1.1 Total
+- ❌ 1.2 Share: Your number is too high.
+<BLANKLINE>
 """
 
 from __future__ import annotations
@@ -86,8 +98,6 @@ __all__ = [
 ]
 
 STATUSES = ("graded", "error", "timeout", "kernel died", "not a notebook", "wrong lesson", "could not run")
-#: What a check cell's verdict is called in the grades table.
-VERDICTS = ("correct", "not yet", "not run")
 _LESSON_IN_NAME = re.compile(r"(?<![0-9])([0-9]{2})_[A-Za-z]")
 _QUIET = logging.getLogger("course_lib.grading.nbclient")
 _QUIET.addHandler(logging.NullHandler())
@@ -370,11 +380,7 @@ def grade_submissions(
             run = CheckRun("wrong lesson", f"this is a notebook for lesson {lesson}; lesson {expected_lesson} was expected.")
         else:
             run = run_checks(path, timeout=timeout)
-        latest = {result.exercise_id: result for result in run.results}
-        checks = [
-            (exercise_id, title, *(("correct" if latest[exercise_id].passed else "not yet", latest[exercise_id].hint) if exercise_id in latest else ("not run", "")))
-            for exercise_id, title in expected.items()
-        ]
+        checks = _verdict_per_check(expected, run.results)
         passed = sum(verdict == "correct" for _, _, verdict, _ in checks)
         rows.append(
             {
@@ -390,6 +396,19 @@ def grade_submissions(
         )
         feedback[student] = feedback_text(student, checks, status=run.status, problem=run.problem)
     return pd.DataFrame(rows), feedback
+
+
+def _verdict_per_check(expected: dict[str, str], results: list[CheckResult]) -> list[tuple[str, str, str, str]]:
+    """(exercise id, title, verdict, hint) for each expected check; a check's last verdict counts."""
+    latest = {result.exercise_id: result for result in results}
+    verdicts = []
+    for exercise_id, title in expected.items():
+        result = latest.get(exercise_id)
+        if result is None:
+            verdicts.append((exercise_id, title, "not run", ""))
+        else:
+            verdicts.append((exercise_id, title, "correct" if result.passed else "not yet", result.hint))
+    return verdicts
 
 
 def _file_name(student: str) -> str:
