@@ -1,0 +1,95 @@
+"""Exercise 07's checks accept the reference answer and its variants and reject wrong answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_lib.checks import lesson07 as check
+from course_lib.datasets import connect_crm, load_customers, load_events, load_orders
+from course_lib.rfm import assign_segments, order_values, rfm_scores, rfm_table
+from course_lib.targeting import GoldQuestions, abandoned_carts, win_back
+
+
+@pytest.fixture(scope="module")
+def data():
+    orders = load_orders()
+    orders = orders[~orders.duplicated() & (orders["category"] != "test")]
+    segments = assign_segments(rfm_scores(rfm_table(order_values(orders), order="order_id"))).reset_index()
+    return {"customers": load_customers(), "events": load_events(), "orders": orders, "segments": segments}
+
+
+def test_win_back_list(data):
+    segments, customers = data["segments"], data["customers"]
+    reference = win_back(segments, customers, at_risk_segments=["At risk", "Can't lose them"]).audience["customer_id"]
+    assert check.win_back_list.evaluate(reference).passed
+    # The same customers by hand, as a set of plain ints.
+    at_risk = segments[segments["segment"].isin(["At risk", "Can't lose them"])]
+    allowed = set(customers.loc[customers["consent_email"], "customer_id"])
+    by_hand = {int(i) for i in at_risk["customer_id"] if i in allowed}
+    assert check.win_back_list.evaluate(by_hand).passed
+    only_at_risk = win_back(segments, customers, at_risk_segments=["At risk"]).audience["customer_id"]
+    assert not check.win_back_list.evaluate(only_at_risk).passed
+    everyone = check.win_back_list.evaluate(at_risk["customer_id"])
+    assert not everyone.passed and "consent" in everyone.hint
+
+
+def test_left_out_without_consent(data):
+    customers = data["customers"]
+    both = customers.assign(both=customers["consent_email"] & customers["consent_personalisation"])
+    target = abandoned_carts(data["events"], data["orders"], both, consent="both")
+    assert check.left_out_without_consent.evaluate(target.n_without_consent).passed
+    assert check.left_out_without_consent.evaluate(float(target.n_without_consent)).passed
+    email_only = abandoned_carts(data["events"], data["orders"], customers)
+    result = check.left_out_without_consent.evaluate(email_only.n_without_consent)
+    assert not result.passed and "consent_personalisation" in result.hint
+    result = check.left_out_without_consent.evaluate(len(target.audience))
+    assert not result.passed and "leaves out" in result.hint
+
+
+def test_gold_question_accuracy():
+    answers, segment = check._survey(check._folder())
+    gold = GoldQuestions(max_questions=2, random_state=0).fit(answers, segment)
+    assert check.gold_question_accuracy.evaluate(gold.holdout_accuracy_).passed
+    # Equivalent: read off the confusion matrix of the held-out rows.
+    matrix = gold.confusion_matrix_.to_numpy()
+    assert check.gold_question_accuracy.evaluate(np.trace(matrix) / matrix.sum()).passed
+    result = check.gold_question_accuracy.evaluate(gold.train_accuracy_)
+    assert not result.passed and "training rows" in result.hint
+    result = check.gold_question_accuracy.evaluate(gold.baseline_accuracy_)
+    assert not result.passed and "baseline" in result.hint
+    result = check.gold_question_accuracy.evaluate(100 * gold.holdout_accuracy_)
+    assert not result.passed and "percentage" in result.hint
+    three = GoldQuestions(max_questions=3, random_state=0).fit(answers, segment).holdout_accuracy_
+    assert not check.gold_question_accuracy.evaluate(three).passed
+
+
+@pytest.fixture(scope="module")
+def responses():
+    crm = connect_crm()
+    try:
+        return pd.read_sql("SELECT * FROM campaign_responses", crm)
+    finally:
+        crm.close()
+
+
+def test_campaign_uplift_table(responses):
+    # By hand, independently of campaign_uplift: order rates per campaign and group.
+    rates = (
+        responses.assign(group=np.where(responses["holdout"] == 1, "rate_holdout", "rate_treatment"))
+        .pivot_table(index="campaign_id", columns="group", values="ordered_within_14_days", aggfunc="mean")
+        .reset_index()
+    )
+    rates["uplift"] = rates["rate_treatment"] - rates["rate_holdout"]
+    assert check.campaign_uplift_table.evaluate(rates).passed
+    assert check.campaign_uplift_table.evaluate(rates.iloc[::-1][["uplift", "rate_holdout", "rate_treatment", "campaign_id"]]).passed
+    reversed_sign = check.campaign_uplift_table.evaluate(rates.assign(uplift=-rates["uplift"]))
+    assert not reversed_sign.passed and "wrong sign" in reversed_sign.hint
+    swapped = rates.rename(columns={"rate_treatment": "rate_holdout", "rate_holdout": "rate_treatment"})
+    result = check.campaign_uplift_table.evaluate(swapped.assign(uplift=rates["uplift"]))
+    assert not result.passed and "swapped" in result.hint
+    opened = (
+        responses[responses["holdout"] == 0].groupby("campaign_id")["clicked"].mean().rename("rate_treatment").reset_index()
+    )
+    assert not check.campaign_uplift_table.evaluate(opened.assign(rate_holdout=0.0, uplift=opened["rate_treatment"])).passed
