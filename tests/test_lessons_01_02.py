@@ -3,6 +3,7 @@
 A point "is shown" when a markdown cell names it (the regex below) and one of the
 code cells that follow, before the next markdown cell that is not a fragment of the
 same section, stores a figure (image/png) or a table (text/html) among its outputs.
+Conclusions drawn from numbers may instead be printed sentences computed in code.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ LESSON_01_POINTS = {
     "geographic basis: orders by zone and hour": r"^### Geographic",
     "psychographic basis": r"^### Psychographic",
     "behavioural: occasion": r"\*\*occasion\*\*",
-    "behavioural: purchase decision": r"\*\*Purchase decision\.\*\*",
-    "behavioural: lifecycle stage": r"\*\*Lifecycle stage\.\*\*",
-    "behavioural: loyalty": r"\*\*Loyalty\.\*\*",
+    "behavioural: purchase decision": r"^#### Purchase decision",
+    "behavioural: lifecycle stage": r"^#### Lifecycle stage",
+    "behavioural: loyalty": r"^#### Loyalty",
     "firmographic basis": r"^### Firmographic",
     "benefit: customer lifetime value": r"^### Value per customer",
     "benefit: most profitable segment": r"^### Which segment is most profitable",
@@ -39,7 +40,7 @@ LESSON_01_POINTS = {
 
 
 def _shown_with(cells: list, start: int) -> set[str]:
-    """The kinds of output ("figure", "table") of the code cells after markdown cell `start`.
+    """The kinds of output ("figure", "table", "printed") of the code cells after markdown cell `start`.
 
     The section runs until the next markdown cell that opens a new slide or
     sub-slide (fragments and notes continue it).
@@ -49,9 +50,11 @@ def _shown_with(cells: list, start: int) -> set[str]:
         slide = cell.metadata.get("slideshow", {}).get("slide_type")
         if cell.cell_type == "markdown" and slide in {"slide", "subslide"}:
             break
-        if cell.cell_type == "markdown" and kinds:
+        if cell.cell_type == "markdown" and kinds & {"figure", "table"}:
             break  # the point's own code cells come before the next explanation
         for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stdout":
+                kinds.add("printed")
             data = output.get("data", {})
             if "image/png" in data:
                 kinds.add("figure")
@@ -75,7 +78,7 @@ def lesson_01():
 @pytest.mark.parametrize("point", sorted(LESSON_01_POINTS))
 def test_lesson_01_shows_every_point_with_a_figure_or_table(lesson_01, point):
     start = _markdown_index(lesson_01.cells, LESSON_01_POINTS[point])
-    assert _shown_with(lesson_01.cells, start), f"{point}: no figure or table follows its explanation"
+    assert _shown_with(lesson_01.cells, start) & {"figure", "table"}, f"{point}: no figure or table follows it"
 
 
 def test_lesson_01_plots_orders_by_zone_and_hour(lesson_01):
@@ -99,19 +102,26 @@ def test_lesson_01_never_reads_the_planted_truth(lesson_01):
 
 #: What issue 5 lists for lesson 02, each with a figure or a table.
 LESSON_02_POINTS = {
-    "direct and indirect flows: how often": r"^How often each flow arrives",
+    "direct and indirect flows: how often": r"^### How often each flow arrives",
     "what a CRM holds": r"^## What a CRM holds",
     "SQL against the CRM": r"^## Asking the CRM questions in SQL",
-    "SQL with parameters": r"^\*\*Values go in `params`",
+    "SQL with parameters": r"^### Values go in `params`",
+    "SQL for lead management": r"^### Lead management",
+    "SQL with a JOIN (workflows)": r"^### Workflows",
     "the merged customer view": r"^One customer seen by every source",
-    "what each source covers": r"^How many customers does each source",
+    "what each source covers": r"^### What each source covers",
     "data-quality report": r"^## Data quality",
-    "conflicting and stale records": r"^\*\*Conflicting and stale records\.\*\*",
+    "what the data lets us conclude": r"^### What we can conclude",
+    "conflicting and stale records": r"^### Conflicting and stale records",
     "NPS computed by hand": r"^## NPS: one question",
-    "NPS by survey (reliability)": r"^\*\*Which survey\?\*\*",
+    "NPS by survey (reliability)": r"^### Which survey\?",
     "NPS by segment with intervals": r"^### NPS by segment",
     "minimum count and interval width": r"^The interval narrows",
 }
+
+
+#: Points made as sentences printed from computed numbers (they read better than a table).
+PRINTED_CONCLUSIONS = {"what the data lets us conclude"}
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +132,8 @@ def lesson_02():
 @pytest.mark.parametrize("point", sorted(LESSON_02_POINTS))
 def test_lesson_02_shows_every_point_with_a_figure_or_table(lesson_02, point):
     start = _markdown_index(lesson_02.cells, LESSON_02_POINTS[point])
-    assert _shown_with(lesson_02.cells, start), f"{point}: no figure or table follows its explanation"
+    shown = {"figure", "table", "printed"} if point in PRINTED_CONCLUSIONS else {"figure", "table"}
+    assert _shown_with(lesson_02.cells, start) & shown, f"{point}: nothing computed follows it"
 
 
 def test_lesson_02_queries_the_real_crm_with_sql(lesson_02):
