@@ -67,6 +67,35 @@ def _refresh(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _slides(arguments: argparse.Namespace) -> int:
+    from course_lib.plan import find_lessons
+    from course_lib.slides import build_deck
+
+    for path in find_lessons(arguments.lessons or None):
+        print(f"wrote {build_deck(path, arguments.out, speaker_notes=not arguments.handout)}")
+    print("Open a deck in a browser, no network needed; press S for the speaker notes.")
+    return 0
+
+
+def _plan(arguments: argparse.Namespace) -> int:
+    from course_lib.plan import class_plan, find_lessons, render_plan
+
+    print(render_plan(class_plan(find_lessons(arguments.lessons or None)), target_minutes=arguments.minutes))
+    return 0
+
+
+def _grade(arguments: argparse.Namespace) -> int:
+    from course_lib.grading import grade_submissions, write_grades
+
+    grades, feedback = grade_submissions(
+        arguments.submissions, reference=arguments.reference, timeout=arguments.timeout, progress=True
+    )
+    written = write_grades(grades, feedback, arguments.out)
+    print(grades[["student", "status", "passed", "total", "score"]].to_string(index=False))
+    print(f"Wrote {written[0]} and {len(written) - 1} feedback file(s) in {written[0].parent / 'feedback'}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from course_lib.datasets import DEFAULT_CUSTOMERS, DEFAULT_SEED
 
@@ -88,6 +117,24 @@ def build_parser() -> argparse.ArgumentParser:
     refresh = commands.add_parser("refresh", help="re-run lessons and solutions, store their outputs, rebuild exercises")
     refresh.add_argument("notebooks", nargs="*", type=Path, help="notebooks to re-run (default: all lessons and solutions)")
     refresh.set_defaults(run=_refresh)
+
+    slides = commands.add_parser("slides", help="build offline HTML slide decks of the lessons")
+    slides.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 03 (default: all)")
+    slides.add_argument("--out", type=Path, default=KIT_ROOT / "slides", help="output folder (default: slides/)")
+    slides.add_argument("--handout", action="store_true", help="leave the speaker notes out")
+    slides.set_defaults(run=_slides)
+
+    plan = commands.add_parser("plan", help="print a class schedule from the lessons' timings")
+    plan.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 01 02 (default: all)")
+    plan.add_argument("--minutes", type=float, default=None, help="length of the class, e.g. 120: says what fits")
+    plan.set_defaults(run=_plan)
+
+    grade = commands.add_parser("grade", help="run a folder of submitted exercises and write grades and feedback")
+    grade.add_argument("submissions", type=Path, help="folder of submitted .ipynb files")
+    grade.add_argument("--out", type=Path, default=Path("grades.csv"), help="grades table (default: grades.csv)")
+    grade.add_argument("--reference", type=Path, default=None, help="unsolved exercise to expect the checks of (default: found from the lesson)")
+    grade.add_argument("--timeout", type=int, default=60, help="seconds a cell may run (default 60)")
+    grade.set_defaults(run=_grade)
     return parser
 
 
