@@ -149,12 +149,15 @@ def test_lesson_02_queries_the_real_crm_with_sql(lesson_02):
 
 
 def test_lesson_02_merges_all_four_sources_and_reports_nps_by_diet_and_channel(lesson_02):
-    code_text = "\n".join(cell.source for cell in lesson_02.cells if cell.cell_type == "code")
-    sources = " ".join(code_text.replace("(", "( ").split()).replace("( ", "(")  # one space between words
-    assert "customer_view(customers, orders=orders, survey=relationship, events=events, tickets=tickets)" in sources
-    assert "data_quality_report(customers, orders=orders, survey=relationship, events=events, tickets=tickets)" in sources
-    assert 'nps_by(view, ["diet", "acquisition_channel"], min_n=30)' in sources
-    assert "plot_nps(" in sources
+    code_text = "".join(cell.source for cell in lesson_02.cells if cell.cell_type == "code")
+    sources = "".join(code_text.split())  # without whitespace, so that wrapping a call does not hide it
+    for call in (
+        "customer_view(customers, orders=orders, survey=relationship, events=events, tickets=tickets)",
+        "data_quality_report(customers, orders=orders, survey=relationship, events=events, tickets=tickets)",
+        'nps_by(view, ["diet", "acquisition_channel"], min_n=30)',
+        'plot_nps(by_diet_channel, by=["diet", "acquisition_channel"]',
+    ):
+        assert "".join(call.split()) in sources, f"the lesson never calls {call}"
 
 
 def test_lesson_02_never_reads_the_planted_truth(lesson_02):
