@@ -1,0 +1,232 @@
+"""Checks of exercise 04 (Clustering): recency, frequency, monetary and tenure in four clusters.
+
+Cluster numbers are arbitrary: k-means may call a group 0 in one run and 3 in
+another. Every check here therefore compares *groups* (which customers are
+together), or rows of per-cluster tables whatever their label, never label
+numbers. :func:`compare_partition` does this for a labelling, and lesson 05's
+checks reuse it.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from course_lib.checks import compare_ids, compare_table, exercise
+from course_lib.clustering import (
+    as_label_series,
+    cluster_profile,
+    cluster_stability,
+    cluster_summary,
+    fit_kmeans,
+    partition_agreement,
+    prepare_features,
+    same_partition,
+)
+from course_lib.datasets import data_dir, load_customers, load_orders
+from course_lib.rfm import order_values, rfm_table
+
+__all__ = [
+    "COLUMNS",
+    "N_CLUSTERS",
+    "STABILITY_K",
+    "cluster_means",
+    "compare_partition",
+    "four_clusters",
+    "prepared_features",
+    "stability_table",
+    "top_revenue_cluster",
+]
+
+#: The columns the exercise clusters on.
+COLUMNS = ["recency", "frequency", "monetary", "tenure"]
+#: The numbers of clusters whose stability task 2 measures.
+STABILITY_K = range(2, 7)
+#: The number of clusters of task 3.
+N_CLUSTERS = 4
+#: Relative tolerance for prepared features: a standard deviation with ddof=1 instead of 0 passes.
+_FEATURE_TOLERANCE = 1e-3
+
+
+def compare_partition(answer: Any, expected: pd.Series, *, n_clusters: int | None = None) -> str | None:
+    """Compare a labelling with the expected one as groups, whatever the label numbers.
+
+    Parameters
+    ----------
+    answer : Series or array-like
+        The learner's labels: a Series indexed like `expected` (any order), or
+        one label per row of `expected`, in its order.
+    expected : Series
+        The reference labels, indexed by the rows (customer ids).
+    n_clusters : int, optional
+        The number of clusters the task asks for, to name that mistake first.
+
+    Returns
+    -------
+    str or None
+        None when both split the rows into the same groups; otherwise a hint.
+    """
+    if isinstance(answer, pd.DataFrame):
+        return "The answer should be one label per customer (a Series or an array), not a whole table."
+    rows = pd.DataFrame(index=expected.index)
+    try:
+        labels = as_label_series(answer, rows, name="your labels")
+    except (TypeError, ValueError):
+        return (
+            f"Give one cluster label per customer: {len(expected)} labels, in the order of the "
+            "table you clustered (or a Series indexed by customer id)."
+        )
+    found = labels.nunique()
+    if n_clusters is not None and found != n_clusters:
+        return f"Your labels form {found} cluster(s); the task asks for {n_clusters}."
+    if same_partition(labels, expected):
+        return None
+    agreement = partition_agreement(labels, expected)
+    if agreement > 0.9:
+        return (
+            f"Close (adjusted Rand index {agreement:.2f}), but not the same groups: use exactly "
+            "the features, k, n_init and random_state the task gives."
+        )
+    return (
+        f"Your groups differ from the expected ones (adjusted Rand index {agreement:.2f}, where "
+        "1 means the same groups): check which table you clustered and with which k."
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _reference(folder: str) -> dict[str, Any]:
+    """The exercise's expected answers, computed once per data folder."""
+    orders = load_orders(data_dir=folder)
+    customers = load_customers(data_dir=folder)
+    personal = customers.loc[customers["account_type"] == "personal", "customer_id"]
+    lines = orders.drop_duplicates()
+    lines = lines[lines["category"].ne("test") & lines["customer_id"].isin(personal)]
+    rfm = rfm_table(order_values(lines), order="order_id")
+    features, report = prepare_features(rfm, numeric=COLUMNS)
+    labels = fit_kmeans(features, n_clusters=N_CLUSTERS, random_state=0)
+    summary = cluster_summary(rfm, labels, value="monetary")
+    top = summary["value_share"].idxmax()
+    return {
+        "rfm": rfm,
+        "features": features,
+        "logged": set(report.loc[report["transform"].str.contains("log1p"), "column"]),
+        "labels": labels,
+        "raw_labels": fit_kmeans(rfm[COLUMNS], n_clusters=N_CLUSTERS, random_state=0),
+        "profile": cluster_profile(rfm, labels, columns=COLUMNS),
+        "top_customers": labels.index[labels == top].tolist(),
+    }
+
+
+@functools.lru_cache(maxsize=2)
+def _reference_stability(folder: str) -> pd.DataFrame:
+    """Task 2's table (many fits: computed only when that check runs)."""
+    features = _reference(folder)["features"]
+    return pd.DataFrame(
+        [cluster_stability(features, n_clusters=k, n_runs=10, random_state=0) for k in STABILITY_K]
+    )
+
+
+def _expected() -> dict[str, Any]:
+    return _reference(str(data_dir()))
+
+
+def _standardised(values: pd.Series) -> pd.Series:
+    return (values - values.mean()) / values.std(ddof=0)
+
+
+def _is_close(left: pd.Series, right: pd.Series) -> bool:
+    return bool(np.allclose(left.to_numpy(float), right.to_numpy(float), rtol=_FEATURE_TOLERANCE, atol=_FEATURE_TOLERANCE))
+
+
+@exercise("04.1", "Prepared features")
+def prepared_features(answer: Any) -> str | None:
+    reference = _expected()
+    expected, rfm = reference["features"], reference["rfm"]
+    if not isinstance(answer, pd.DataFrame):
+        return f"The answer should be a DataFrame of features; got a {type(answer).__name__}."
+    missing = [column for column in COLUMNS if column not in answer.columns]
+    if missing:
+        return f"Your features have no column {missing}; keep the names of `COLUMNS`."
+    if len(answer) != len(expected) or set(answer.index) != set(expected.index):
+        return "Keep one row per customer of `rfm`, with the same index (customer ids)."
+    given = answer.reindex(expected.index)
+    for column in COLUMNS:
+        if not pd.api.types.is_numeric_dtype(given[column]):
+            return f"Column {column!r} should hold numbers."
+        if _is_close(given[column], expected[column]):
+            continue
+        values = given[column].astype(float)
+        if abs(values.mean()) > 1e-3 or abs(values.std(ddof=0) - 1) > 1e-2:
+            return f"Column {column!r} is not standardised: its mean should be 0 and its standard deviation 1."
+        other_way = rfm[column] if column in reference["logged"] else np.log1p(rfm[column])
+        if _is_close(given[column], _standardised(other_way.astype(float))):
+            if column in reference["logged"]:
+                return f"Column {column!r} is strongly skewed (skewness above 1): apply log1p before standardising."
+            return f"Column {column!r} is not skewed enough for log1p (skewness 1 or less): only standardise it."
+        return f"Column {column!r} differs from the expected prepared values; prepare it from `rfm`."
+    return None
+
+
+@exercise("04.2", "Stability for k = 2 to 6")
+def stability_table(answer: Any) -> str | None:
+    expected = _reference_stability(str(data_dir()))
+    if isinstance(answer, pd.Series):
+        answer = answer.rename("mean_ari").to_frame()
+    if not isinstance(answer, pd.DataFrame):
+        return f"The answer should be a table (DataFrame) with one row per k; got a {type(answer).__name__}."
+    if "k" in answer.columns:
+        answer = answer.set_index("k")
+    if "mean_ari" not in answer.columns:
+        return f"Your table needs a column 'mean_ari'; it has {list(answer.columns)}."
+    ks = sorted(int(k) for k in expected.index)
+    try:
+        given_ks = sorted(int(k) for k in answer.index)
+    except (TypeError, ValueError):
+        return "Index your table by k (the number of clusters), or give it a column 'k'."
+    if given_ks != ks:
+        return f"Your table has the k values {given_ks}; it should have one row for each k from {ks[0]} to {ks[-1]}."
+    columns = [column for column in ("mean_ari", "min_ari") if column in answer.columns]
+    given = answer.set_axis([int(k) for k in answer.index])[columns].rename_axis("k").reset_index()
+    wanted = expected[columns].rename_axis("k").reset_index()
+    hint = compare_table(given, wanted, key="k")
+    return hint and (
+        f"{hint} Measure each k on the prepared `features` with n_runs=10 and random_state=0."
+    )
+
+
+@exercise("04.3", "Four clusters")
+def four_clusters(answer: Any) -> str | None:
+    reference = _expected()
+    hint = compare_partition(answer, reference["labels"], n_clusters=N_CLUSTERS)
+    if hint and compare_partition(answer, reference["raw_labels"]) is None:
+        return "These are the clusters of the raw `rfm` columns: fit the prepared `features` instead."
+    return hint
+
+
+@exercise("04.4", "Profile in original units")
+def cluster_means(answer: Any) -> str | None:
+    expected = _expected()["profile"]
+    if not isinstance(answer, pd.DataFrame):
+        return f"The answer should be a DataFrame with one row per cluster; got a {type(answer).__name__}."
+    missing = [column for column in COLUMNS if column not in answer.columns]
+    if missing:
+        return f"Your profile has no column {missing}; it should have one column per name in `COLUMNS`."
+    if len(answer) != len(expected):
+        return f"Your profile has {len(answer)} rows; it should have one per cluster ({len(expected)})."
+    if answer[COLUMNS].abs().max().max() < 5:
+        return "These look like standardised features: take the means from `rfm`, in days, orders and euros."
+    # Label numbers are arbitrary: compare the rows as a set, each sorted the same way.
+    hint = compare_table(answer[COLUMNS].reset_index(drop=True), expected[COLUMNS].reset_index(drop=True))
+    return hint and f"{hint} Take the mean of each column of `rfm` per cluster of your `labels` from task 3."
+
+
+@exercise("04.5", "The cluster with the most revenue")
+def top_revenue_cluster(answer: Any) -> str | None:
+    hint = compare_ids(answer, _expected()["top_customers"])
+    return hint and (
+        f"{hint} Look for the cluster with the largest `value_share` (share of the total "
+        "`monetary`), not the largest cluster, and give all of its customers' ids."
+    )

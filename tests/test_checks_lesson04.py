@@ -1,0 +1,141 @@
+"""Exercise 04's checks accept the reference answer and its variants (any cluster numbering) and reject wrong ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_lib.checks import lesson04 as check
+from course_lib.clustering import (
+    cluster_profile,
+    cluster_stability,
+    cluster_summary,
+    fit_kmeans,
+    prepare_features,
+)
+from course_lib.datasets import load_customers, load_orders
+from course_lib.rfm import order_values, rfm_table
+
+COLUMNS = ["recency", "frequency", "monetary", "tenure"]
+
+
+@pytest.fixture(scope="module")
+def solved():
+    """The exercise solved as the solution notebook does it."""
+    orders, customers = load_orders(), load_customers()
+    personal = customers.loc[customers["account_type"] == "personal", "customer_id"]
+    lines = orders.drop_duplicates()
+    lines = lines[lines["category"].ne("test") & lines["customer_id"].isin(personal)]
+    rfm = rfm_table(order_values(lines), order="order_id")
+    features, _ = prepare_features(rfm, numeric=COLUMNS)
+    labels = fit_kmeans(features, n_clusters=4, random_state=0)
+    return {"rfm": rfm, "features": features, "labels": labels}
+
+
+def relabelled(labels: pd.Series) -> pd.Series:
+    """The same groups under other names: 0 -> "d", 1 -> "c", ..."""
+    return labels.map({0: "d", 1: "c", 2: "b", 3: "a"})
+
+
+def test_every_check_says_not_yet_to_a_placeholder():
+    for function in (check.prepared_features, check.stability_table, check.four_clusters,
+                     check.cluster_means, check.top_revenue_cluster):
+        result = function.evaluate(...)
+        assert not result.passed and "replace the `...`" in result.hint
+
+
+def test_prepared_features(solved):
+    rfm, features = solved["rfm"], solved["features"]
+    assert check.prepared_features.evaluate(features).passed
+
+    # By hand: log1p of the two skewed columns, standardised with ddof=1, columns and rows shuffled.
+    by_hand = rfm[COLUMNS].astype(float).assign(
+        frequency=np.log1p(rfm["frequency"]), monetary=np.log1p(rfm["monetary"])
+    )
+    by_hand = (by_hand - by_hand.mean()) / by_hand.std(ddof=1)
+    assert check.prepared_features.evaluate(by_hand[COLUMNS[::-1]].iloc[::-1]).passed
+
+    raw = check.prepared_features.evaluate(rfm[COLUMNS])
+    assert not raw.passed and "not standardised" in raw.hint
+
+    unlogged, _ = prepare_features(rfm, numeric=COLUMNS, log_skewed=False)
+    no_log = check.prepared_features.evaluate(unlogged)
+    assert not no_log.passed and "apply log1p" in no_log.hint
+
+    everything_logged = np.log1p(rfm[COLUMNS].astype(float))
+    everything_logged = (everything_logged - everything_logged.mean()) / everything_logged.std(ddof=0)
+    too_much = check.prepared_features.evaluate(everything_logged)
+    assert not too_much.passed and "'recency' is not skewed enough" in too_much.hint
+
+    assert not check.prepared_features.evaluate(features.iloc[:-10]).passed
+    assert not check.prepared_features.evaluate(features.drop(columns="tenure")).passed
+
+
+def test_stability_table(solved):
+    stability = pd.DataFrame(
+        [cluster_stability(solved["features"], n_clusters=k, n_runs=10, random_state=0) for k in range(2, 7)]
+    ).rename_axis("k")
+    assert check.stability_table.evaluate(stability).passed
+    assert check.stability_table.evaluate(stability.reset_index()[["min_ari", "k", "mean_ari"]]).passed
+    assert check.stability_table.evaluate(stability["mean_ari"]).passed
+
+    shifted = check.stability_table.evaluate(stability.assign(mean_ari=stability["mean_ari"] - 0.05))
+    assert not shifted.passed and "n_runs=10" in shifted.hint
+    fewer = check.stability_table.evaluate(stability.drop(index=6))
+    assert not fewer.passed and "from 2 to 6" in fewer.hint
+
+
+def test_four_clusters(solved):
+    labels = solved["labels"]
+    assert check.four_clusters.evaluate(labels).passed
+    assert check.four_clusters.evaluate(relabelled(labels)).passed
+    assert check.four_clusters.evaluate(labels.to_numpy()).passed
+    assert check.four_clusters.evaluate(relabelled(labels).sample(frac=1.0, random_state=1)).passed
+
+    three = check.four_clusters.evaluate(fit_kmeans(solved["features"], n_clusters=3, random_state=0))
+    assert not three.passed and "3 cluster(s)" in three.hint
+
+    raw = check.four_clusters.evaluate(fit_kmeans(solved["rfm"][COLUMNS], n_clusters=4, random_state=0))
+    assert not raw.passed and "raw `rfm`" in raw.hint
+
+    # Twenty customers of cluster 0 moved to cluster 1: nearly the same groups, but not the same.
+    nudged = labels.copy()
+    nudged[nudged.index[nudged == 0][:20]] = 1
+    close = check.four_clusters.evaluate(nudged)
+    assert not close.passed and "Close" in close.hint
+
+    assert not check.four_clusters.evaluate(labels.iloc[:-1]).passed
+
+
+def test_cluster_means(solved):
+    rfm, labels = solved["rfm"], solved["labels"]
+    profile = cluster_profile(rfm, labels, columns=COLUMNS)
+    assert check.cluster_means.evaluate(profile).passed
+
+    # Other label names, rows in another order, the cluster as a column, groupby by hand.
+    by_hand = rfm[COLUMNS].groupby(relabelled(labels)).mean().iloc[::-1].reset_index()
+    assert check.cluster_means.evaluate(by_hand).passed
+
+    standardised = check.cluster_means.evaluate(cluster_profile(solved["features"], labels))
+    assert not standardised.passed and "standardised" in standardised.hint
+
+    raw_labels = fit_kmeans(rfm[COLUMNS], n_clusters=4, random_state=0)
+    assert not check.cluster_means.evaluate(cluster_profile(rfm, raw_labels, columns=COLUMNS)).passed
+    assert not check.cluster_means.evaluate(profile.iloc[:3]).passed
+
+
+def test_top_revenue_cluster(solved):
+    rfm, labels = solved["rfm"], solved["labels"]
+    summary = cluster_summary(rfm, labels, value="monetary")
+    top, largest = summary["value_share"].idxmax(), summary["size"].idxmax()
+    members = labels.index[labels == top]
+
+    assert check.top_revenue_cluster.evaluate(members).passed
+    assert check.top_revenue_cluster.evaluate(set(members.tolist())).passed
+    assert check.top_revenue_cluster.evaluate(pd.Series(members[::-1])).passed
+
+    assert largest != top  # on the course data the largest cluster is not the richest one
+    wrong = check.top_revenue_cluster.evaluate(labels.index[labels == largest])
+    assert not wrong.passed and "not the largest cluster" in wrong.hint
+    assert not check.top_revenue_cluster.evaluate(members[:-1]).passed
