@@ -127,7 +127,8 @@ def test_lunch_map(solved):
     notes = journey_map_notes()
     notes.loc["Opportunities", "Order"] = "Pay in one tap at lunch"
     notes.loc["Pain points", "Receive"] = "Hypothesis: lunch breaks are short"
-    by_id = solved["events"][solved["events"]["linked_customer_id"].isin(solved["segment"].index[solved["segment"] == "Busy lunchers"])]
+    members = solved["segment"].index[solved["segment"] == "Busy lunchers"]
+    by_id = solved["events"][solved["events"]["linked_customer_id"].isin(members)]
     variant = journey_map_table(by_id, tickets=lunch_tickets, feedback=lunch_feedback,
                                 rating="nps", rating_range=(0, 10), notes=notes)
     assert check.lunch_map.evaluate(variant.iloc[::-1]).passed

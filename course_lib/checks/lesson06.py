@@ -65,7 +65,7 @@ _TICKET_STAGES = {
 
 
 def _survey_segments(survey: pd.DataFrame) -> pd.Series:
-    """Each relationship respondent's segment: k-means on the motivation items, named by signature question."""
+    """Each relationship respondent's segment: k-means on the motivation items, named by signature."""
     relationship = survey_latest(survey[survey["survey"] == "relationship"]).set_index("customer_id")
     answers = relationship[list(LIKERT_ITEMS)]
     features, _ = prepare_features(answers)
@@ -76,7 +76,7 @@ def _survey_segments(survey: pd.DataFrame) -> pd.Series:
 
 
 def _feedback_by_stage(survey: pd.DataFrame) -> pd.DataFrame:
-    """Survey responses whose comment names a stage, with that stage in ``phase`` (first rule that matches)."""
+    """Survey responses whose comment names a stage, with that stage in ``phase`` (first rule wins)."""
     comments = survey["comment"].fillna("")
     matches = [comments.str.contains(keywords, case=False, regex=True) for keywords, _ in _COMMENT_STAGES]
     phases = [phase for _, phase in _COMMENT_STAGES]
@@ -113,13 +113,14 @@ def _reference(folder: str) -> dict[str, Any]:
     by_channel = funnel(events, by="channel")
     app = events[events["channel"] == "app"]
     per_version = funnel(app, stages=["start_checkout", "pay"], by="app_version")
+    paid = per_version[per_version["stage"] == "pay"].set_index("app_version")
     return {
         "segment": segment,
         "events": events,
         "feedback": feedback,
         "tickets": tickets,
         "channel_funnel": by_channel,
-        "pay_rates": per_version[per_version["stage"] == "pay"].set_index("app_version")["conversion_from_previous"],
+        "pay_rates": paid["conversion_from_previous"],
         "segment_map": segment_map,
     }
 
@@ -139,7 +140,9 @@ def _funnel_rows(table: Any) -> pd.DataFrame | str:
         table = table.reset_index()
     missing = [column for column in _FUNNEL_COLUMNS if column not in table.columns]
     if missing:
-        return f"Your table has no column {missing}; it has {list(table.columns)}. Group the funnel by channel."
+        return (
+            f"Your table has no column {missing}; it has {list(table.columns)}. Group the funnel by channel."
+        )
     step = table["channel"].astype(str) + " · " + table["stage"].astype(str)
     return table[_FUNNEL_COLUMNS[2:]].assign(step=step.to_numpy())
 
@@ -157,7 +160,8 @@ def channel_funnel(answer: Any) -> str | None:
         )
     hint = compare_table(given, expected, key="step")
     return hint and (
-        f"{hint} Count sessions (the default unit) in strict order (the default mode), over every event of the log."
+        f"{hint} Count sessions (the default unit) in strict order (the default mode), "
+        "over every event of the log."
     )
 
 
@@ -206,9 +210,11 @@ def pay_rate_420(answer: Any) -> str | None:
         return hint
     if 1 < answer <= 100:
         return "Give the share as a fraction between 0 and 1, not a percentage."
-    others = [version for version, rate in rates.items() if version != APP_VERSION and abs(answer - rate) < 5e-3 * rate]
-    if others:
-        return f"That is the rate of another version; keep only the sessions whose `app_version` is {APP_VERSION!r}."
+    others = rates.drop(APP_VERSION)
+    if (abs(answer - others) < 5e-3 * others).any():
+        return (
+            f"That is the rate of another version; keep only the sessions whose `app_version` is {APP_VERSION!r}."
+        )
     return (
         f"{hint} Start from the sessions that reached start_checkout on version {APP_VERSION} "
         "and take the share that reached pay after it (`conversion_from_previous` of pay)."
@@ -231,7 +237,9 @@ _ROW_HINTS = {
 @exercise("06.4", "Journey map table of the busy lunchers")
 def lunch_map(answer: Any) -> str | None:
     if not isinstance(answer, pd.DataFrame):
-        return f"The answer should be the DataFrame that journey_map_table returns; got a {type(answer).__name__}."
+        return (
+            f"The answer should be the DataFrame that journey_map_table returns; got a {type(answer).__name__}."
+        )
     expected = _expected()["segment_map"]
     missing_rows = [row for row in expected.index if row not in answer.index]
     missing_stages = [stage for stage in expected.columns if stage not in answer.columns]
@@ -268,7 +276,7 @@ def journey_map_figure(answer: Any) -> str | None:
     expected = _expected()["segment_map"]
     drawn = [_plain(text.get_text()) for text in answer.texts]
     if any(stage not in drawn for stage in expected.columns):
-        return "The figure should have one header per stage of the map: draw `lunch_map` with plot_journey_map."
+        return "The figure should have a header per stage of the map: draw `lunch_map` with plot_journey_map."
     everything = " | ".join(drawn)
     reached = [_plain(expected.loc["Doing", stage].split("\n")[0]) for stage in expected.columns]
     if any(line not in everything for line in reached):
