@@ -153,6 +153,8 @@ READABLE_SHARE = {"name": 0.5, "content": 0.8}
 SAMPLE_SIZE = 2_000
 #: The separators a CSV file may use, tried in this order.
 SEPARATORS = (",", ";", "\t", "|")
+#: Lines above the header that are skipped (a title, the export's date, ...).
+MAX_PREAMBLE_LINES = 5
 
 def _per_distinct_value(values: pd.Series, convert) -> pd.Series:
     """Apply `convert` (a Series -> Series function) once per distinct value, then spread back.
@@ -260,7 +262,8 @@ def read_orders_file(path: str | Path) -> OrdersFile:
     archive (it starts with ``PK``). A text file is decoded with the first of
     UTF-8, Windows-1252, Latin-1 that reads it; the separator is the one of
     :data:`SEPARATORS` that splits the first lines into the same number of
-    cells (more than one).
+    cells (more than one). Up to :data:`MAX_PREAMBLE_LINES` lines above the
+    header with fewer cells (a title, the date of the export) are skipped.
     """
     path = Path(path)
     name = path.name
@@ -280,9 +283,10 @@ def read_orders_file(path: str | Path) -> OrdersFile:
     if content.startswith(_ZIP_START):
         return OrdersFile(data=_read_xlsx(content, name), name=name, kind="xlsx")
     text, encoding = _decode(content, name)
-    separator = _sniff_separator(text, name)
-    _require_distinct_names(next(csv.reader(text.lstrip("\ufeff").splitlines()[:1], delimiter=separator)), name)
-    data = _read_csv_bytes(content, encoding, separator, name)
+    separator, header_line = _sniff_layout(text, name)
+    header = text.lstrip("\ufeff").splitlines()[header_line]
+    _require_distinct_names(next(csv.reader([header], delimiter=separator)), name)
+    data = _read_csv_bytes(content, encoding, separator, name, skip=header_line)
     return OrdersFile(
         data=data, name=name, kind="csv", encoding=encoding, separator=separator,
         decimal="," if separator == ";" else None,
@@ -312,18 +316,32 @@ def _decode(content: bytes, name: str) -> tuple[str, str]:
     return content.decode("latin-1"), "latin-1"  # Latin-1 decodes any bytes
 
 
-def _sniff_separator(text: str, name: str) -> str:
-    """The separator that splits the first lines into equally many cells (more than one)."""
-    lines = [line for line in text[:65_536].splitlines()[:21] if line.strip()]
+def _sniff_layout(text: str, name: str) -> tuple[str, int]:
+    """The separator, and the line of the header (after a title or a few notes above the table).
+
+    The header is the first line with at least two filled cells; the lines
+    above it (at most :data:`MAX_PREAMBLE_LINES`, each with one filled cell at
+    most, like a title) are skipped. From the header on, every sampled line
+    must split into the same number of cells. Of the separators that fit, the
+    one that skips the fewest lines wins, then the one that gives more cells.
+    """
+    lines = text[:65_536].splitlines()[:30]
     if len(text) > 65_536 and len(lines) > 1:
         lines = lines[:-1]  # the last line of the sample may be cut short
-    best, best_cells = None, 1
+    numbered = [(number, line) for number, line in enumerate(lines) if line.strip()]
+    best: tuple[int, int, str] | None = None  # (lines skipped, -cells, separator): smallest wins
     for separator in SEPARATORS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=separator)]
-        if counts and counts[0] > best_cells and all(count == counts[0] for count in counts):
-            best, best_cells = separator, counts[0]
+        rows = list(csv.reader([line for _, line in numbered], delimiter=separator))
+        filled = [sum(bool(cell.strip()) for cell in row) for row in rows]
+        start = next((position for position, count in enumerate(filled) if count >= 2), None)
+        if start is None or start > MAX_PREAMBLE_LINES:
+            continue
+        cells = len(rows[start])
+        if all(len(row) == cells for row in rows[start:]):
+            candidate = (start, -cells, separator)
+            best = candidate if best is None or candidate < best else best
     if best is None:
-        if len(lines) >= 1 and all(len(row) == 1 for row in csv.reader(lines[:1], delimiter=",")):
+        if numbered and all(len(row) == 1 for row in csv.reader([line for _, line in numbered], delimiter=",")):
             raise ValueError(
                 f"`{name}` has a single column (no comma, semicolon, tab or '|' separates its cells). "
                 "An orders file needs at least a customer, a date and an amount column."
@@ -333,16 +351,17 @@ def _sniff_separator(text: str, name: str) -> str:
             f"({', '.join(repr(separator) for separator in SEPARATORS)}). Open it in a spreadsheet, "
             "check that every row has as many cells as the header, and save it as CSV again."
         )
-    return best
+    skipped, _, separator = best
+    return separator, numbered[skipped][0]
 
 
-def _read_csv_bytes(content: bytes, encoding: str, separator: str, name: str) -> pd.DataFrame:
-    """Every column as text; blank lines skipped; a clear error for ragged rows or no rows."""
+def _read_csv_bytes(content: bytes, encoding: str, separator: str, name: str, *, skip: int) -> pd.DataFrame:
+    """Every column as text, from line `skip` on; blank lines skipped; a clear error for ragged rows or no rows."""
     try:
         # pandas' C parser reads bytes faster than an already decoded str.
         data = pd.read_csv(
-            io.BytesIO(content), encoding=encoding, sep=separator, dtype="str", keep_default_na=False,
-            na_values=[""], skip_blank_lines=True,
+            io.BytesIO(content), encoding=encoding, sep=separator, skiprows=skip, dtype="str",
+            keep_default_na=False, na_values=[""], skip_blank_lines=True,
         )
     except pd.errors.ParserError as error:
         detail = str(error).strip().splitlines()[-1]

@@ -127,6 +127,12 @@ BROKEN_FILES: tuple[BrokenFile, ...] = (
         overrides={"amount": "<b>amount</b>"},
     ),
     BrokenFile(
+        "title_above_header.csv",
+        "the shop system writes a title and the export date above the table, then a blank line",
+        _text("Orders export;;\nCreated 2024-06-30 08:00;;\n\nClient;Date;Total\nana;2024-06-01;10,00\nben;2024-06-02;5,50\n"),
+        expected={"customers": 2, "purchases": 2, "revenue": 15.5},
+    ),
+    BrokenFile(
         "no_customer_column.csv",
         "no column says who bought",
         _text("Date,Product,Total\n2024-01-05,Soup,4.50\n2024-01-06,Bowl,9.00\n"),
