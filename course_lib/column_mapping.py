@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
 import re
 import unicodedata
@@ -283,7 +284,12 @@ def read_orders_file(path: str | Path) -> OrdersFile:
     if content.startswith(_ZIP_START):
         return OrdersFile(data=_read_xlsx(content, name), name=name, kind="xlsx")
     text, encoding = _decode(content, name)
-    separator, header_line = _sniff_layout(text, name)
+    if not text.strip():
+        raise ValueError(f"`{name}` is empty: no header and no rows (only a byte-order mark). Export the orders again.")
+    try:
+        separator, header_line = _sniff_layout(text, name)
+    except csv.Error as error:
+        raise ValueError(f"`{name}` cannot be read as a table ({error}). Save it as CSV again.") from None
     header = text.lstrip("\ufeff").splitlines()[header_line]
     _require_distinct_names(next(csv.reader([header], delimiter=separator)), name)
     data = _read_csv_bytes(content, encoding, separator, name, skip=header_line)
@@ -363,6 +369,8 @@ def _read_csv_bytes(content: bytes, encoding: str, separator: str, name: str, *,
             io.BytesIO(content), encoding=encoding, sep=separator, skiprows=skip, dtype="str",
             keep_default_na=False, na_values=[""], skip_blank_lines=True,
         )
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"`{name}` is empty: no header and no rows. Export the orders again.") from None
     except pd.errors.ParserError as error:
         detail = str(error).strip().splitlines()[-1]
         raise ValueError(
@@ -386,13 +394,15 @@ def _read_xlsx(content: bytes, name: str) -> pd.DataFrame:
             f"`{name}` looks like a zip archive but cannot be opened as an Excel workbook "
             f"({type(error).__name__}). Open it in a spreadsheet and save it as .xlsx or .csv."
         ) from None
+    if raw.columns.empty:
+        raise ValueError(f"The first sheet of `{name}` is empty. Put the orders on the first sheet, header in row 1.")
     return _tidy_table(raw.apply(_typed_cells), name)
 
 
 def _typed_cells(values: pd.Series) -> pd.Series:
     """An Excel column: datetimes or numbers when every cell is one, else text."""
     present = values.dropna()
-    if len(present) and present.map(lambda cell: isinstance(cell, (pd.Timestamp, np.datetime64))).all():
+    if len(present) and present.map(lambda cell: isinstance(cell, (datetime.datetime, np.datetime64))).all():
         return pd.to_datetime(values)
     is_number = present.map(lambda cell: isinstance(cell, (int, float, np.number)) and not isinstance(cell, bool))
     if len(present) and is_number.all():

@@ -56,6 +56,7 @@ from course_lib.plots.journey import plot_cohort_retention
 from course_lib.plots.rfm import plot_segment_sizes
 from course_lib.plots.style import PALETTE, finish_axes, kit_style
 from course_lib.rfm import assign_segments, default_segment_map, rfm_scores, rfm_table, segment_summary
+from course_lib.validation import sample_of
 
 __all__ = ["GENERAL_ACTIONS", "ReportResult", "build_report", "render_report"]
 
@@ -270,12 +271,17 @@ def _retention_period(first_day: pd.Timestamp, last_day: pd.Timestamp) -> str | 
 def _analyse(tidy: TidyOrders, *, orders_file: OrdersFile, mapping: ColumnMapping, out_path: Path) -> ReportResult:
     """Every number of the report, from the tidy orders."""
     orders = tidy.orders
-    has_order_id = "order_id" in orders.columns
     # Ids are text (e-mails, names, codes); pandas groups integer codes many times faster.
     customer_codes, customer_ids = pd.factorize(orders["customer_id"])
     coded = orders.assign(customer_id=customer_codes)
-    if has_order_id:
-        coded["order_id"] = pd.factorize(orders["order_id"])[0]
+    shared_orders = pd.Index([])
+    if "order_id" in orders.columns:
+        coded["order_id"], order_ids = pd.factorize(orders["order_id"])
+        customers_per_order = coded.groupby("order_id")["customer_id"].nunique()
+        shared_orders = order_ids[customers_per_order.index[customers_per_order > 1]]
+        if len(shared_orders):  # an order has one customer: this column cannot be the order id
+            coded = coded.drop(columns="order_id")
+    has_order_id = "order_id" in coded.columns
     table = rfm_table(coded, order="order_id" if has_order_id else None)
     table.index = pd.Index(customer_ids[table.index], name="customer_id")
     segment_map = default_segment_map().assign(action=lambda frame: frame["segment"].map(GENERAL_ACTIONS))
@@ -318,12 +324,21 @@ def _analyse(tidy: TidyOrders, *, orders_file: OrdersFile, mapping: ColumnMappin
         best_customers=best,
         period=period,
         retention=retention,
-        limitations=_limitations(tidy, mapping=mapping, headline=headline, period=period, has_order_id=has_order_id),
+        limitations=_limitations(
+            tidy, mapping=mapping, headline=headline, period=period, has_order_id=has_order_id,
+            shared_orders=shared_orders,
+        ),
     )
 
 
 def _limitations(
-    tidy: TidyOrders, *, mapping: ColumnMapping, headline: Mapping[str, Any], period: str | None, has_order_id: bool
+    tidy: TidyOrders,
+    *,
+    mapping: ColumnMapping,
+    headline: Mapping[str, Any],
+    period: str | None,
+    has_order_id: bool,
+    shared_orders: pd.Index,
 ) -> tuple[str, ...]:
     """What this file cannot say, as sentences: the general limits of orders data, then this file's."""
     steps = tidy.report.set_index("step")["rows_dropped"]
@@ -341,7 +356,13 @@ def _limitations(
             f"Guests: {share:.0%} of the rows have no customer and are left out of the segments; "
             "whoever placed them is invisible here."
         )
-    if not has_order_id:
+    if len(shared_orders):
+        notes.append(
+            f"Orders: {len(shared_orders):,} ids of column {mapping.order!r} belong to more than one customer "
+            f"(like {sample_of(shared_orders.astype(str).tolist())}), so it cannot be an order id; each "
+            "customer's purchase days were counted as purchases instead. Name the right column with --order."
+        )
+    elif not has_order_id:
         notes.append(
             "Orders: the file has no order id, so each customer's purchase days were counted as "
             "purchases (two orders on the same day count once)."

@@ -402,3 +402,13 @@ def test_report_refuses_to_write_over_its_input(tmp_path):
     assert sha256(source) == before
     with pytest.raises(FileNotFoundError):
         build_report(tmp_path / "absent.csv", tmp_path / "report.html")
+
+
+def test_an_order_column_shared_by_customers_is_not_trusted(tmp_path):
+    # Order 1 has two customers: the column cannot be an order id, so purchases are counted by day.
+    path = write(tmp_path, "orders.csv", "order,customer,date,amount\n1,a,2024-01-05,10\n1,b,2024-01-05,5\n"
+                                         "2,a,2024-01-05,4\n3,a,2024-01-09,3\n")
+    result = build_report(path, tmp_path / "report.html")
+    assert result.mapping.order == "order"
+    assert result.headline["purchases"] == 3  # a on the 5th (two orders, one day), b on the 5th, a on the 9th
+    assert any("belong to more than one customer (like '1')" in note for note in result.limitations)

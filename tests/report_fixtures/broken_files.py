@@ -141,6 +141,14 @@ BROKEN_FILES: tuple[BrokenFile, ...] = (
     BrokenFile("empty.csv", "zero bytes", _text(""), error="is empty"),
     BrokenFile("blank_lines.csv", "only blank lines", _text("\n\n  \n"), error="is empty"),
     BrokenFile(
+        "only_a_byte_order_mark.csv", "Excel's empty 'CSV UTF-8': three invisible bytes",
+        lambda path: path.write_bytes(codecs.BOM_UTF8), error="is empty",
+    ),
+    BrokenFile(
+        "empty_sheet.xlsx", "a workbook whose first sheet is empty",
+        lambda path: pd.DataFrame().to_excel(path, index=False, engine="openpyxl"), error="first sheet",
+    ),
+    BrokenFile(
         "header_only.csv", "a header and no rows", _text("customer,date,amount\n"), error="but no rows",
     ),
     BrokenFile(
