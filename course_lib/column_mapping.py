@@ -971,8 +971,9 @@ class TidyOrders:
     date_formats : tuple of str
         The formats the dates were read with (empty when they were datetimes).
     day_month_ambiguous : bool
-        True when the dates were read day-first but every one of them would
-        also read month-first: only the person who exported the file knows.
+        True when the dates were read day-first (the format guessed, not
+        given) but every one of them would also read month-first: only the
+        person who exported the file knows.
     """
 
     orders: pd.DataFrame
@@ -1114,5 +1115,5 @@ def standardise_orders(
         orders=orders.reset_index(drop=True),
         report=report,
         date_formats=formats,
-        day_month_ambiguous=_day_month_ambiguous(data[mapping.date], formats),
+        day_month_ambiguous=date_format is None and _day_month_ambiguous(data[mapping.date], formats),
     )

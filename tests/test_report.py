@@ -412,3 +412,11 @@ def test_an_order_column_shared_by_customers_is_not_trusted(tmp_path):
     assert result.mapping.order == "order"
     assert result.headline["purchases"] == 3  # a on the 5th (two orders, one day), b on the 5th, a on the 9th
     assert any("belong to more than one customer (like '1')" in note for note in result.limitations)
+
+
+def test_a_given_date_format_settles_the_ambiguity():
+    raw = pd.DataFrame({"customer": ["a", "b"], "date": ["01/02/2024", "03/04/2024"], "amount": ["1", "2"]})
+    guessed = standardise_orders(raw, guess_column_mapping(raw))
+    assert guessed.day_month_ambiguous and guessed.orders["ordered_at"].dt.month.tolist() == [2, 4]
+    given = standardise_orders(raw, guess_column_mapping(raw), date_format="%m/%d/%Y")
+    assert not given.day_month_ambiguous and given.orders["ordered_at"].dt.month.tolist() == [1, 3]
