@@ -4,7 +4,7 @@ Every plotting function takes the data first, everything else keyword-only,
 ``ax=None`` (the current Axes when omitted; ``axes=None`` for multi-panel
 figures), and returns what it drew on. The style and its helpers live in
 :mod:`.style`; each topic has its own module (:mod:`.rfm`, :mod:`.clustering`,
-:mod:`.journey`), and the names below are the public ones.
+:mod:`.journey`, :mod:`.nps`), and the names below are the public ones.
 """
 
 from course_lib.plots.clustering import (
@@ -20,6 +20,7 @@ from course_lib.plots.journey import (
     plot_journey_map,
     plot_transition_flow,
 )
+from course_lib.plots.nps import plot_nps
 from course_lib.plots.rfm import plot_rf_heatmap, plot_rfm_distributions, plot_segment_sizes
 from course_lib.plots.style import (
     DIVERGING_CMAP,
@@ -42,6 +43,7 @@ __all__ = [
     "plot_funnel",
     "plot_journey_map",
     "plot_k_selection",
+    "plot_nps",
     "plot_persona_card",
     "plot_relative_importance",
     "plot_rf_heatmap",

@@ -48,6 +48,7 @@ _RC_PARAMS: dict[str, object] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
+    "axes.axisbelow": True,  # grid lines behind bars, not over them
     "grid.alpha": 0.3,
     "axes.titlesize": 13,
     "axes.titleweight": "bold",
