@@ -266,7 +266,7 @@ def read_orders_file(path: str | Path) -> OrdersFile:
     cells (more than one). Up to :data:`MAX_PREAMBLE_LINES` lines above the
     header with fewer cells (a title, the date of the export) are skipped.
     """
-    path = Path(path)
+    path = Path(path).expanduser()
     name = path.name
     if path.is_dir():
         raise ValueError(f"`{name}` is a folder; give the path of an orders file (.csv or .xlsx) inside it.")
