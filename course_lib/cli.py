@@ -96,6 +96,26 @@ def _grade(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _report(arguments: argparse.Namespace) -> int:
+    from course_lib.report import build_report
+
+    result = build_report(
+        arguments.orders,
+        arguments.out,
+        customer=arguments.customer,
+        date=arguments.date,
+        amount=arguments.amount,
+        quantity=arguments.quantity,
+        price=arguments.price,
+        order=arguments.order,
+        status=arguments.status,
+        date_format=arguments.date_format,
+        decimal=arguments.decimal,
+    )
+    print(result.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from course_lib.datasets import DEFAULT_CUSTOMERS, DEFAULT_SEED
 
@@ -135,6 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--reference", type=Path, default=None, help="unsolved exercise to expect the checks of (default: found from the lesson)")
     grade.add_argument("--timeout", type=int, default=60, help="seconds a cell may run (default 60)")
     grade.set_defaults(run=_grade)
+
+    report = commands.add_parser("report", help="a one-page HTML report of your own orders file (CSV or Excel)")
+    report.add_argument("orders", type=Path, help="the orders export (.csv or .xlsx); it is only read")
+    report.add_argument("--out", type=Path, default=Path("report.html"), help="the HTML page to write (default: report.html)")
+    for role in ("customer", "date", "amount", "quantity", "price", "order", "status"):
+        report.add_argument(f"--{role}", metavar="COLUMN", help=f"the {role} column (default: guessed from the names)")
+    report.add_argument("--date-format", metavar="FORMAT", help="the dates' format, like %%d/%%m/%%Y (default: guessed)")
+    report.add_argument("--decimal", choices=[".", ","], help="the money's decimal mark (default: guessed)")
+    report.set_defaults(run=_report)
     return parser
 
 
