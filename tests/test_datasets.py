@@ -458,10 +458,10 @@ def test_read_online_retail_reads_xlsx_like_csv(small_world, tmp_path):
     pd.testing.assert_frame_equal(from_xlsx, from_csv)
 
 
-def test_read_online_retail_asks_for_openpyxl_when_it_is_missing(monkeypatch, tmp_path):
+def test_read_online_retail_asks_for_calamine_when_it_is_missing(monkeypatch, tmp_path):
     (tmp_path / "Online Retail.xlsx").write_bytes(b"PK")
-    monkeypatch.setattr(online_retail_module, "_openpyxl_installed", lambda: False)
-    with pytest.raises(ImportError, match=r"needs the openpyxl package.*pip install openpyxl.*save it as CSV"):
+    monkeypatch.setattr(online_retail_module, "_excel_reader_installed", lambda: False)
+    with pytest.raises(ImportError, match=r"needs the python-calamine package.*pip install python-calamine.*save it as CSV"):
         read_online_retail(tmp_path / "Online Retail.xlsx")
 
 

@@ -305,8 +305,8 @@ def format_online_retail(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------- reading a real file
 
 
-def _openpyxl_installed() -> bool:
-    return importlib.util.find_spec("openpyxl") is not None
+def _excel_reader_installed() -> bool:
+    return importlib.util.find_spec("python_calamine") is not None
 
 
 def _parse_dates(values: pd.Series, *, name: str) -> pd.Series:
@@ -350,7 +350,7 @@ def read_online_retail(path: str | Path) -> pd.DataFrame:
     ----------
     path : str or Path
         The file. CSV: comma-separated, UTF-8 or Latin-1 (the widely shared
-        copy is Latin-1). XLSX: needs the ``openpyxl`` package.
+        copy is Latin-1). XLSX: needs the ``python-calamine`` package.
 
     Returns
     -------
@@ -364,7 +364,7 @@ def read_online_retail(path: str | Path) -> pd.DataFrame:
     FileNotFoundError
         No file at `path`.
     ImportError
-        An ``.xlsx`` file while ``openpyxl`` is not installed.
+        An ``.xlsx`` file while ``python-calamine`` is not installed.
     ValueError, TypeError
         Another file type, an empty file, a missing column, or a column that
         cannot be read as its type; the message names the file and the column.
@@ -378,12 +378,13 @@ def read_online_retail(path: str | Path) -> pd.DataFrame:
         raise ValueError(f"`{name}` must be a .csv or .xlsx file. Got {path.suffix!r} instead.")
     text_columns = {column: "str" for column in ("InvoiceNo", "StockCode", "Description", "Country")}
     if suffix == ".xlsx":
-        if not _openpyxl_installed():
+        if not _excel_reader_installed():
             raise ImportError(
-                f"Reading `{name}` needs the openpyxl package, which is not installed. Install it "
-                "(pip install openpyxl), or open the file in a spreadsheet and save it as CSV."
+                f"Reading `{name}` needs the python-calamine package, which is not installed. Install it "
+                "(pip install python-calamine), or open the file in a spreadsheet and save it as CSV."
             )
-        raw = pd.read_excel(path, dtype=text_columns, engine="openpyxl")
+        # calamine reads the 541,909-row UCI workbook in seconds; openpyxl takes about a minute.
+        raw = pd.read_excel(path, dtype=text_columns, engine="calamine")
     else:
         raw = _read_csv_any_encoding(path, text_columns)
     require_non_empty(raw, name=name)
