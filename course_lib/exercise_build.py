@@ -108,6 +108,7 @@ def make_exercise(solution: NotebookNode) -> NotebookNode:
             cell.source = _strip_code(cell.source)
             cell.outputs = []
             cell.execution_count = None
+            cell.metadata.pop("execution", None)  # run timestamps of the solution, not the exercise's
         elif cell.cell_type == "markdown":
             cell.source = _strip_markdown(cell.source)
     exercise.metadata.pop("widgets", None)

@@ -23,10 +23,13 @@ def execute_notebook(path: Path, *, timeout: int = 300) -> NotebookNode:
     """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)  # stale timestamps of an earlier run
     client = NotebookClient(
         notebook,
         timeout=timeout,
         kernel_name="python3",
+        record_timing=False,  # timestamps in cell metadata would change every stored notebook on each run
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()

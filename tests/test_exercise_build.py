@@ -19,6 +19,7 @@ def solution_notebook():
                 "customers = load()\n### BEGIN SOLUTION\nn = len(customers)\nshare, rest = n / 2, 1\n### END SOLUTION\ncheck(n)",
                 execution_count=1,
                 outputs=[new_output("stream", name="stdout", text="✅ Correct\n")],
+                metadata={"execution": {"iopub.status.busy": "2026-01-01T00:00:00Z"}, "slideshow": {"slide_type": "-"}},
             ),
             new_code_cell(
                 "def total(xs):\n    ### BEGIN SOLUTION\n    return sum(xs)\n    ### END SOLUTION",
@@ -52,6 +53,7 @@ def test_make_exercise_replaces_solutions_and_clears_outputs():
     assert function == "def total(xs):\n    # YOUR CODE HERE: replace each ... with your code\n    return ..."
     assert "print" not in printing
     assert all(cell.outputs == [] and cell.execution_count is None for cell in exercise.cells if cell.cell_type == "code")
+    assert exercise.cells[1].metadata == {"slideshow": {"slide_type": "-"}}, "run timestamps dropped, slide metadata kept"
 
 
 def test_generated_code_runs():
