@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course_lib.checks import compare_ids, compare_number, compare_table, exercise, recorded_results
+from course_lib.checks import compare_ids, compare_number, compare_partition, compare_table, exercise, recorded_results
 
 EXPECTED = pd.DataFrame({"diet": ["vegan", "vegetarian", "curious"], "customers": [5, 3, 1], "share": [5 / 9, 3 / 9, 1 / 9]})
 
@@ -62,3 +62,16 @@ def test_check_prints_a_verdict_records_it_and_survives_a_crash(capsys):
     assert lines[1].startswith("❌ Not yet (99.9 Total): replace the `...`")
     assert lines[2].startswith("❌ Not yet (99.9 Total): the check could not use your answer (TypeError")
     assert [result.passed for result in recorded_results()[-3:]] == [True, False, False]
+
+
+def test_partition_ignores_label_numbers_but_not_groups():
+    expected = pd.Series([0, 0, 1, 1, 2, 2], index=[10, 11, 12, 13, 14, 15])
+    relabelled = pd.Series([7, 7, 3, 3, 5, 5], index=[10, 11, 12, 13, 14, 15])
+    assert compare_partition(relabelled, expected) is None
+    assert compare_partition(relabelled.iloc[::-1], expected) is None, "a Series is matched on its index"
+    assert compare_partition(np.array([2, 2, 0, 0, 1, 1]), expected) is None, "an array is matched by position"
+    moved = pd.Series([0, 0, 1, 2, 2, 2], index=expected.index)
+    assert "differ" in compare_partition(moved, expected)
+    assert compare_partition(pd.Series([0, 0, 1, 1, 1, 1], index=expected.index), expected, n_clusters=3) == (
+        "Your labels form 2 cluster(s); the task asks for 3."
+    )

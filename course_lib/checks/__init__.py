@@ -31,12 +31,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from course_lib.checks.compare import compare_ids, compare_number, compare_table
+from course_lib.checks.compare import compare_ids, compare_number, compare_partition, compare_table
 
 __all__ = [
     "CheckResult",
     "compare_ids",
     "compare_number",
+    "compare_partition",
     "compare_table",
     "exercise",
     "recorded_results",

@@ -3,7 +3,7 @@
 Each comparer returns ``None`` when the answer matches and otherwise a short hint
 that describes the difference without giving the expected value away. They
 accept equivalent answers: numbers within a tolerance (int or float), tables in
-any row or column order, a Series where a one-column table is expected, ids as
+any row or column order, cluster labels in any numbering, a Series where a one-column table is expected, ids as
 a list, set, array or Series.
 
 Examples
@@ -27,9 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from course_lib.clustering import as_label_series, partition_agreement, same_partition
 from course_lib.validation import sample_of
 
-__all__ = ["compare_ids", "compare_number", "compare_table"]
+__all__ = ["compare_ids", "compare_number", "compare_partition", "compare_table"]
 
 
 def compare_number(answer: Any, expected: float, *, rel_tol: float = 1e-6, abs_tol: float = 1e-9) -> str | None:
@@ -128,3 +129,48 @@ def compare_table(
         elif not left.astype(str).equals(right.astype(str)):
             return f"Column {column!r} differs in {int((left.astype(str) != right.astype(str)).sum())} row(s)."
     return None
+
+
+def compare_partition(answer: Any, expected: pd.Series, *, n_clusters: int | None = None) -> str | None:
+    """Compare a labelling with the expected one as groups, whatever the label numbers.
+
+    Parameters
+    ----------
+    answer : Series or array-like
+        The learner's labels: a Series indexed like `expected` (any order), or
+        one label per row of `expected`, in its order.
+    expected : Series
+        The reference labels, indexed by the rows (customer ids).
+    n_clusters : int, optional
+        The number of clusters the task asks for, to name that mistake first.
+
+    Returns
+    -------
+    str or None
+        None when both split the rows into the same groups; otherwise a hint.
+    """
+    if isinstance(answer, pd.DataFrame):
+        return "The answer should be one label per customer (a Series or an array), not a whole table."
+    rows = pd.DataFrame(index=expected.index)
+    try:
+        labels = as_label_series(answer, rows, name="your labels")
+    except (TypeError, ValueError):
+        return (
+            f"Give one cluster label per customer: {len(expected)} labels, in the order of the "
+            "table you clustered (or a Series indexed by customer id)."
+        )
+    found = labels.nunique()
+    if n_clusters is not None and found != n_clusters:
+        return f"Your labels form {found} cluster(s); the task asks for {n_clusters}."
+    if same_partition(labels, expected):
+        return None
+    agreement = partition_agreement(labels, expected)
+    if agreement > 0.9:
+        return (
+            f"Close (adjusted Rand index {agreement:.2f}), but not the same groups: use exactly "
+            "the features, k, n_init and random_state the task gives."
+        )
+    return (
+        f"Your groups differ from the expected ones (adjusted Rand index {agreement:.2f}, where "
+        "1 means the same groups): check which table you clustered and with which k."
+    )

@@ -3,8 +3,7 @@
 Cluster numbers are arbitrary: k-means may call a group 0 in one run and 3 in
 another. Every check here therefore compares *groups* (which customers are
 together), or rows of per-cluster tables whatever their label, never label
-numbers. :func:`compare_partition` does this for a labelling, and lesson 05's
-checks reuse it.
+numbers: :func:`course_lib.checks.compare_partition` does this for a labelling.
 """
 
 from __future__ import annotations
@@ -15,16 +14,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_lib.checks import compare_ids, compare_table, exercise
+from course_lib.checks import compare_ids, compare_partition, compare_table, exercise
 from course_lib.clustering import (
-    as_label_series,
     cluster_profile,
     cluster_stability,
     cluster_summary,
     fit_kmeans,
-    partition_agreement,
     prepare_features,
-    same_partition,
 )
 from course_lib.datasets import data_dir, load_customers, load_orders
 from course_lib.rfm import order_values, rfm_table
@@ -34,7 +30,6 @@ __all__ = [
     "N_CLUSTERS",
     "STABILITY_K",
     "cluster_means",
-    "compare_partition",
     "four_clusters",
     "prepared_features",
     "stability_table",
@@ -49,51 +44,6 @@ STABILITY_K = range(2, 7)
 N_CLUSTERS = 4
 #: Relative tolerance for prepared features: a standard deviation with ddof=1 instead of 0 passes.
 _FEATURE_TOLERANCE = 1e-3
-
-
-def compare_partition(answer: Any, expected: pd.Series, *, n_clusters: int | None = None) -> str | None:
-    """Compare a labelling with the expected one as groups, whatever the label numbers.
-
-    Parameters
-    ----------
-    answer : Series or array-like
-        The learner's labels: a Series indexed like `expected` (any order), or
-        one label per row of `expected`, in its order.
-    expected : Series
-        The reference labels, indexed by the rows (customer ids).
-    n_clusters : int, optional
-        The number of clusters the task asks for, to name that mistake first.
-
-    Returns
-    -------
-    str or None
-        None when both split the rows into the same groups; otherwise a hint.
-    """
-    if isinstance(answer, pd.DataFrame):
-        return "The answer should be one label per customer (a Series or an array), not a whole table."
-    rows = pd.DataFrame(index=expected.index)
-    try:
-        labels = as_label_series(answer, rows, name="your labels")
-    except (TypeError, ValueError):
-        return (
-            f"Give one cluster label per customer: {len(expected)} labels, in the order of the "
-            "table you clustered (or a Series indexed by customer id)."
-        )
-    found = labels.nunique()
-    if n_clusters is not None and found != n_clusters:
-        return f"Your labels form {found} cluster(s); the task asks for {n_clusters}."
-    if same_partition(labels, expected):
-        return None
-    agreement = partition_agreement(labels, expected)
-    if agreement > 0.9:
-        return (
-            f"Close (adjusted Rand index {agreement:.2f}), but not the same groups: use exactly "
-            "the features, k, n_init and random_state the task gives."
-        )
-    return (
-        f"Your groups differ from the expected ones (adjusted Rand index {agreement:.2f}, where "
-        "1 means the same groups): check which table you clustered and with which k."
-    )
 
 
 @functools.lru_cache(maxsize=2)

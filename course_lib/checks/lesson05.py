@@ -13,8 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_lib.checks import compare_ids, compare_table, exercise
-from course_lib.checks.lesson04 import compare_partition
+from course_lib.checks import compare_ids, compare_partition, compare_table, exercise
 from course_lib.clustering import fit_kmeans, match_labels, prepare_features
 from course_lib.customer_view import survey_latest
 from course_lib.datasets import LIKERT_ITEMS, data_dir, load_customers, load_orders, load_survey
