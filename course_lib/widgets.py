@@ -233,7 +233,10 @@ class RFMExplorer:
         self.r_range = widgets.IntRangeSlider(min=1, max=bins, description="R score", continuous_update=False)
         self.f_range = widgets.IntRangeSlider(min=1, max=bins, description="F score", continuous_update=False)
         self.note = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        # Fixed to the PNG's own size (6.4 x 4.2 in at 80 dpi), or the row squeezes it.
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width="512px", height="336px", flex="0 0 auto")
+        )
         self.table_html = widgets.HTML()
         self.widget = widgets.VBox([
             widgets.HBox([self.bins, self.segment]),
