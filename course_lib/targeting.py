@@ -675,6 +675,11 @@ class GoldQuestions(ClassifierMixin, BaseEstimator):
             )
         if pd.isna(segments).any():
             raise ValueError("`y` has missing segments; drop those rows from `X` and `y` first.")
+        numbers = pd.Series(segments).infer_objects()
+        if pd.api.types.is_numeric_dtype(numbers):
+            # scikit-learn cannot tell the kind of an object array of numbers (cluster
+            # numbers 0..k-1 are the usual case): give it plain numbers.
+            segments = numbers.to_numpy()
         sizes = pd.Series(segments).value_counts()
         n_test = math.ceil(self.test_size * len(segments))
         if sizes.min() < 2 or n_test < len(sizes):

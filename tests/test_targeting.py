@@ -420,3 +420,17 @@ def test_campaign_uplift_rejects_bad_input(responses):
     with pytest.raises(ValueError, match=r"no column 'campaign_id'"):
         campaign_uplift(responses.drop(columns="campaign_id"))
     pd.testing.assert_frame_equal(responses, original)
+
+
+def test_gold_questions_accept_cluster_numbers_as_segments():
+    rng = np.random.default_rng(0)
+    segment = np.repeat([0, 1, 2], 40)
+    answers = pd.DataFrame({
+        "q_signal": segment + rng.normal(0, 0.3, size=segment.size),
+        "q_noise": rng.normal(0, 1, size=segment.size),
+    })
+    by_number = GoldQuestions(max_questions=1, random_state=0).fit(answers, segment)
+    by_name = GoldQuestions(max_questions=1, random_state=0).fit(answers, [f"s{value}" for value in segment])
+    assert by_number.questions_ == by_name.questions_ == ["q_signal"]
+    assert by_number.holdout_accuracy_ == by_name.holdout_accuracy_
+    assert list(by_number.classes_) == [0, 1, 2]
