@@ -47,6 +47,7 @@ from course_lib.validation import (
     require_in_range,
     require_non_empty,
     require_numeric,
+    require_one_row_per_id,
     require_positive_int,
     sample_of,
 )
@@ -137,23 +138,6 @@ def _require_matching_ids(tables: dict[str, pd.DataFrame], customer: str) -> Non
             f"{text_table}[{customer!r}] = pd.to_numeric({text_table}[{customer!r}], "
             f"errors='coerce').astype('Int64') if the text holds numbers, or "
             f"{number_table}[{customer!r}] = {number_table}[{customer!r}].astype('string') if not."
-        )
-
-
-def _require_unique_ids(customers: pd.DataFrame, customer: str, *, name: str = "customers") -> None:
-    """Raise unless every row of the customer table has its own, present id."""
-    missing = int(customers[customer].isna().sum())
-    if missing:
-        raise ValueError(
-            f"Column {customer!r} of `{name}` is missing on {missing} row(s); every customer "
-            f"needs an id. Drop or fix those rows first."
-        )
-    duplicated = customers.loc[customers[customer].duplicated(), customer]
-    if len(duplicated):
-        raise ValueError(
-            f"Column {customer!r} of `{name}` must hold each customer once; found "
-            f"{len(duplicated)} repeated id(s), like {sample_of(duplicated)}. Keep one row per "
-            f"customer first, for example with {name}.drop_duplicates({customer!r}, keep='last')."
         )
 
 
@@ -588,7 +572,10 @@ def customer_view(
     for name, table in given.items():
         require_dataframe(table, name=name)
     _require_matching_ids({"customers": customers, **given}, customer)
-    _require_unique_ids(customers, customer)
+    require_one_row_per_id(
+        customers, customer, name="customers",
+        fix=f"Keep one row per customer first, for example with customers.drop_duplicates({customer!r}, keep='last').",
+    )
 
     view = customers
     if orders is not None:

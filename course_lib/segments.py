@@ -50,6 +50,7 @@ from course_lib.validation import (
     require_datetime,
     require_non_empty,
     require_numeric,
+    require_one_row_per_id,
     require_positive_int,
     sample_of,
 )
@@ -69,26 +70,6 @@ def _as_list(columns: str | Sequence[str], *, parameter: str, function: str) -> 
             f"column names. Got {columns!r} instead."
         )
     return names
-
-
-def _require_one_row_per_customer(data: pd.DataFrame, customer: str, *, name: str) -> None:
-    """Raise ``ValueError`` when a customer id is missing or appears on more than one row."""
-    missing = int(data[customer].isna().sum())
-    if missing:
-        raise ValueError(
-            f"Column {customer!r} of `{name}` is missing on {missing} row(s); each row must be "
-            f"one known customer."
-        )
-    repeated = data.loc[data[customer].duplicated(), customer]
-    if len(repeated):
-        raise ValueError(
-            f"`{name}` must have one row per customer; {len(repeated)} id(s) in column "
-            f"{customer!r} repeat, like {sample_of(repeated.tolist())}, so their revenue would "
-            f"count twice. Summarise to one row per customer first (customer_view does)."
-        )
-
-
-# ----------------------------------------------------------------- lifecycle
 
 
 def lifecycle_stage(
@@ -253,7 +234,10 @@ def segment_table(
     require_columns(data, [*by, customer, revenue], name="data")
     require_non_empty(data, name="data")
     require_numeric(data, revenue, name="data")
-    _require_one_row_per_customer(data, customer, name="data")
+    require_one_row_per_id(
+        data, customer, name="data",
+        fix="Their revenue would count twice: summarise to one row per customer first (customer_view does).",
+    )
     if not isinstance(dropna, bool):
         raise TypeError(f"The 'dropna' parameter of segment_table must be True or False. Got {dropna!r} instead.")
     table = (

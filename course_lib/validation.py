@@ -30,6 +30,7 @@ __all__ = [
     "require_non_empty",
     "require_numeric",
     "require_one_of",
+    "require_one_row_per_id",
     "require_positive_int",
     "sample_of",
 ]
@@ -198,4 +199,32 @@ def require_positive_int(value: Any, *, parameter: str, function: str, minimum: 
         raise ValueError(
             f"The {parameter!r} parameter of {function} must be an int >= {minimum}. "
             f"Got {value!r} instead."
+        )
+
+
+def require_one_row_per_id(data: pd.DataFrame, column: str, *, name: str = "data", fix: str = "") -> None:
+    """Raise ``ValueError`` when an id of `column` is missing or stands on more than one row.
+
+    `fix` says how to get one row per id in the caller's own terms.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": [1, 2, 2]})
+    >>> require_one_row_per_id(customers, "customer_id", name="customers")
+    Traceback (most recent call last):
+    ...
+    ValueError: `customers` must have one row per id: column 'customer_id' repeats 1 id(s), like 2.
+    """
+    require_columns(data, [column], name=name)
+    missing = int(data[column].isna().sum())
+    if missing:
+        raise ValueError(
+            f"Column {column!r} of `{name}` is missing on {missing} row(s); every row needs an id. "
+            f"Drop or fix those rows first."
+        )
+    repeated = data.loc[data[column].duplicated(), column]
+    if len(repeated):
+        raise ValueError(
+            f"`{name}` must have one row per id: column {column!r} repeats {len(repeated)} id(s), "
+            f"like {sample_of(repeated.tolist())}." + (f" {fix}" if fix else "")
         )

@@ -264,7 +264,7 @@ def test_customer_view_rejects_mixed_ids_and_repeated_customers(customers, surve
     with pytest.raises(TypeError, match=r"mixes kinds of values"):
         customer_view(customers, survey=mixed)
     repeated = pd.concat([customers, customers.iloc[[0]]], ignore_index=True)
-    with pytest.raises(ValueError, match=r"each customer once.*1 repeated"):
+    with pytest.raises(ValueError, match=r"one row per id.*repeats 1 id.*drop_duplicates"):
         customer_view(repeated)
 
 

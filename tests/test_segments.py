@@ -121,7 +121,7 @@ def test_segment_table_leaves_the_input_alone(view):
 def test_segment_table_bad_input(view):
     with pytest.raises(ValueError, match="no column 'zone'"):
         segment_table(view, "zone")
-    with pytest.raises(ValueError, match="one row per customer.*like 1"):
+    with pytest.raises(ValueError, match="one row per id.*like 1.*count twice"):
         segment_table(pd.concat([view, view.head(1)]), "diet")
     with pytest.raises(ValueError, match="missing on 1 row"):
         segment_table(view.assign(customer_id=pd.array([1, 2, 3, 4, 5, None], dtype="Int64")), "diet")
