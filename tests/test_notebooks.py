@@ -104,3 +104,22 @@ def test_exercise_runs_unsolved_and_every_check_says_not_yet(path):
     assert "❌ Not yet" in texts
     assert "✅ Correct" not in texts
     assert not any(output.output_type == "error" for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs)
+
+
+MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+NETWORK_CODE = re.compile(r"pip install|conda install|urlopen|requests\.|https?://")
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_links_are_local_and_code_stays_offline(path):
+    """Links that die and lessons that download are how peer courses break: neither here."""
+    notebook = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            assert not NETWORK_CODE.search(cell.source), f"cell {index} installs or downloads: {NETWORK_CODE.search(cell.source).group(0)}"
+            continue
+        for target in MARKDOWN_LINK.findall(cell.source):
+            assert not target.startswith(("http://", "https://")), f"cell {index} links outside the kit: {target}"
+            local = target.split("#")[0]
+            if local:
+                assert (path.parent / local).exists(), f"cell {index} links to a missing file: {target}"
