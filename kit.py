@@ -125,6 +125,8 @@ def main(argv):
     python = ensure_environment()
     if command == "start":
         arguments = [python, "-m", "jupyter", "lab", START_PAGE] + extra
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+            arguments.append("--allow-root")  # containers and cloud machines often run as root
     elif command == "test":
         arguments = [python, "-m", "pytest"] + extra
     else:
