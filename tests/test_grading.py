@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from course_lib.grading import STATUSES, default_reference, grade_submissions, notebook_lesson, write_grades
 
 FIXTURES = Path(__file__).resolve().parent / "grading_fixtures"
-TIMEOUT = 5  # seconds a cell may run: the endless loop costs this much
+TIMEOUT = 10  # seconds a cell may run: the endless loop costs this much; margin for a busy machine
 
 
 def exercise_notebook(
