@@ -3,6 +3,7 @@
 
     python3 kit.py start     # set up (first time only) and open JupyterLab on the welcome lesson
     python3 kit.py test      # set up (first time only) and run the whole test suite
+    python3 kit.py lint      # check the code style (ruff), as CI does before the tests
     python3 kit.py doctor    # set up (first time only) and check the installation
 
 (On Windows, type ``py`` instead of ``python3``.)
@@ -25,10 +26,12 @@ import sys
 MINIMUM_PYTHON = (3, 11)
 KIT_ROOT = os.path.dirname(os.path.abspath(__file__))
 VENV_DIR = os.path.join(KIT_ROOT, ".venv")
+# The student environment, and the same plus the test tools (pytest, nbval, playwright, ...).
 LOCK_FILE = os.path.join(KIT_ROOT, "requirements.lock")
+TEST_LOCK_FILE = os.path.join(KIT_ROOT, "requirements-test.lock")
 STAMP_FILE = os.path.join(VENV_DIR, "course-kit.stamp")
 START_PAGE = os.path.join("notebooks", "00_welcome.ipynb")
-COMMANDS = ("start", "test", "doctor")
+COMMANDS = ("start", "test", "lint", "doctor")
 
 
 def say(message):
@@ -52,14 +55,21 @@ def installer():
     return shutil.which("uv")
 
 
-def wanted_stamp():
+def wanted_stamp(lock):
     """What the environment must have been installed from: the lock, the project file, Python."""
     digest = hashlib.sha256()
-    for name in ("requirements.lock", "pyproject.toml"):
-        with open(os.path.join(KIT_ROOT, name), "rb") as handle:
+    for path in (lock, os.path.join(KIT_ROOT, "pyproject.toml")):
+        with open(path, "rb") as handle:
             digest.update(handle.read())
     digest.update(sys.version.split()[0].encode())
     return digest.hexdigest()
+
+
+def installed_stamp():
+    if not os.path.exists(STAMP_FILE):
+        return None
+    with open(STAMP_FILE) as handle:
+        return handle.read().strip()
 
 
 def run(command):
@@ -68,8 +78,7 @@ def run(command):
     if completed.returncode != 0:
         fail(
             "the command above failed (exit code %d). Check the network connection to the "
-            "package index, then run this again; to start clean, delete the .venv folder."
-            % completed.returncode
+            "package index, then run this again; to start clean, delete the .venv folder." % completed.returncode
         )
 
 
@@ -80,19 +89,19 @@ def create_venv(uv):
         run([sys.executable, "-m", "venv", VENV_DIR])
 
 
-def install(uv, python):
+def install(uv, python, lock):
     if uv:
-        run([uv, "pip", "sync", "--python", python, LOCK_FILE])
+        run([uv, "pip", "sync", "--python", python, lock])
         run([uv, "pip", "install", "--python", python, "--no-deps", "--editable", KIT_ROOT])
     else:
-        run([python, "-m", "pip", "install", "--requirement", LOCK_FILE])
+        run([python, "-m", "pip", "install", "--requirement", lock])
         run([python, "-m", "pip", "install", "--no-deps", "--editable", KIT_ROOT])
     # matplotlib builds its font cache on first import and says so on stderr; do it now,
     # so that message never lands in a notebook's output.
     run([python, "-c", "import matplotlib.pyplot"])
 
 
-def ensure_environment():
+def ensure_environment(with_test_tools=False):
     if sys.version_info < MINIMUM_PYTHON:
         fail(
             "this kit needs Python %d.%d or newer (pandas 3, numpy 2.4, matplotlib 3.11 and "
@@ -100,17 +109,23 @@ def ensure_environment():
             "and run this command with it." % (MINIMUM_PYTHON + (sys.version.split()[0],))
         )
     python = venv_python()
-    stamp = wanted_stamp()
-    if os.path.exists(python) and os.path.exists(STAMP_FILE):
-        with open(STAMP_FILE) as handle:
-            if handle.read().strip() == stamp:
-                say("environment up to date (.venv)")
-                return python
+    # The test environment holds the student one, so either stamp will do for the lessons.
+    acceptable = [wanted_stamp(TEST_LOCK_FILE)]
+    if not with_test_tools:
+        acceptable.append(wanted_stamp(LOCK_FILE))
+    if os.path.exists(python) and installed_stamp() in acceptable:
+        say("environment up to date (.venv)")
+        return python
+    lock = TEST_LOCK_FILE if with_test_tools else LOCK_FILE
+    stamp = wanted_stamp(lock)
     uv = installer()
-    say("setting up the environment in .venv with %s (first run only)" % ("uv" if uv else "pip"))
+    say(
+        "setting up the environment in .venv with %s (first run only)%s"
+        % ("uv" if uv else "pip", ", with the test tools" if with_test_tools else "")
+    )
     if not os.path.exists(python):
         create_venv(uv)
-    install(uv, python)
+    install(uv, python, lock)
     with open(STAMP_FILE, "w") as handle:
         handle.write(stamp + "\n")
     say("environment ready")
@@ -122,13 +137,20 @@ def main(argv):
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
-    python = ensure_environment()
+    python = ensure_environment(with_test_tools=command in ("test", "lint"))
     if command == "start":
         arguments = [python, "-m", "jupyter", "lab", START_PAGE] + extra
         if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
             arguments.append("--allow-root")  # containers and cloud machines often run as root
     elif command == "test":
         arguments = [python, "-m", "pytest"] + extra
+    elif command == "lint":
+        for arguments in ([python, "-m", "ruff", "check", "."], [python, "-m", "ruff", "format", "--check", "."]):
+            say("$ " + " ".join(arguments))
+            returncode = subprocess.run(arguments, cwd=KIT_ROOT).returncode
+            if returncode != 0:
+                return returncode
+        return 0
     else:
         arguments = [python, "-m", "course_lib", "doctor"] + extra
     say("$ " + " ".join(arguments))

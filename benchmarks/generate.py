@@ -72,7 +72,9 @@ def random_frame(n_lines: int, *, seed: int) -> pd.DataFrame:
             "quantity": rng.integers(1, 3, n_lines),
             "unit_price": np.round(rng.uniform(3, 30, n_lines), 1),
             "discount": np.zeros(n_lines),
-            "status": pd.Categorical.from_codes(rng.integers(0, 3, n_lines), categories=["delivered", "cancelled", "refunded"]),
+            "status": pd.Categorical.from_codes(
+                rng.integers(0, 3, n_lines), categories=["delivered", "cancelled", "refunded"]
+            ),
         }
     )
 
@@ -108,7 +110,9 @@ def main() -> None:
     print(f"  goal: under {GOAL_GENERATE_SECONDS:.0f} s -> {'met' if generated < GOAL_GENERATE_SECONDS else 'NOT met'}")
 
     with tempfile.TemporaryDirectory() as folder:
-        regenerate = best_cpu_seconds(lambda: write_world(folder, seed=DEFAULT_SEED, n_customers=DEFAULT_CUSTOMERS), repeat=1)
+        regenerate = best_cpu_seconds(
+            lambda: write_world(folder, seed=DEFAULT_SEED, n_customers=DEFAULT_CUSTOMERS), repeat=1
+        )
     print(f"write_world (seed {DEFAULT_SEED}, {DEFAULT_CUSTOMERS:,} customers): {regenerate:.2f} s CPU")
 
     load_everything()  # first call pays pandas' lazy imports; measure the steady state
@@ -116,7 +120,9 @@ def main() -> None:
     plain = best_cpu_seconds(read_plainly, repeat=5)
     size = sum((data_dir() / name).stat().st_size for name in (*CSV_FILES, "crm.sqlite")) / 1e6
     print(f"loading the shipped data ({size:.1f} MB in {data_dir()}):")
-    print(f"  kit loaders (checked, typed): {loaders:.3f} s; plain pd.read_csv: {plain:.3f} s -> ratio {loaders / plain:.1f}x")
+    print(
+        f"  kit loaders (checked, typed): {loaders:.3f} s; plain pd.read_csv: {plain:.3f} s -> ratio {loaders / plain:.1f}x"
+    )
     print(f"  goal: under {GOAL_LOAD_SECONDS} s -> {'met' if loaders < GOAL_LOAD_SECONDS else 'NOT met'}")
 
 

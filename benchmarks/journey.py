@@ -90,7 +90,7 @@ def baseline_transitions(events: pd.DataFrame) -> pd.DataFrame:
 
     def pairs(session_events: pd.Series) -> list[tuple[str, str]]:
         path = [journey.START, *session_events, journey.END]
-        return list(zip(path[:-1], path[1:]))
+        return list(zip(path[:-1], path[1:], strict=False))
 
     counter: Counter[tuple[str, str]] = Counter()
     for session_pairs in ordered.groupby("session_id")["event"].apply(pairs):
@@ -139,14 +139,14 @@ def main() -> None:
 
     theirs, expected = cpu_time(lambda: baseline_funnel(plain), repeat=1)
     for label, events in [("categorical events", typed), ("str events", plain)]:
-        ours, table = cpu_time(lambda: journey.funnel(events), repeat=3)
+        ours, table = cpu_time(lambda events=events: journey.funnel(events), repeat=3)
         if table["reached"].tolist() != expected:
             raise SystemExit(f"funnel disagrees with the baseline: {table['reached'].tolist()} != {expected}")
         report(f"funnel, {label}", ours, theirs)
 
     theirs, expected = cpu_time(lambda: baseline_transitions(plain), repeat=1)
     for label, events in [("categorical events", typed), ("str events", plain)]:
-        ours, matrix = cpu_time(lambda: journey.transition_matrix(events, normalize=False), repeat=3)
+        ours, matrix = cpu_time(lambda events=events: journey.transition_matrix(events, normalize=False), repeat=3)
         aligned = expected.reindex(index=matrix.index, columns=matrix.columns, fill_value=0)
         if not (aligned.to_numpy() == matrix.to_numpy()).all():
             raise SystemExit("transition_matrix disagrees with the baseline")

@@ -46,29 +46,31 @@ def generate_online_retail(n_lines: int, *, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     n_invoices = max(n_lines // 21, 1)
     customers = np.arange(12_346, 12_346 + 4_372)
-    weight = rng.pareto(1.2, len(customers)) + 0.05                      # a few wholesalers buy very often
+    weight = rng.pareto(1.2, len(customers)) + 0.05  # a few wholesalers buy very often
     buyer = rng.choice(customers, n_invoices, p=weight / weight.sum()).astype("float64")
-    buyer[rng.random(n_invoices) < 0.25] = np.nan                        # guest invoices: no CustomerID
+    buyer[rng.random(n_invoices) < 0.25] = np.nan  # guest invoices: no CustomerID
     start = np.datetime64("2010-12-01T08:00")
     minutes = np.sort(rng.integers(0, 374 * 24 * 60, n_invoices))
     invoice_of_line = np.sort(rng.integers(0, n_invoices, n_lines))
     stock = rng.integers(20_000, 24_000, n_lines)
     quantity = rng.choice([1, 2, 3, 4, 6, 8, 10, 12, 24, 48], n_lines)
     price = np.round(rng.choice([0.42, 0.85, 1.25, 1.65, 2.10, 2.55, 2.95, 3.75, 4.95, 8.50], n_lines), 2)
-    price[rng.random(n_lines) < 0.002] = 0.0                              # free items and adjustments
+    price[rng.random(n_lines) < 0.002] = 0.0  # free items and adjustments
     cancelled = rng.random(n_lines) < 0.02
     invoice_number = (536_365 + invoice_of_line).astype(str)
-    lines = pd.DataFrame({
-        "InvoiceNo": np.where(cancelled, np.char.add("C", invoice_number), invoice_number),
-        "StockCode": stock.astype(str),
-        "Description": np.char.add("ITEM ", stock.astype(str)),
-        "Quantity": np.where(cancelled, -quantity, quantity),
-        "InvoiceDate": start + minutes[invoice_of_line].astype("timedelta64[m]"),
-        "UnitPrice": price,
-        "CustomerID": pd.array(buyer[invoice_of_line], dtype="Float64").astype("Int64"),
-        "Country": "United Kingdom",
-    })
-    twice = rng.random(n_lines) < 0.01                                    # exact duplicates, right after the original
+    lines = pd.DataFrame(
+        {
+            "InvoiceNo": np.where(cancelled, np.char.add("C", invoice_number), invoice_number),
+            "StockCode": stock.astype(str),
+            "Description": np.char.add("ITEM ", stock.astype(str)),
+            "Quantity": np.where(cancelled, -quantity, quantity),
+            "InvoiceDate": start + minutes[invoice_of_line].astype("timedelta64[m]"),
+            "UnitPrice": price,
+            "CustomerID": pd.array(buyer[invoice_of_line], dtype="Float64").astype("Int64"),
+            "Country": "United Kingdom",
+        }
+    )
+    twice = rng.random(n_lines) < 0.01  # exact duplicates, right after the original
     lines = lines.iloc[np.repeat(np.arange(n_lines), np.where(twice, 2, 1))].head(n_lines)
     return lines.reset_index(drop=True)
 
@@ -102,10 +104,14 @@ def main() -> None:
         report_wall, report_cpu = best_of(lambda: build_report(csv_path, out))
         result = build_report(csv_path, out)
         print(f"baseline pd.read_csv   wall {read_wall:6.2f} s   cpu {read_cpu:6.2f} s")
-        print(f"build_report           wall {report_wall:6.2f} s   cpu {report_cpu:6.2f} s   "
-              f"({report_cpu / read_cpu:.1f}x the baseline's cpu)")
-        print(f"  {result.headline['customers']:,} customers, {len(result.tidy.orders):,} lines kept, "
-              f"page {out.stat().st_size / 1e3:.0f} kB")
+        print(
+            f"build_report           wall {report_wall:6.2f} s   cpu {report_cpu:6.2f} s   "
+            f"({report_cpu / read_cpu:.1f}x the baseline's cpu)"
+        )
+        print(
+            f"  {result.headline['customers']:,} customers, {len(result.tidy.orders):,} lines kept, "
+            f"page {out.stat().st_size / 1e3:.0f} kB"
+        )
         verdict = "meets" if report_wall < GOAL_SECONDS else "MISSES"
         print(f"goal: under {GOAL_SECONDS:.0f} s of wall time: {verdict} it ({report_wall:.2f} s)")
 

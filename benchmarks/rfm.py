@@ -49,22 +49,24 @@ def generate_order_lines(n_lines: int, *, n_customers: int, seed: int) -> pd.Dat
     repeat_orders = rng.choice(n_customers, max(n_orders - n_customers, 0), p=appetite / appetite.sum())
     order_customer = rng.permutation(np.concatenate([np.arange(n_customers), repeat_orders]))[:n_orders] + 1
     customer = pd.array(order_customer, dtype="Int64")
-    customer[rng.random(n_orders) < 0.05] = pd.NA                       # guest checkouts
+    customer[rng.random(n_orders) < 0.05] = pd.NA  # guest checkouts
     seconds = rng.integers(0, 730 * 24 * 3600, n_orders)
     line_order = np.sort(rng.integers(0, n_orders, n_lines))
     status = rng.choice(np.array(["delivered", "cancelled", "refunded"]), n_orders, p=[0.92, 0.05, 0.03])
     unit_price = rng.choice(np.array([3.5, 6.0, 9.5, 11.0, 12.5, 14.0]), n_lines)
-    unit_price[rng.random(n_lines) < 0.001] = np.nan                    # a price lost in the export
-    return pd.DataFrame({
-        "order_id": line_order + 1,
-        "customer_id": customer[line_order],
-        "ordered_at": pd.Timestamp("2023-01-01") + pd.to_timedelta(seconds[line_order], unit="s"),
-        "channel": rng.choice(np.array(["web", "app", "phone"]), n_orders, p=[0.45, 0.45, 0.1])[line_order],
-        "quantity": rng.integers(1, 4, n_lines),
-        "unit_price": unit_price,
-        "discount": np.where(rng.random(n_lines) < 0.1, 2.0, 0.0),
-        "status": status[line_order],
-    })
+    unit_price[rng.random(n_lines) < 0.001] = np.nan  # a price lost in the export
+    return pd.DataFrame(
+        {
+            "order_id": line_order + 1,
+            "customer_id": customer[line_order],
+            "ordered_at": pd.Timestamp("2023-01-01") + pd.to_timedelta(seconds[line_order], unit="s"),
+            "channel": rng.choice(np.array(["web", "app", "phone"]), n_orders, p=[0.45, 0.45, 0.1])[line_order],
+            "quantity": rng.integers(1, 4, n_lines),
+            "unit_price": unit_price,
+            "discount": np.where(rng.random(n_lines) < 0.1, 2.0, 0.0),
+            "status": status[line_order],
+        }
+    )
 
 
 def baseline_rfm_table(lines: pd.DataFrame) -> pd.DataFrame:
@@ -78,13 +80,15 @@ def baseline_rfm_table(lines: pd.DataFrame) -> pd.DataFrame:
         first=("day", "min"), last=("day", "max"), frequency=("order_id", "nunique")
     )
     monetary = orders.groupby("customer_id")["net"].sum().reindex(per_customer.index)
-    return pd.DataFrame({
-        "recency": (snapshot - per_customer["last"]).dt.days.astype("int64"),
-        "frequency": per_customer["frequency"].astype("int64"),
-        "monetary": monetary,
-        "mean_order_value": monetary / per_customer["frequency"],
-        "tenure": (snapshot - per_customer["first"]).dt.days.astype("int64"),
-    })
+    return pd.DataFrame(
+        {
+            "recency": (snapshot - per_customer["last"]).dt.days.astype("int64"),
+            "frequency": per_customer["frequency"].astype("int64"),
+            "monetary": monetary,
+            "mean_order_value": monetary / per_customer["frequency"],
+            "tenure": (snapshot - per_customer["first"]).dt.days.astype("int64"),
+        }
+    )
 
 
 def best_cpu_seconds(function: Callable[[], object], *, repeat: int = 3) -> float:
@@ -144,8 +148,10 @@ def main() -> None:
 
     start = time.perf_counter()
     lines = order_values(generate_order_lines(arguments.lines, n_customers=arguments.customers, seed=arguments.seed))
-    print(f"generated {len(lines):,} order lines, {lines['customer_id'].nunique():,} customers "
-          f"in {time.perf_counter() - start:.1f} s")
+    print(
+        f"generated {len(lines):,} order lines, {lines['customer_id'].nunique():,} customers "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
 
     table = rfm_table(lines, order="order_id")
     pd.testing.assert_frame_equal(table, baseline_rfm_table(lines), check_index_type=False)

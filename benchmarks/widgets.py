@@ -60,8 +60,11 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=60_000)
     parser.add_argument("--customers", type=int, default=4_000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--course-data", action="store_true",
-                        help="use the committed course orders (datasets/orders.csv) instead of generated lines")
+    parser.add_argument(
+        "--course-data",
+        action="store_true",
+        help="use the committed course orders (datasets/orders.csv) instead of generated lines",
+    )
     arguments = parser.parse_args()
 
     if arguments.course_data:
@@ -74,8 +77,10 @@ def main() -> None:
         )
     start = time.perf_counter()
     table = rfm_table(lines, order="order_id")
-    print(f"{len(lines):,} order lines, {len(table):,} customers; rfm_table once: "
-          f"{1000 * (time.perf_counter() - start):.0f} ms")
+    print(
+        f"{len(lines):,} order lines, {len(table):,} customers; rfm_table once: "
+        f"{1000 * (time.perf_counter() - start):.0f} ms"
+    )
 
     explorer = RFMExplorer(table)
     explorer.segment.value = "Loyal"
@@ -85,7 +90,7 @@ def main() -> None:
         explorer.r_range.value = ranges[i % len(ranges)]
 
     def change_bins(i: int) -> None:
-        explorer.bins.value = 5 + i % 6          # 5..10, new scores on the first pass only
+        explorer.bins.value = 5 + i % 6  # 5..10, new scores on the first pass only
 
     def naive_update(i: int) -> None:
         summary = explorer_summary(rfm_table(lines, order="order_id"), bins=5)

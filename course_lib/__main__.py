@@ -1,7 +1,7 @@
-"""``python -m course_lib ...``: see :mod:`course_lib.cli`."""
+"""``python -m course_lib ...``: see :mod:`course_lib.kit.cli`."""
 
 import sys
 
-from course_lib.cli import main
+from course_lib.kit.cli import main
 
 sys.exit(main())

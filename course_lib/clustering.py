@@ -176,11 +176,7 @@ def as_label_series(labels: Any, data: pd.DataFrame, *, name: str = "labels") ->
     require_dataframe(data)
     if isinstance(labels, pd.Series):
         if not labels.index.equals(data.index):
-            if (
-                len(labels) != len(data)
-                or not labels.index.is_unique
-                or set(labels.index) != set(data.index)
-            ):
+            if len(labels) != len(data) or not labels.index.is_unique or set(labels.index) != set(data.index):
                 unlabelled = data.index.difference(labels.index)
                 raise ValueError(
                     f"The index of `{name}` does not match the index of the data: "
@@ -193,8 +189,7 @@ def as_label_series(labels: Any, data: pd.DataFrame, *, name: str = "labels") ->
         values = np.asarray(labels)
         if values.ndim != 1 or len(values) != len(data):
             raise ValueError(
-                f"`{name}` must hold one label per row of the data ({len(data)}), "
-                f"got shape {values.shape} instead."
+                f"`{name}` must hold one label per row of the data ({len(data)}), got shape {values.shape} instead."
             )
         series = pd.Series(values, index=data.index, name=LABEL_NAME)
     if series.isna().any():
@@ -211,8 +206,7 @@ def _profile_columns(data: pd.DataFrame, columns: Sequence[str] | None) -> list[
         columns = [
             column
             for column in data.columns
-            if pd.api.types.is_numeric_dtype(data[column])
-            and not pd.api.types.is_bool_dtype(data[column])
+            if pd.api.types.is_numeric_dtype(data[column]) and not pd.api.types.is_bool_dtype(data[column])
         ]
         if not columns:
             raise ValueError(
@@ -273,9 +267,7 @@ def _check_column_lists(numeric: Sequence[str], categorical: Sequence[str]) -> N
             "categorical; name each column once."
         )
     if not numeric and not categorical:
-        raise ValueError(
-            "No feature column given: name at least one numeric or categorical column."
-        )
+        raise ValueError("No feature column given: name at least one numeric or categorical column.")
 
 
 def make_preparation_pipeline(
@@ -368,9 +360,7 @@ def make_preparation_pipeline(
             categorical,
         ),
     ]
-    transformer = ColumnTransformer(
-        [branch for branch in branches if branch[2]], verbose_feature_names_out=False
-    )
+    transformer = ColumnTransformer([branch for branch in branches if branch[2]], verbose_feature_names_out=False)
     return transformer.set_output(transform="pandas")
 
 
@@ -559,9 +549,7 @@ def prepare_features(
         for column in numeric
     }
     log_columns = [column for column in numeric if decisions[column][0]]
-    pipeline = make_preparation_pipeline(
-        numeric=numeric, categorical=categorical, log_columns=log_columns
-    )
+    pipeline = make_preparation_pipeline(numeric=numeric, categorical=categorical, log_columns=log_columns)
     features = pipeline.fit_transform(pd.concat([numbers, categories], axis=1))
     # The pipeline emits its branches in turn (logged columns first); give the numeric
     # columns back in the caller's order, so profiles and snake plots read as asked.
@@ -604,10 +592,7 @@ def _preparation_report(
         reason = f"categorical: {n_categories} categories, one 0/1 column each"
         if n_missing[column]:
             steps.insert(0, "impute most frequent")
-            reason += (
-                f"; {n_missing[column]} missing value(s) set to the most frequent "
-                f"category {filled[column]!r}"
-            )
+            reason += f"; {n_missing[column]} missing value(s) set to the most frequent category {filled[column]!r}"
         rows.append((column, ", ".join(steps), reason))
     return pd.DataFrame(rows, columns=["column", "transform", "reason"])
 
@@ -680,9 +665,7 @@ def k_selection_table(
     require_positive_int(n_init, parameter="n_init", function="k_selection_table")
     ks = list(k_range)
     if not ks:
-        raise ValueError(
-            "`k_range` is empty; give at least one number of clusters, like range(2, 9)."
-        )
+        raise ValueError("`k_range` is empty; give at least one number of clusters, like range(2, 9).")
     for k in ks:
         require_positive_int(k, parameter="k_range", function="k_selection_table", minimum=2)
     too_big = [k for k in ks if k > len(features) - 1]
@@ -700,9 +683,7 @@ def k_selection_table(
             minimum=max(ks) + 1,
         )
     sample_size = (
-        silhouette_sample_size
-        if silhouette_sample_size is not None and len(matrix) > silhouette_sample_size
-        else None
+        silhouette_sample_size if silhouette_sample_size is not None and len(matrix) > silhouette_sample_size else None
     )
     rows = []
     for k in ks:
@@ -907,9 +888,7 @@ def fit_kmeans(
     >>> fit_kmeans(features, n_clusters=2).to_dict()
     {'a': 1, 'b': 1, 'c': 0, 'd': 0, 'e': 0}
     """
-    return fit_clusters(
-        features, n_clusters=n_clusters, method="kmeans", random_state=random_state, n_init=n_init
-    )
+    return fit_clusters(features, n_clusters=n_clusters, method="kmeans", random_state=random_state, n_init=n_init)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1249,9 +1228,7 @@ def match_labels(labels: Any, reference: Any) -> pd.Series:
     labels, reference = _paired_labels(labels, reference)
     overlap = pd.crosstab(labels, reference)
     clusters, targets = linear_sum_assignment(overlap.to_numpy(), maximize=True)
-    renaming: dict[Hashable, Hashable] = dict(
-        zip(overlap.index[clusters], overlap.columns[targets], strict=True)
-    )
+    renaming: dict[Hashable, Hashable] = dict(zip(overlap.index[clusters], overlap.columns[targets], strict=True))
     return labels.map(lambda label: renaming.get(label, f"unmatched {label}"))
 
 
@@ -1276,9 +1253,7 @@ def _top_traits(importance: pd.DataFrame, n_traits: int) -> pd.DataFrame:
     )
 
 
-def _typical_quotes(
-    data: pd.DataFrame, labels: pd.Series, comment: str, features: pd.DataFrame
-) -> pd.Series:
+def _typical_quotes(data: pd.DataFrame, labels: pd.Series, comment: str, features: pd.DataFrame) -> pd.Series:
     """Per cluster, the comment of the commenting member nearest the cluster's centroid."""
     centroids = features.groupby(labels, observed=True).mean()
     offsets = features.to_numpy() - centroids.loc[labels].to_numpy()

@@ -91,37 +91,153 @@ ROLES: Mapping[str, str] = {
 #: English first, then German, Spanish, French, Portuguese, Italian, Dutch.
 NAME_HINTS: Mapping[str, tuple[str, ...]] = {
     "customer": (
-        "customerid", "customerno", "customernumber", "customercode", "clientid", "clientno", "clientnumber",
-        "userid", "accountid", "memberid", "buyerid", "shopperid", "contactid", "customer", "client", "buyer",
-        "customeremail", "email", "emailaddress", "customername", "clientname", "buyername", "name",
-        "kundennummer", "kundenid", "kundennr", "kunde", "idcliente", "clienteid", "cliente", "numeroclient",
-        "klant", "klantnummer",
+        "customerid",
+        "customerno",
+        "customernumber",
+        "customercode",
+        "clientid",
+        "clientno",
+        "clientnumber",
+        "userid",
+        "accountid",
+        "memberid",
+        "buyerid",
+        "shopperid",
+        "contactid",
+        "customer",
+        "client",
+        "buyer",
+        "customeremail",
+        "email",
+        "emailaddress",
+        "customername",
+        "clientname",
+        "buyername",
+        "name",
+        "kundennummer",
+        "kundenid",
+        "kundennr",
+        "kunde",
+        "idcliente",
+        "clienteid",
+        "cliente",
+        "numeroclient",
+        "klant",
+        "klantnummer",
     ),
     "date": (
-        "invoicedate", "orderdate", "orderedat", "purchasedate", "transactiondate", "saledate", "paidat",
-        "createdat", "orderdatetime", "date", "datetime", "timestamp", "created", "time", "day",
-        "bestelldatum", "rechnungsdatum", "datum", "fechapedido", "fechafactura", "fecha", "datecommande",
-        "data", "datum",
+        "invoicedate",
+        "orderdate",
+        "orderedat",
+        "purchasedate",
+        "transactiondate",
+        "saledate",
+        "paidat",
+        "createdat",
+        "orderdatetime",
+        "date",
+        "datetime",
+        "timestamp",
+        "created",
+        "time",
+        "day",
+        "bestelldatum",
+        "rechnungsdatum",
+        "datum",
+        "fechapedido",
+        "fechafactura",
+        "fecha",
+        "datecommande",
+        "data",
+        "datum",
     ),
     "amount": (
-        "amount", "totalamount", "ordertotal", "linetotal", "totalprice", "total", "netamount", "grossamount",
-        "revenue", "sales", "salesamount", "value", "ordervalue", "subtotal", "grandtotal", "spend", "paid",
-        "betrag", "umsatz", "gesamtbetrag", "importe", "importetotal", "montant", "montanttotal", "valor",
-        "valortotal", "importo", "bedrag",
+        "amount",
+        "totalamount",
+        "ordertotal",
+        "linetotal",
+        "totalprice",
+        "total",
+        "netamount",
+        "grossamount",
+        "revenue",
+        "sales",
+        "salesamount",
+        "value",
+        "ordervalue",
+        "subtotal",
+        "grandtotal",
+        "spend",
+        "paid",
+        "betrag",
+        "umsatz",
+        "gesamtbetrag",
+        "importe",
+        "importetotal",
+        "montant",
+        "montanttotal",
+        "valor",
+        "valortotal",
+        "importo",
+        "bedrag",
     ),
     "quantity": (
-        "quantity", "qty", "units", "quantityordered", "itemcount", "pieces", "menge", "anzahl", "cantidad",
-        "quantite", "quantidade", "quantita", "aantal",
+        "quantity",
+        "qty",
+        "units",
+        "quantityordered",
+        "itemcount",
+        "pieces",
+        "menge",
+        "anzahl",
+        "cantidad",
+        "quantite",
+        "quantidade",
+        "quantita",
+        "aantal",
     ),
     "price": (
-        "unitprice", "priceeach", "itemprice", "priceperunit", "unitcost", "price", "preis", "einzelpreis",
-        "precio", "preciounitario", "prix", "prixunitaire", "preco", "prezzo", "prijs",
+        "unitprice",
+        "priceeach",
+        "itemprice",
+        "priceperunit",
+        "unitcost",
+        "price",
+        "preis",
+        "einzelpreis",
+        "precio",
+        "preciounitario",
+        "prix",
+        "prixunitaire",
+        "preco",
+        "prezzo",
+        "prijs",
     ),
     "order": (
-        "invoiceno", "invoicenumber", "invoiceid", "invoice", "orderid", "orderno", "ordernumber", "order",
-        "transactionid", "transaction", "receiptno", "receiptid", "receipt", "basketid", "checkoutid",
-        "bestellnummer", "rechnungsnummer", "auftragsnummer", "pedido", "numeropedido", "factura",
-        "commande", "numerocommande", "bestelling",
+        "invoiceno",
+        "invoicenumber",
+        "invoiceid",
+        "invoice",
+        "orderid",
+        "orderno",
+        "ordernumber",
+        "order",
+        "transactionid",
+        "transaction",
+        "receiptno",
+        "receiptid",
+        "receipt",
+        "basketid",
+        "checkoutid",
+        "bestellnummer",
+        "rechnungsnummer",
+        "auftragsnummer",
+        "pedido",
+        "numeropedido",
+        "factura",
+        "commande",
+        "numerocommande",
+        "bestelling",
     ),
     "status": ("orderstatus", "status", "state", "paymentstatus", "financialstatus", "estado", "statut"),
 }
@@ -129,8 +245,18 @@ NAME_HINTS: Mapping[str, tuple[str, ...]] = {
 #: Status words (lower-case, matched inside the status) of rows that were not a
 #: sale that stuck: cancelled, refunded, returned, voided, failed.
 CANCELLED_STATUS = (
-    "cancel", "refund", "return", "void", "fail", "reject", "storn", "zurück", "anul", "devuel",
-    "rembours", "annul",
+    "cancel",
+    "refund",
+    "return",
+    "void",
+    "fail",
+    "reject",
+    "storn",
+    "zurück",
+    "anul",
+    "devuel",
+    "rembours",
+    "annul",
 )
 
 #: Date formats tried on text dates, most common first. Day-first formats come
@@ -138,12 +264,26 @@ CANCELLED_STATUS = (
 #: (and :func:`parse_dates` reports the ambiguity).
 DATE_FORMATS = (
     "ISO8601",
-    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
-    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
-    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
-    "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
-    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
-    "%d/%m/%y %H:%M", "%d/%m/%y", "%m/%d/%y %H:%M", "%m/%d/%y", "%d.%m.%y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%d/%m/%y %H:%M",
+    "%d/%m/%y",
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y",
+    "%d.%m.%y",
     "%Y%m%d",
 )
 
@@ -157,6 +297,7 @@ SAMPLE_SIZE = 2_000
 SEPARATORS = (",", ";", "\t", "|")
 #: Lines above the header that are skipped (a title, the export's date, ...).
 MAX_PREAMBLE_LINES = 5
+
 
 def _per_distinct_value(values: pd.Series, convert) -> pd.Series:
     """Apply `convert` (a Series -> Series function) once per distinct value, then spread back.
@@ -295,14 +436,22 @@ def read_orders_file(path: str | Path) -> OrdersFile:
     _require_distinct_names(next(csv.reader([header], delimiter=separator)), name)
     data = _read_csv_bytes(content, encoding, separator, name, skip=header_line)
     return OrdersFile(
-        data=data, name=name, kind="csv", encoding=encoding, separator=separator,
+        data=data,
+        name=name,
+        kind="csv",
+        encoding=encoding,
+        separator=separator,
         decimal="," if separator == ";" else None,
     )
 
 
 def _decode(content: bytes, name: str) -> tuple[str, str]:
     """The file's text and its encoding, or a ValueError when it is not text."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if content.startswith(bom):
             try:
                 return content.decode(encoding), encoding
@@ -367,8 +516,14 @@ def _read_csv_bytes(content: bytes, encoding: str, separator: str, name: str, *,
     try:
         # pandas' C parser reads bytes faster than an already decoded str.
         data = pd.read_csv(
-            io.BytesIO(content), encoding=encoding, sep=separator, skiprows=skip, dtype="str",
-            keep_default_na=False, na_values=[""], skip_blank_lines=True,
+            io.BytesIO(content),
+            encoding=encoding,
+            sep=separator,
+            skiprows=skip,
+            dtype="str",
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=True,
         )
     except pd.errors.EmptyDataError:
         raise ValueError(f"`{name}` is empty: no header and no rows. Export the orders again.") from None
@@ -441,7 +596,9 @@ def _tidy_table(data: pd.DataFrame, name: str) -> pd.DataFrame:
 # Reading one column
 # --------------------------------------------------------------------------------------
 
-_CURRENCY = re.compile(r"[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|MXN|BRL|ARS|COP|CLP|PEN|SEK|NOK|DKK|PLN)\b", re.IGNORECASE)
+_CURRENCY = re.compile(
+    r"[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|MXN|BRL|ARS|COP|CLP|PEN|SEK|NOK|DKK|PLN)\b", re.IGNORECASE
+)
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _NUMBER_SHAPE = re.compile(r"^[+-]?(\d[\d.,]*)?\d([.,]\d*)?$|^[+-]?[.,]\d+$")
 
@@ -515,7 +672,9 @@ def _numbers_from_text(values: pd.Series, decimal: str | None) -> pd.Series:
 def _decimal_mark(text: pd.Series) -> str:
     """',' when some values can only be read with a decimal comma, else '.'."""
     sample = text.drop_duplicates().head(SAMPLE_SIZE)
-    comma_decimal = sample.str.contains(r",(?:\d{1,2}|\d{4,})$", regex=True) | sample.str.contains(r"\.\d*,", regex=True)
+    comma_decimal = sample.str.contains(r",(?:\d{1,2}|\d{4,})$", regex=True) | sample.str.contains(
+        r"\.\d*,", regex=True
+    )
     return "," if comma_decimal.any() else "."
 
 
@@ -687,10 +846,7 @@ class ColumnMapping:
         customer Client           given
         quantity      -  not needed
         """
-        rows = [
-            (role, getattr(self, role) or "-", self.found_by.get(role, "not found"))
-            for role in ROLES
-        ]
+        rows = [(role, getattr(self, role) or "-", self.found_by.get(role, "not found")) for role in ROLES]
         return pd.DataFrame(rows, columns=["role", "column", "found_by"]).set_index("role")
 
 
@@ -716,7 +872,8 @@ def _name_rank(column: str, role: str) -> int | None:
     if name in hints:
         return hints.index(name)
     endings = [
-        position for position, hint in enumerate(hints)
+        position
+        for position, hint in enumerate(hints)
         if len(hint) >= 4 and hint not in _TOO_GENERIC_ENDINGS and name.endswith(hint)
     ]
     return len(hints) + min(endings) if endings else None
@@ -803,13 +960,20 @@ def guess_column_mapping(
     require_dataframe(data, name=name)
     require_non_empty(data, name=name)
     given = {
-        "customer": customer, "date": date, "amount": amount, "quantity": quantity,
-        "price": price, "order": order, "status": status,
+        "customer": customer,
+        "date": date,
+        "amount": amount,
+        "quantity": quantity,
+        "price": price,
+        "order": order,
+        "status": status,
     }
     given = {role: column for role, column in given.items() if column is not None}
     for role, column in given.items():
         if not isinstance(column, str):
-            raise TypeError(f"The {role!r} column must be named by a str. Got {column!r} of type {type(column).__name__}.")
+            raise TypeError(
+                f"The {role!r} column must be named by a str. Got {column!r} of type {type(column).__name__}."
+            )
         if column not in data.columns:
             raise ValueError(
                 f"`{name}` has no column {column!r} (given as the {role} column). "
@@ -818,7 +982,9 @@ def guess_column_mapping(
     doubled = [column for column in dict.fromkeys(given.values()) if list(given.values()).count(column) > 1]
     if doubled:
         roles = [role for role, column in given.items() if column == doubled[0]]
-        raise ValueError(f"Column {doubled[0]!r} is given for several roles ({', '.join(roles)}); give each role its own column.")
+        raise ValueError(
+            f"Column {doubled[0]!r} is given for several roles ({', '.join(roles)}); give each role its own column."
+        )
 
     chosen: dict[str, str] = dict(given)
     found_by = {role: "given" for role in given}
@@ -918,12 +1084,15 @@ def _id_text(values: pd.Series) -> pd.Series:
 def _cancellation_ids(orders: pd.Series, money: pd.Series) -> pd.Series:
     """Rows of cancellation invoices: an id of 'C' and digits (Online Retail's rule), when the
     other ids are plain digits or the row's money is negative (some shops start every id with C)."""
+
     def shapes(ids: pd.Series) -> pd.DataFrame:
         text = ids.astype("str").str.strip()
-        return pd.DataFrame({
-            "c_digits": text.str.fullmatch(r"[Cc]\d+", na=False),
-            "digits": text.str.fullmatch(r"\d+", na=False),
-        })
+        return pd.DataFrame(
+            {
+                "c_digits": text.str.fullmatch(r"[Cc]\d+", na=False),
+                "digits": text.str.fullmatch(r"\d+", na=False),
+            }
+        )
 
     codes, distinct = pd.factorize(orders)
     shape = shapes(pd.Series(distinct, dtype=orders.dtype))
@@ -1071,7 +1240,9 @@ def standardise_orders(
     if mapping.amount is not None:
         money = parse_numbers(data[mapping.amount], decimal=decimal)
     else:
-        money = parse_numbers(data[mapping.quantity], decimal=decimal) * parse_numbers(data[mapping.price], decimal=decimal)
+        money = parse_numbers(data[mapping.quantity], decimal=decimal) * parse_numbers(
+            data[mapping.price], decimal=decimal
+        )
     customers = _customer_ids(data[mapping.customer])
     cancelled = pd.Series(False, index=data.index)
     if mapping.order is not None:
@@ -1101,11 +1272,13 @@ def standardise_orders(
             f"dropped ({counts}). Columns used: customer={mapping.customer!r}, date={mapping.date!r}, "
             f"money={mapping.money()}. If a column was guessed wrong, name it yourself."
         )
-    orders = pd.DataFrame({
-        "customer_id": customers[keep],
-        "ordered_at": dates[keep],
-        "amount": money[keep],
-    })
+    orders = pd.DataFrame(
+        {
+            "customer_id": customers[keep],
+            "ordered_at": dates[keep],
+            "amount": money[keep],
+        }
+    )
     if mapping.order is not None:
         orders["order_id"] = data.loc[keep, mapping.order].astype("str").str.strip()
     return TidyOrders(

@@ -301,9 +301,7 @@ def order_summary(
     summary["discount_share"] = (summary["_discount"] / summary["_gross"]).where(summary["_gross"] > 0)
 
     delivered_lines = prepared.loc[delivered]
-    summary["favourite_category"] = _most_frequent(
-        delivered_lines, customer=customer, column=category, weight=quantity
-    )
+    summary["favourite_category"] = _most_frequent(delivered_lines, customer=customer, column=category, weight=quantity)
     channels_used = (
         delivered_lines.dropna(subset=[channel])
         .astype({channel: str})  # sorts alphabetically even when `channel` is categorical
@@ -573,7 +571,9 @@ def customer_view(
         require_dataframe(table, name=name)
     _require_matching_ids({"customers": customers, **given}, customer)
     require_one_row_per_id(
-        customers, customer, name="customers",
+        customers,
+        customer,
+        name="customers",
         fix=f"Keep one row per customer first, for example with customers.drop_duplicates({customer!r}, keep='last').",
     )
 
@@ -780,22 +780,27 @@ def data_quality_report(
         answered_before_signup = survey[answered_at] < survey[customer].map(signup_by_id)
         answers_per_respondent = survey[customer].dropna().value_counts()
         rows += [
-            _check(
-                "survey", "survey responses from unknown customers", unknown(survey[customer]), n_responses
-            ),
+            _check("survey", "survey responses from unknown customers", unknown(survey[customer]), n_responses),
             _check("survey", "survey answered before signup", answered_before_signup.sum(), n_responses),
             _check(
-                "survey", "customers who answered more than once",
-                (answers_per_respondent > 1).sum(), len(answers_per_respondent),
+                "survey",
+                "customers who answered more than once",
+                (answers_per_respondent > 1).sum(),
+                len(answers_per_respondent),
             ),
             _check(
-                "survey", "survey coverage (customers who answered)",
-                known_ids.isin(answers_per_respondent.index).sum(), n_customers,
+                "survey",
+                "survey coverage (customers who answered)",
+                known_ids.isin(answers_per_respondent.index).sum(),
+                n_customers,
             ),
         ]
         rows += [
             _check(
-                "survey", f"missing answer: {question}", survey[question].isna().sum(), n_responses,
+                "survey",
+                f"missing answer: {question}",
+                survey[question].isna().sum(),
+                n_responses,
                 meaning_key="missing answer",
             )
             for question in questions
@@ -841,8 +846,18 @@ def _require_scores(data: pd.DataFrame, score: str, *, name: str) -> None:
         )
 
 
-_NPS_COLUMNS = ["n", "promoters", "passives", "detractors", "pct_promoters", "pct_detractors",
-               "nps", "ci_low", "ci_high", "small_sample"]
+_NPS_COLUMNS = [
+    "n",
+    "promoters",
+    "passives",
+    "detractors",
+    "pct_promoters",
+    "pct_detractors",
+    "nps",
+    "ci_low",
+    "ci_high",
+    "small_sample",
+]
 
 
 def _nps_from_counts(counts: pd.DataFrame, *, by: list[str], min_n: int, confidence: float) -> pd.DataFrame:
@@ -871,14 +886,18 @@ def _count_nps(answers: pd.DataFrame, *, score: str, by: list[str]) -> pd.DataFr
     scores = answers[score].astype("float64")
     flagged = answers.assign(_promoter=scores >= 9, _detractor=scores <= 6)
     if not by:
-        return pd.DataFrame({
-            "n": [len(flagged)],
-            "promoters": [flagged["_promoter"].sum()],
-            "detractors": [flagged["_detractor"].sum()],
-        })
-    return flagged.groupby(by, observed=True).agg(
-        n=("_promoter", "size"), promoters=("_promoter", "sum"), detractors=("_detractor", "sum")
-    ).reset_index()
+        return pd.DataFrame(
+            {
+                "n": [len(flagged)],
+                "promoters": [flagged["_promoter"].sum()],
+                "detractors": [flagged["_detractor"].sum()],
+            }
+        )
+    return (
+        flagged.groupby(by, observed=True)
+        .agg(n=("_promoter", "size"), promoters=("_promoter", "sum"), detractors=("_detractor", "sum"))
+        .reset_index()
+    )
 
 
 def nps(scores: pd.Series | Sequence[float], *, min_n: int = 30, confidence: float = 0.95) -> pd.Series:

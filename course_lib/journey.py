@@ -376,9 +376,7 @@ def sessionize(
             f"for example pd.Timedelta(minutes=30). Got {timeout!r} instead."
         )
     if session in events.columns:
-        raise ValueError(
-            f"`events` already has a column {session!r}; choose another name with session='...'."
-        )
+        raise ValueError(f"`events` already has a column {session!r}; choose another name with session='...'.")
     ordered = events.sort_values([user, time], kind="stable", na_position="last")
     placeable = ordered[user].notna() & ordered[time].notna()
     same_user = ordered[user].eq(ordered[user].shift()) & placeable.shift(fill_value=False)
@@ -651,9 +649,7 @@ def stage_times(
             slow_share=("slow", "mean"),
         )
     )
-    every_step = pd.MultiIndex.from_product(
-        [range(log.n_groups), range(len(stages) - 1)], names=["group", "step"]
-    )
+    every_step = pd.MultiIndex.from_product([range(log.n_groups), range(len(stages) - 1)], names=["group", "step"])
     stats = stats.reindex(every_step).reset_index(drop=True)
     table = log.groups.loc[log.groups.index.repeat(len(stages) - 1)].reset_index(drop=True)
     table["from_stage"] = stages[:-1] * log.n_groups
@@ -1037,9 +1033,7 @@ def cohort_retention(
                 f"found {len(repeated)} repeated id(s), like {sample_of(repeated)}."
             )
         known = customers[[customer, signup]].dropna()
-        cohort_of = pd.Series(
-            _period_numbers(known[signup], period).to_numpy(), index=known[customer].to_numpy()
-        )
+        cohort_of = pd.Series(_period_numbers(known[signup], period).to_numpy(), index=known[customer].to_numpy())
     activity = active.assign(cohort=active["customer"].map(cohort_of)).dropna(subset=["cohort"])
     activity = activity.assign(offset=activity["active"] - activity["cohort"])
     activity = activity[activity["offset"] >= 0].astype({"cohort": np.int64, "offset": np.int64})
@@ -1047,7 +1041,8 @@ def cohort_retention(
     sizes = cohort_of.value_counts().sort_index()
     offsets = range(0, max(last_period - int(sizes.index.min()), 0) + 1)
     counts = (
-        activity.groupby(["cohort", "offset"]).size()
+        activity.groupby(["cohort", "offset"])
+        .size()
         .unstack("offset", fill_value=0)
         .reindex(index=sizes.index, columns=offsets, fill_value=0)
     )

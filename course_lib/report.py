@@ -50,7 +50,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
-from course_lib.column_mapping import ColumnMapping, OrdersFile, TidyOrders, guess_column_mapping, read_orders_file, standardise_orders
+from course_lib.column_mapping import (
+    ColumnMapping,
+    OrdersFile,
+    TidyOrders,
+    guess_column_mapping,
+    read_orders_file,
+    standardise_orders,
+)
 from course_lib.journey import cohort_retention
 from course_lib.plots.journey import plot_cohort_retention
 from course_lib.plots.rfm import plot_segment_sizes
@@ -133,7 +140,10 @@ class ReportResult:
 
     def summary(self) -> str:
         """The guessed mapping, the cleaning and the headline in a few lines of text (for the CLI)."""
-        lines = [f"Read {self.source}.", "Columns used (change any with --customer, --date, --amount, --quantity, --price, --order):"]
+        lines = [
+            f"Read {self.source}.",
+            "Columns used (change any with --customer, --date, --amount, --quantity, --price, --order):",
+        ]
         for role, row in self.mapping.describe().iterrows():
             if row["column"] != "-" or role in ("customer", "date", "order"):
                 lines.append(f"  {role:<9} {row['column']!s:<24} ({row['found_by']})")
@@ -228,10 +238,20 @@ def build_report(
     orders_file = read_orders_file(orders_path)
     decimal = decimal or orders_file.decimal
     mapping = guess_column_mapping(
-        orders_file.data, customer=customer, date=date, amount=amount, quantity=quantity, price=price,
-        order=order, status=status, decimal=decimal, name=orders_file.name,
+        orders_file.data,
+        customer=customer,
+        date=date,
+        amount=amount,
+        quantity=quantity,
+        price=price,
+        order=order,
+        status=status,
+        decimal=decimal,
+        name=orders_file.name,
     )
-    tidy = standardise_orders(orders_file.data, mapping, date_format=date_format, decimal=decimal, name=orders_file.name)
+    tidy = standardise_orders(
+        orders_file.data, mapping, date_format=date_format, decimal=decimal, name=orders_file.name
+    )
     result = _analyse(tidy, orders_file=orders_file, mapping=mapping, out_path=out_path)
     page = render_report(result, title=title or f"Customer report: {orders_file.name}")
     try:
@@ -244,9 +264,7 @@ def build_report(
 def _check_out_path(orders_path: Path, out_path: Path) -> None:
     """The report goes to a .html file in an existing folder, never over the orders file."""
     if out_path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(
-            f"The report is an HTML page: give an output file ending in .html (got {out_path.name!r})."
-        )
+        raise ValueError(f"The report is an HTML page: give an output file ending in .html (got {out_path.name!r}).")
     if not out_path.parent.is_dir():
         raise ValueError(f"The folder of the output file does not exist: {out_path.parent}. Create it first.")
     if out_path.is_dir():
@@ -325,7 +343,11 @@ def _analyse(tidy: TidyOrders, *, orders_file: OrdersFile, mapping: ColumnMappin
         period=period,
         retention=retention,
         limitations=_limitations(
-            tidy, mapping=mapping, headline=headline, period=period, has_order_id=has_order_id,
+            tidy,
+            mapping=mapping,
+            headline=headline,
+            period=period,
+            has_order_id=has_order_id,
             shared_orders=shared_orders,
         ),
     )
@@ -435,7 +457,9 @@ def _revenue_figure(orders: pd.DataFrame, period: str) -> str:
         ax = figure.subplots()
         ax.bar(range(len(per_period)), per_period.to_numpy(), color=PALETTE[0])
         step = max(1, len(per_period) // 12)
-        ax.set_xticks(range(0, len(per_period), step), [str(label) for label in per_period.index[::step]], rotation=45, ha="right")
+        ax.set_xticks(
+            range(0, len(per_period), step), [str(label) for label in per_period.index[::step]], rotation=45, ha="right"
+        )
         ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         finish_axes(ax, title="Revenue over time", xlabel=names[period], ylabel="Revenue (money of the file)")
         return _png(figure)
@@ -499,24 +523,30 @@ def _cards(headline: Mapping[str, Any]) -> str:
         (f"{headline['repeat_share']:.0%}", "customers who came back (2+ purchases)"),
         (f"{headline['top_fifth_revenue_share']:.0%}", "of revenue from the best fifth of customers"),
     ]
-    return '<div class="cards">' + "".join(
-        f'<div class="card"><div class="value">{_e(value)}</div><div class="label">{_e(label)}</div></div>'
-        for value, label in cards
-    ) + "</div>"
+    return (
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card"><div class="value">{_e(value)}</div><div class="label">{_e(label)}</div></div>'
+            for value, label in cards
+        )
+        + "</div>"
+    )
 
 
 def _segment_rows(summary: pd.DataFrame) -> pd.DataFrame:
     shown = summary[summary["customers"] > 0]
-    return pd.DataFrame({
-        "Segment": shown.index.astype(str),
-        "Customers": shown["customers"].map("{:,}".format),
-        "% of customers": shown["customer_share"].map("{:.0%}".format),
-        "Revenue": shown["revenue"].map(_money),
-        "% of revenue": shown["revenue_share"].map("{:.0%}".format),
-        "Days since last purchase (mean)": shown["recency_mean"].map("{:.0f}".format),
-        "Purchases (mean)": shown["frequency_mean"].map("{:.1f}".format),
-        "Recommended action": shown["action"],
-    })
+    return pd.DataFrame(
+        {
+            "Segment": shown.index.astype(str),
+            "Customers": shown["customers"].map("{:,}".format),
+            "% of customers": shown["customer_share"].map("{:.0%}".format),
+            "Revenue": shown["revenue"].map(_money),
+            "% of revenue": shown["revenue_share"].map("{:.0%}".format),
+            "Days since last purchase (mean)": shown["recency_mean"].map("{:.0f}".format),
+            "Purchases (mean)": shown["frequency_mean"].map("{:.1f}".format),
+            "Recommended action": shown["action"],
+        }
+    )
 
 
 def _advice(summary: pd.DataFrame) -> str:
@@ -557,17 +587,19 @@ def render_report(result: ReportResult, *, title: str) -> str:
     orders = result.tidy.orders
     mapping = result.mapping.describe().reset_index()
     mapping = mapping.rename(columns={"role": "Role", "column": "Column in the file", "found_by": "How it was found"})
-    cleaning = result.tidy.report.rename(columns={
-        "step": "Step", "rows_dropped": "Rows dropped", "rows_remaining": "Rows left", "why": "Why"
-    })
+    cleaning = result.tidy.report.rename(
+        columns={"step": "Step", "rows_dropped": "Rows dropped", "rows_remaining": "Rows left", "why": "Why"}
+    )
     best = result.best_customers
-    best = pd.DataFrame({
-        "Customer": best[best.columns[0]],
-        "Segment": best["segment"].astype(str),
-        "Purchases": best["frequency"],
-        "Revenue": best["monetary"].map(_money),
-        "Days since last purchase": best["recency"],
-    })
+    best = pd.DataFrame(
+        {
+            "Customer": best[best.columns[0]],
+            "Segment": best["segment"].astype(str),
+            "Purchases": best["frequency"],
+            "Revenue": best["monetary"].map(_money),
+            "Days since last purchase": best["recency"],
+        }
+    )
     first_day, last_day = h["first_day"].strftime("%Y-%m-%d"), h["last_day"].strftime("%Y-%m-%d")
     sections = [
         f"<h1>{_e(title)}</h1>",
@@ -581,8 +613,17 @@ def render_report(result: ReportResult, *, title: str) -> str:
         "the recency and frequency scores place them in a segment.</p>",
         f'<p class="advice">{_e(_advice(result.segments))}</p>',
         f'<img alt="Share of customers and of revenue per segment" src="data:image/png;base64,{_segment_figure(result.segments)}">',
-        _html_table(_segment_rows(result.segments), numeric=("Customers", "% of customers", "Revenue", "% of revenue",
-                                                              "Days since last purchase (mean)", "Purchases (mean)")),
+        _html_table(
+            _segment_rows(result.segments),
+            numeric=(
+                "Customers",
+                "% of customers",
+                "Revenue",
+                "% of revenue",
+                "Days since last purchase (mean)",
+                "Purchases (mean)",
+            ),
+        ),
     ]
     if result.period is not None:
         sections += [

@@ -323,13 +323,19 @@ def rfm_table(
             "in `transactions`; rfm_table(..., return_report=True) on a subset shows why."
         )
     monetary = occasions.groupby("customer")["net"].sum().reindex(per_customer.index)
-    table = pd.DataFrame({
-        "recency": snapshot - per_customer["last_day"],
-        "frequency": per_customer["frequency"],
-        "monetary": monetary,
-        "mean_order_value": monetary / per_customer["frequency"],
-        "tenure": snapshot - per_customer["first_day"],
-    }).astype({"recency": "int64", "frequency": "int64", "tenure": "int64"}).rename_axis(customer)
+    table = (
+        pd.DataFrame(
+            {
+                "recency": snapshot - per_customer["last_day"],
+                "frequency": per_customer["frequency"],
+                "monetary": monetary,
+                "mean_order_value": monetary / per_customer["frequency"],
+                "tenure": snapshot - per_customer["first_day"],
+            }
+        )
+        .astype({"recency": "int64", "frequency": "int64", "tenure": "int64"})
+        .rename_axis(customer)
+    )
     if not return_report:
         return table
 
@@ -450,12 +456,18 @@ def clv_summary(
         purchases=("day", "size"), first_day=("day", "min"), last_day=("day", "max")
     )
     repeat_value = purchases[is_repeat].groupby("customer")["amount"].mean()
-    summary = pd.DataFrame({
-        "frequency": per_customer["purchases"] - 1,
-        "recency": per_customer["last_day"] - per_customer["first_day"],
-        "T": end - per_customer["first_day"],
-        "monetary_value": repeat_value.reindex(per_customer.index, fill_value=0.0),
-    }).astype("float64").rename_axis(customer)
+    summary = (
+        pd.DataFrame(
+            {
+                "frequency": per_customer["purchases"] - 1,
+                "recency": per_customer["last_day"] - per_customer["first_day"],
+                "T": end - per_customer["first_day"],
+                "monetary_value": repeat_value.reindex(per_customer.index, fill_value=0.0),
+            }
+        )
+        .astype("float64")
+        .rename_axis(customer)
+    )
     return summary
 
 
@@ -652,26 +664,23 @@ def default_segment_map() -> pd.DataFrame:
     2  Potential loyalist      4      5      2      3
     """
     rows = [
-        ("Champions", 5, 5, 4, 5,
-         "Reward them: early access to new dishes, invite reviews and referrals."),
-        ("Loyal", 3, 4, 4, 5,
-         "Offer a subscription or loyalty tier; suggest the chef's premium menus."),
-        ("Potential loyalist", 4, 5, 2, 3,
-         "Invite them to the loyalty programme; recommend dishes like their favourites."),
-        ("New customers", 5, 5, 1, 1,
-         "Welcome them: a short onboarding series and a thank-you on the second order."),
-        ("Promising", 4, 4, 1, 1,
-         "Build the habit: a time-limited offer on the category they tried."),
-        ("Need attention", 3, 3, 3, 3,
-         "Send personalised recommendations and a reason to order this week."),
-        ("About to sleep", 3, 3, 1, 2,
-         "Reactivate with a popular new dish or a small time-limited discount."),
-        ("At risk", 1, 2, 3, 4,
-         "Win them back: a personal message, a meaningful offer, ask what changed."),
-        ("Can't lose them", 1, 2, 5, 5,
-         "Call or write personally with a strong win-back offer; learn why they left."),
-        ("Lost", 1, 2, 1, 2,
-         "One low-cost reactivation campaign, then stop spending on them."),
+        ("Champions", 5, 5, 4, 5, "Reward them: early access to new dishes, invite reviews and referrals."),
+        ("Loyal", 3, 4, 4, 5, "Offer a subscription or loyalty tier; suggest the chef's premium menus."),
+        (
+            "Potential loyalist",
+            4,
+            5,
+            2,
+            3,
+            "Invite them to the loyalty programme; recommend dishes like their favourites.",
+        ),
+        ("New customers", 5, 5, 1, 1, "Welcome them: a short onboarding series and a thank-you on the second order."),
+        ("Promising", 4, 4, 1, 1, "Build the habit: a time-limited offer on the category they tried."),
+        ("Need attention", 3, 3, 3, 3, "Send personalised recommendations and a reason to order this week."),
+        ("About to sleep", 3, 3, 1, 2, "Reactivate with a popular new dish or a small time-limited discount."),
+        ("At risk", 1, 2, 3, 4, "Win them back: a personal message, a meaningful offer, ask what changed."),
+        ("Can't lose them", 1, 2, 5, 5, "Call or write personally with a strong win-back offer; learn why they left."),
+        ("Lost", 1, 2, 1, 2, "One low-cost reactivation campaign, then stop spending on them."),
     ]
     return pd.DataFrame(rows, columns=["segment", "r_min", "r_max", "f_min", "f_max", "action"])
 
@@ -732,12 +741,14 @@ def check_segment_map(segment_map: pd.DataFrame, *, bins: int = 5) -> pd.DataFra
         name: ", ".join(earlier for earlier in names[:i] if (inside[name] & inside[earlier]).any())
         for i, name in enumerate(names)
     }
-    report = pd.DataFrame({
-        "segment": names + [OTHER],
-        "cells": [int(inside[name].sum()) for name in names] + [int((winner == OTHER).sum())],
-        "cells_won": [int((winner == name).sum()) for name in names] + [int((winner == OTHER).sum())],
-        "overlaps_with": [overlaps[name] for name in names] + [""],
-    })
+    report = pd.DataFrame(
+        {
+            "segment": names + [OTHER],
+            "cells": [int(inside[name].sum()) for name in names] + [int((winner == OTHER).sum())],
+            "cells_won": [int((winner == name).sum()) for name in names] + [int((winner == OTHER).sum())],
+            "overlaps_with": [overlaps[name] for name in names] + [""],
+        }
+    )
     return report.set_index("segment")
 
 
@@ -788,10 +799,13 @@ def rescale_segment_map(segment_map: pd.DataFrame, *, bins: int, from_bins: int 
             continue
         rescaled[f"{axis}_min"] = np.searchsorted(old_of_new, rescaled[f"{axis}_min"], side="left") + 1
         rescaled[f"{axis}_max"] = np.searchsorted(old_of_new, rescaled[f"{axis}_max"], side="right")
-    holds_a_score = np.logical_and.reduce([
-        rescaled[f"{axis}_min"] <= rescaled[f"{axis}_max"]
-        for axis in ("r", "f", "m") if f"{axis}_min" in rescaled.columns
-    ])
+    holds_a_score = np.logical_and.reduce(
+        [
+            rescaled[f"{axis}_min"] <= rescaled[f"{axis}_max"]
+            for axis in ("r", "f", "m")
+            if f"{axis}_min" in rescaled.columns
+        ]
+    )
     return rescaled[holds_a_score].reset_index(drop=True)
 
 
@@ -849,9 +863,7 @@ def assign_segments(
                 f"{len(outside)} value(s) outside, like {sample_of(outside.tolist())}. Pass the "
                 f"`bins` used by rfm_scores, and a map for that many scores (rescale_segment_map)."
             )
-    segment = pd.Categorical(
-        _first_match(scores, segment_map), categories=[*segment_map["segment"], OTHER]
-    )
+    segment = pd.Categorical(_first_match(scores, segment_map), categories=[*segment_map["segment"], OTHER])
     return scores.assign(segment=segment)
 
 
@@ -992,9 +1004,7 @@ def channel_mix(
         .drop_duplicates()
         .sort_values([customer, channel])
     )
-    per_customer = pairs.groupby(customer).agg(
-        channels=(channel, "size"), channel_list=(channel, " + ".join)
-    )
+    per_customer = pairs.groupby(customer).agg(channels=(channel, "size"), channel_list=(channel, " + ".join))
     mix = per_customer.reindex(pd.Index(customers, name=customer))
     mix["channels"] = mix["channels"].fillna(0).astype("int64")
     mix["channel_list"] = mix["channel_list"].fillna("")
@@ -1028,8 +1038,7 @@ def _snapshot_day(dates: pd.Series, as_of: object, *, default_offset: int, funct
             snapshot = pd.to_datetime(as_of, format="%Y-%m-%d")
         except ValueError:
             raise ValueError(
-                f"The 'as_of' parameter of {function} must be a date written 'YYYY-MM-DD'. "
-                f"Got {as_of!r} instead."
+                f"The 'as_of' parameter of {function} must be a date written 'YYYY-MM-DD'. Got {as_of!r} instead."
             ) from None
     elif isinstance(as_of, dt.date):
         snapshot = pd.Timestamp(as_of)
@@ -1068,11 +1077,13 @@ def _kept_lines(
             f"No row of the transactions passed to {function} has a customer id, a date and an amount "
             f"(columns {customer!r}, {date!r}, {amount!r}): there is nothing to summarise."
         )
-    return pd.DataFrame({
-        "customer": transactions[customer].array[kept],
-        "day": _day_numbers(transactions[date])[kept],
-        "amount": transactions[amount].to_numpy(dtype="float64", na_value=np.nan)[kept],
-    })
+    return pd.DataFrame(
+        {
+            "customer": transactions[customer].array[kept],
+            "day": _day_numbers(transactions[date])[kept],
+            "amount": transactions[amount].to_numpy(dtype="float64", na_value=np.nan)[kept],
+        }
+    )
 
 
 def _purchase_occasions(lines: pd.DataFrame, *, order: object | None) -> pd.DataFrame:
@@ -1089,14 +1100,20 @@ def _purchase_occasions(lines: pd.DataFrame, *, order: object | None) -> pd.Data
         pair = codes.astype("int64") * span + (lines["day"].to_numpy() - first_day)
         net = lines["amount"].groupby(pair).sum()
         pairs = net.index.to_numpy()
-        return pd.DataFrame({
-            "customer": customers[pairs // span], "day": pairs % span + first_day, "net": net.to_numpy()
-        })
+        return pd.DataFrame(
+            {"customer": customers[pairs // span], "day": pairs % span + first_day, "net": net.to_numpy()}
+        )
     # Grouping on the order alone is much faster than on (customer, order); the price is
     # checking that no order id belongs to two customers, which would be a data error anyway.
-    occasions = lines.assign(order=order).groupby("order", sort=False).agg(
-        customer=("customer", "min"), other_customer=("customer", "max"),
-        day=("day", "min"), net=("amount", "sum"),
+    occasions = (
+        lines.assign(order=order)
+        .groupby("order", sort=False)
+        .agg(
+            customer=("customer", "min"),
+            other_customer=("customer", "max"),
+            day=("day", "min"),
+            net=("amount", "sum"),
+        )
     )
     shared = occasions.index[occasions["customer"] != occasions["other_customer"]]
     if len(shared):
@@ -1121,8 +1138,7 @@ def _require_rfm_columns(table: pd.DataFrame, *, function: str) -> None:
     if not table.index.is_unique:
         repeated = table.index[table.index.duplicated()]
         raise ValueError(
-            f"`table` must have one row per customer, but its index repeats "
-            f"{sample_of(repeated.tolist())}."
+            f"`table` must have one row per customer, but its index repeats {sample_of(repeated.tolist())}."
         )
 
 
@@ -1158,8 +1174,7 @@ def _validate_segment_map(segment_map: pd.DataFrame, *, bins: int | None) -> Non
             values = segment_map[column]
             if values.isna().any() or (values != values.round()).any():
                 raise ValueError(
-                    f"Column {column!r} of `segment_map` must hold whole scores; got "
-                    f"{sample_of(values.tolist())}."
+                    f"Column {column!r} of `segment_map` must hold whole scores; got {sample_of(values.tolist())}."
                 )
             if bins is not None and not values.between(1, bins).all():
                 raise ValueError(

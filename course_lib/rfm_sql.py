@@ -174,7 +174,10 @@ def rfm_sql(
         return spelling["day"].format(value=value)
 
     source, customer_q, date_q, amount_q = (
-        quote(table, "table"), quote(customer, "customer"), quote(date, "date"), quote(amount, "amount")
+        quote(table, "table"),
+        quote(customer, "customer"),
+        quote(date, "date"),
+        quote(amount, "amount"),
     )
     order_q = quote(order, "order") if order is not None else None
     snapshot = (

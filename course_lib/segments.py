@@ -164,8 +164,9 @@ def lifecycle_stage(
     is_new = data[signup] >= moment - pd.Timedelta(days=new_days)
     ordered_recently = data[last_order] >= moment - pd.Timedelta(days=lapsed_days)
     ever_ordered = data[last_order].notna()
-    labels = np.select([is_new, ordered_recently, ever_ordered], list(LIFECYCLE_STAGES[:3]),
-                       default=LIFECYCLE_STAGES[3])
+    labels = np.select(
+        [is_new, ordered_recently, ever_ordered], list(LIFECYCLE_STAGES[:3]), default=LIFECYCLE_STAGES[3]
+    )
     stages = pd.Categorical(labels, categories=LIFECYCLE_STAGES, ordered=True)
     return data.assign(**{stage: stages})
 
@@ -235,7 +236,9 @@ def segment_table(
     require_non_empty(data, name="data")
     require_numeric(data, revenue, name="data")
     require_one_row_per_id(
-        data, customer, name="data",
+        data,
+        customer,
+        name="data",
         fix="Their revenue would count twice: summarise to one row per customer first (customer_view does).",
     )
     if not isinstance(dropna, bool):

@@ -278,9 +278,7 @@ def abandoned_carts(
         .sort_values(customer)
     )
     rule = f"browsed or carted, no order in the {within_days} day(s) after (as of {as_of:%Y-%m-%d})"
-    return _with_consent(
-        candidates, customers, name="abandoned cart", rule=rule, customer=customer, consent=consent
-    )
+    return _with_consent(candidates, customers, name="abandoned cart", rule=rule, customer=customer, consent=consent)
 
 
 def first_order_incentive(
@@ -427,9 +425,7 @@ def single_channel_shoppers(
     single_channel = per_customer["n_channels"].eq(1) & (per_customer["n_orders"] >= min_orders)
     candidates = per_customer.loc[single_channel, ["only_channel", "n_orders"]].reset_index()
     rule = f"at least {min_orders} delivered orders, all through one channel"
-    return _with_consent(
-        candidates, customers, name="second channel", rule=rule, customer=customer, consent=consent
-    )
+    return _with_consent(candidates, customers, name="second channel", rule=rule, customer=customer, consent=consent)
 
 
 def win_back(
@@ -490,9 +486,7 @@ def win_back(
         )
     candidates = segment_table.loc[labels.isin(wanted)].sort_values(customer)
     rule = f"in segment(s) {', '.join(wanted)}"
-    return _with_consent(
-        candidates, customers, name="win-back", rule=rule, customer=customer, consent=consent
-    )
+    return _with_consent(candidates, customers, name="win-back", rule=rule, customer=customer, consent=consent)
 
 
 # --------------------------------------------------------------- gold questions
@@ -670,9 +664,7 @@ class GoldQuestions(ClassifierMixin, BaseEstimator):
         answers = self._answers(X, list(X.columns), name="X")
         segments = np.asarray(y, dtype=object)
         if segments.shape != (len(answers),):
-            raise ValueError(
-                f"`y` must hold one segment per row of `X` ({len(answers)}); got shape {segments.shape}."
-            )
+            raise ValueError(f"`y` must hold one segment per row of `X` ({len(answers)}); got shape {segments.shape}.")
         if pd.isna(segments).any():
             raise ValueError("`y` has missing segments; drop those rows from `X` and `y` first.")
         numbers = pd.Series(segments).infer_objects()
@@ -862,8 +854,13 @@ def campaign_uplift(
     rarest_outcome = pd.concat([r_t, n_t - r_t, r_h, n_h - r_h], axis=1).min(axis=1)
     too_small = (n_t < min_group_size) | (n_h < min_group_size) | (rarest_outcome < 5)
     too_small_reason = (
-        "too small to tell: " + n_t.astype(str) + " contacted and " + n_h.astype(str)
-        + " held-out customers, " + rarest_outcome.astype(str) + " in the rarest outcome (needs "
+        "too small to tell: "
+        + n_t.astype(str)
+        + " contacted and "
+        + n_h.astype(str)
+        + " held-out customers, "
+        + rarest_outcome.astype(str)
+        + " in the rarest outcome (needs "
         + f"{min_group_size} per group and 5 responders and non-responders in each)"
     )
     verdict = np.where(
@@ -875,11 +872,19 @@ def campaign_uplift(
             default="no clear effect: the interval includes 0",
         ),
     )
-    result = pd.DataFrame({
-        "n_treatment": n_t, "n_holdout": n_h,
-        "responders_treatment": r_t, "responders_holdout": r_h,
-        "rate_treatment": rate_t, "rate_holdout": rate_h,
-        "uplift": uplift, "ci_low": ci_low, "ci_high": ci_high,
-        "too_small": too_small, "verdict": verdict,
-    })
+    result = pd.DataFrame(
+        {
+            "n_treatment": n_t,
+            "n_holdout": n_h,
+            "responders_treatment": r_t,
+            "responders_holdout": r_h,
+            "rate_treatment": rate_t,
+            "rate_holdout": rate_h,
+            "uplift": uplift,
+            "ci_low": ci_low,
+            "ci_high": ci_high,
+            "too_small": too_small,
+            "verdict": verdict,
+        }
+    )
     return result.reset_index(drop=campaign is None)

@@ -60,9 +60,7 @@ def require_dataframe(data: Any, *, name: str = "data") -> None:
     TypeError: `orders` must be a pandas DataFrame, got list instead.
     """
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(
-            f"`{name}` must be a pandas DataFrame, got {type(data).__name__} instead."
-        )
+        raise TypeError(f"`{name}` must be a pandas DataFrame, got {type(data).__name__} instead.")
 
 
 def require_columns(data: pd.DataFrame, columns: Iterable[str], *, name: str = "data") -> None:
@@ -76,8 +74,7 @@ def require_columns(data: pd.DataFrame, columns: Iterable[str], *, name: str = "
     if missing:
         noun = "column" if len(missing) == 1 else "columns"
         raise ValueError(
-            f"`{name}` has no {noun} {sample_of(missing, limit=len(missing))}. "
-            f"Available columns: {list(data.columns)}."
+            f"`{name}` has no {noun} {sample_of(missing, limit=len(missing))}. Available columns: {list(data.columns)}."
         )
 
 
@@ -197,8 +194,7 @@ def require_positive_int(value: Any, *, parameter: str, function: str, minimum: 
         )
     if value < minimum:
         raise ValueError(
-            f"The {parameter!r} parameter of {function} must be an int >= {minimum}. "
-            f"Got {value!r} instead."
+            f"The {parameter!r} parameter of {function} must be an int >= {minimum}. Got {value!r} instead."
         )
 
 

@@ -132,7 +132,9 @@ def set_segment_ranges(
             continue
         low, high = (int(value) for value in new_range)
         if low > high:
-            raise ValueError(f"The {axis!r} range of set_segment_ranges must be (min, max) with min <= max. Got {new_range!r}.")
+            raise ValueError(
+                f"The {axis!r} range of set_segment_ranges must be (min, max) with min <= max. Got {new_range!r}."
+            )
         edited.loc[edited.index[row], [f"{axis}_min", f"{axis}_max"]] = [low, high]
     return edited
 
@@ -234,16 +236,16 @@ class RFMExplorer:
         self.f_range = widgets.IntRangeSlider(min=1, max=bins, description="F score", continuous_update=False)
         self.note = widgets.HTML()
         # Fixed to the PNG's own size (6.4 x 4.2 in at 80 dpi), or the row squeezes it.
-        self.image = widgets.Image(
-            format="png", layout=widgets.Layout(width="512px", height="336px", flex="0 0 auto")
-        )
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="512px", height="336px", flex="0 0 auto"))
         self.table_html = widgets.HTML()
-        self.widget = widgets.VBox([
-            widgets.HBox([self.bins, self.segment]),
-            widgets.HBox([self.r_range, self.f_range]),
-            self.note,
-            widgets.HBox([self.image, self.table_html]),
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([self.bins, self.segment]),
+                widgets.HBox([self.r_range, self.f_range]),
+                self.note,
+                widgets.HBox([self.image, self.table_html]),
+            ]
+        )
         # One figure, outside pyplot (never shown twice by the inline backend), with fixed
         # margins: an automatic layout would measure every label again on each update.
         self._figure = Figure(figsize=(6.4, 4.2))
@@ -277,7 +279,10 @@ class RFMExplorer:
             # The whole figure as laid out (the kit style's "tight" box would draw it twice),
             # compressed lightly: the image is small, the learner waits for the encoding.
             self._figure.savefig(
-                buffer, format="png", dpi=80, bbox_inches=self._figure.bbox_inches,
+                buffer,
+                format="png",
+                dpi=80,
+                bbox_inches=self._figure.bbox_inches,
                 pil_kwargs={"compress_level": 1},
             )
         self.image.value = buffer.getvalue()
@@ -337,11 +342,14 @@ class RFMExplorer:
             notes.append(f"On {bins} scores these segments hold no score: {', '.join(dropped)}.")
         for name, row in report.drop(index="Other").iterrows():
             if row["overlaps_with"]:
-                notes.append(f"{name} overlaps {row['overlaps_with']} (first match wins: it keeps "
-                             f"{row['cells_won']} of its {row['cells']} cells).")
+                notes.append(
+                    f"{name} overlaps {row['overlaps_with']} (first match wins: it keeps "
+                    f"{row['cells_won']} of its {row['cells']} cells)."
+                )
         if report.loc["Other", "cells_won"]:
-            notes.append(f"{report.loc['Other', 'cells_won']} score cells match no segment: "
-                         "their customers are 'Other'.")
+            notes.append(
+                f"{report.loc['Other', 'cells_won']} score cells match no segment: their customers are 'Other'."
+            )
         return "<br>".join(notes) or "The map covers every score cell exactly once."
 
     def _summary_html(self) -> str:

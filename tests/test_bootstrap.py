@@ -32,9 +32,14 @@ def test_stamp_changes_with_the_lock(kit, tmp_path, monkeypatch):
     for name in ("requirements.lock", "pyproject.toml"):
         (tmp_path / name).write_text((KIT_ROOT / name).read_text())
     monkeypatch.setattr(kit, "KIT_ROOT", str(tmp_path))
-    before = kit.wanted_stamp()
+    lock = str(tmp_path / "requirements.lock")
+    before = kit.wanted_stamp(lock)
     (tmp_path / "requirements.lock").write_text("pandas==0.1\n")
-    assert kit.wanted_stamp() != before
+    assert kit.wanted_stamp(lock) != before
+
+
+def test_student_and_test_environments_have_different_stamps(kit):
+    assert kit.wanted_stamp(kit.LOCK_FILE) != kit.wanted_stamp(kit.TEST_LOCK_FILE)
 
 
 def test_old_python_gets_a_clear_message(kit, monkeypatch, capsys):

@@ -48,7 +48,13 @@ ARTIFACTS = KIT_ROOT / "test-artifacts"
 RFM_LESSON = KIT_ROOT / "notebooks" / "03_rfm.ipynb"
 WIDGET_CHECK = "widget_check.ipynb"
 SLOW = 60_000  # ms: generous waits for a loaded machine; each wait ends as soon as its condition holds
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 LAB_SETTINGS = {
     ("apputils-extension", "notification"): {"fetchNews": "false", "checkForUpdates": False},
     ("notebook-extension", "tracker"): {"autoStartDefaultKernel": True, "windowingMode": "none"},
@@ -112,8 +118,16 @@ def jupyter_lab(lab_root, tmp_path_factory):
     log = (config / "server.log").open("w")
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={lab_root}", "--allow-root",
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={lab_root}",
+            "--allow-root",
         ],
         env=environment,
         stdout=log,
@@ -156,7 +170,10 @@ def browser(tmp_path_factory):
 
         def keep_local(route):
             host = urlparse(route.request.url).hostname
-            if route.request.url.startswith(("http://", "https://", "ws://", "wss://")) and host not in ("127.0.0.1", "localhost"):
+            if route.request.url.startswith(("http://", "https://", "ws://", "wss://")) and host not in (
+                "127.0.0.1",
+                "localhost",
+            ):
                 context.external_requests.append(route.request.url)
                 route.abort()
             else:

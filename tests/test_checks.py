@@ -7,7 +7,9 @@ import pandas as pd
 
 from course_lib.checks import compare_ids, compare_number, compare_partition, compare_table, exercise, recorded_results
 
-EXPECTED = pd.DataFrame({"diet": ["vegan", "vegetarian", "curious"], "customers": [5, 3, 1], "share": [5 / 9, 3 / 9, 1 / 9]})
+EXPECTED = pd.DataFrame(
+    {"diet": ["vegan", "vegetarian", "curious"], "customers": [5, 3, 1], "share": [5 / 9, 3 / 9, 1 / 9]}
+)
 
 
 def test_number_tolerance_and_types():
@@ -45,7 +47,10 @@ def test_table_rejects_wrong_values_rows_and_columns_without_revealing_them():
 def test_ids_as_any_collection():
     assert compare_ids(pd.Series([3, 1, 2, 2]), [1, 2, 3]) is None
     assert compare_ids(np.array([1, 2, 3]), {1, 2, 3}) is None
-    assert compare_ids([1, 2, 4], [1, 2, 3]) == "1 of your customer ids should not be there (for example 4); 1 expected customer ids are missing."
+    assert (
+        compare_ids([1, 2, 4], [1, 2, 3])
+        == "1 of your customer ids should not be there (for example 4); 1 expected customer ids are missing."
+    )
     assert compare_ids(pd.DataFrame({"id": [1]}), [1]).startswith("The answer should be a list or Series")
 
 

@@ -63,7 +63,9 @@ def test_diet_channel_segments(data, diet_channel):
     whole = diet_channel.assign(customer_share=diet_channel["customers"] / len(view))
     result = check.diet_channel_segments.evaluate(whole)
     assert not result.passed and "adds up to" in result.hint
-    percent = check.diet_channel_segments.evaluate(diet_channel.assign(revenue_share=100 * diet_channel["revenue_share"]))
+    percent = check.diet_channel_segments.evaluate(
+        diet_channel.assign(revenue_share=100 * diet_channel["revenue_share"])
+    )
     assert not percent.passed and "not a percentage" in percent.hint
     # Wrong: business accounts kept as a diet-less group.
     segments = view[["customer_id", "diet", "acquisition_channel"]]

@@ -48,8 +48,11 @@ def sources():
 @pytest.fixture(scope="module")
 def view(sources):
     return customer_view(
-        sources["customers"], orders=sources["orders"], survey=sources["relationship"],
-        events=sources["events"], tickets=sources["tickets"],
+        sources["customers"],
+        orders=sources["orders"],
+        survey=sources["relationship"],
+        events=sources["events"],
+        tickets=sources["tickets"],
     )
 
 
@@ -75,22 +78,31 @@ def test_merged_view(sources, view):
     # Variants: ids converted to Int64 before merging, rows shuffled.
     tidy_tickets = sources["tickets"].astype({"customer_id": "Int64", "order_id": "Int64"})
     tidy = customer_view(
-        sources["customers"], orders=sources["orders"], survey=sources["relationship"],
-        events=sources["events"], tickets=tidy_tickets,
+        sources["customers"],
+        orders=sources["orders"],
+        survey=sources["relationship"],
+        events=sources["events"],
+        tickets=tidy_tickets,
     )
     assert check.merged_view.evaluate(tidy.sample(frac=1, random_state=0)).passed
     no_tickets = check.merged_view.evaluate(view.drop(columns="n_tickets"))
     assert not no_tickets.passed and "tickets=" in no_tickets.hint
     wrong_survey = customer_view(
-        sources["customers"], orders=sources["orders"], survey=sources["post_purchase"],
-        events=sources["events"], tickets=sources["tickets"],
+        sources["customers"],
+        orders=sources["orders"],
+        survey=sources["post_purchase"],
+        events=sources["events"],
+        tickets=sources["tickets"],
     )
     result = check.merged_view.evaluate(wrong_survey)
     assert not result.passed and "relationship survey only" in result.hint
     delivered_only = sources["orders"][sources["orders"]["status"] == "delivered"].head(1000)
     partial = customer_view(
-        sources["customers"], orders=delivered_only, survey=sources["relationship"],
-        events=sources["events"], tickets=sources["tickets"],
+        sources["customers"],
+        orders=delivered_only,
+        survey=sources["relationship"],
+        events=sources["events"],
+        tickets=sources["tickets"],
     )
     assert not check.merged_view.evaluate(partial).passed
     assert not check.merged_view.evaluate(view.head(10)).passed

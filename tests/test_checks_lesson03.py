@@ -36,7 +36,9 @@ def by_hand(lines: pd.DataFrame, customers: list, *, snapshot_offset_days: int =
         .reset_index()
     )
     purchases = per_order[per_order["net"] > 0]
-    result = purchases.groupby("customer_id").agg(last_day=("day", "max"), frequency=("order_id", "size"), monetary=("net", "sum"))
+    result = purchases.groupby("customer_id").agg(
+        last_day=("day", "max"), frequency=("order_id", "size"), monetary=("net", "sum")
+    )
     result["recency"] = (snapshot - result["last_day"]).dt.days
     return result
 
@@ -57,9 +59,7 @@ def test_rfm_by_hand_rejects_wrong_answers(lines, few):
     reference = by_hand(lines, few)
     late_snapshot = check.rfm_by_hand.evaluate(by_hand(lines, few, snapshot_offset_days=2))
     assert not late_snapshot.passed and "recency" in late_snapshot.hint
-    counted_lines = reference.assign(
-        frequency=lines[lines["customer_id"].isin(few)].groupby("customer_id").size()
-    )
+    counted_lines = reference.assign(frequency=lines[lines["customer_id"].isin(few)].groupby("customer_id").size())
     assert (counted_lines["frequency"] != reference["frequency"]).any(), "the wrong answer must differ"
     assert not check.rfm_by_hand.evaluate(counted_lines).passed
     timedelta = check.rfm_by_hand.evaluate(reference.assign(recency=pd.to_timedelta(reference["recency"], unit="D")))
@@ -71,8 +71,11 @@ def test_rfm_by_hand_rejects_wrong_answers(lines, few):
 def scores_by_formula(table: pd.DataFrame, bins: int) -> pd.DataFrame:
     """score = 1 + floor(bins * (rank - 1) / n), equal values sharing the lowest rank; recency reversed."""
     n = len(table)
-    ranks = {"r_score": (-table["recency"]).rank(method="min"), "f_score": table["frequency"].rank(method="min"),
-             "m_score": table["monetary"].rank(method="min")}
+    ranks = {
+        "r_score": (-table["recency"]).rank(method="min"),
+        "f_score": table["frequency"].rank(method="min"),
+        "m_score": table["monetary"].rank(method="min"),
+    }
     return pd.DataFrame({name: (1 + bins * (rank - 1) // n).astype(int) for name, rank in ranks.items()})
 
 
@@ -139,7 +142,9 @@ def test_actions_accept_a_dict_a_series_and_a_table():
     assert check.actions_per_segment.evaluate(pd.Series(actions)).passed
     table = pd.DataFrame({"segment": list(actions), "action": list(actions.values())})
     assert check.actions_per_segment.evaluate(table.iloc[::-1]).passed
-    assert check.actions_per_segment.evaluate({**actions, "Other": "Look at them one by one before any campaign."}).passed
+    assert check.actions_per_segment.evaluate(
+        {**actions, "Other": "Look at them one by one before any campaign."}
+    ).passed
 
 
 def test_actions_reject_gaps_typos_copies_and_repeats():

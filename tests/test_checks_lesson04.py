@@ -39,8 +39,13 @@ def relabelled(labels: pd.Series) -> pd.Series:
 
 
 def test_every_check_says_not_yet_to_a_placeholder():
-    for function in (check.prepared_features, check.stability_table, check.four_clusters,
-                     check.cluster_means, check.top_revenue_cluster):
+    for function in (
+        check.prepared_features,
+        check.stability_table,
+        check.four_clusters,
+        check.cluster_means,
+        check.top_revenue_cluster,
+    ):
         result = function.evaluate(...)
         assert not result.passed and "replace the `...`" in result.hint
 
@@ -50,8 +55,8 @@ def test_prepared_features(solved):
     assert check.prepared_features.evaluate(features).passed
 
     # By hand: log1p of the two skewed columns, standardised with ddof=1, columns and rows shuffled.
-    by_hand = rfm[COLUMNS].astype(float).assign(
-        frequency=np.log1p(rfm["frequency"]), monetary=np.log1p(rfm["monetary"])
+    by_hand = (
+        rfm[COLUMNS].astype(float).assign(frequency=np.log1p(rfm["frequency"]), monetary=np.log1p(rfm["monetary"]))
     )
     by_hand = (by_hand - by_hand.mean()) / by_hand.std(ddof=1)
     assert check.prepared_features.evaluate(by_hand[COLUMNS[::-1]].iloc[::-1]).passed

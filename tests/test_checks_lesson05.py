@@ -38,8 +38,14 @@ def solved():
             "churned": (rfm["recency"].reindex(answers.index) > 90) | rfm["recency"].reindex(answers.index).isna(),
         }
     )
-    return {"survey": survey, "relationship": relationship, "answers": answers,
-            "features": features, "labels": labels, "behaviour": behaviour}
+    return {
+        "survey": survey,
+        "relationship": relationship,
+        "answers": answers,
+        "features": features,
+        "labels": labels,
+        "behaviour": behaviour,
+    }
 
 
 def test_every_check_says_not_yet_to_a_placeholder():

@@ -51,8 +51,10 @@ def test_channel_funnel(solved):
     assert check.channel_funnel.evaluate(reference).passed
     # Equivalent: one funnel per channel, stacked, indexed by channel, columns in another order.
     stacked = pd.concat(
-        [funnel(rows, stages=list(reference["stage"].cat.categories)).assign(channel=name)
-         for name, rows in events.groupby("channel", observed=True)]
+        [
+            funnel(rows, stages=list(reference["stage"].cat.categories)).assign(channel=name)
+            for name, rows in events.groupby("channel", observed=True)
+        ]
     )
     variant = stacked.iloc[::-1].set_index("channel")[["conversion_from_previous", "reached", "stage"]]
     assert check.channel_funnel.evaluate(variant).passed
@@ -129,20 +131,30 @@ def test_lunch_map(solved):
     notes.loc["Pain points", "Receive"] = "Hypothesis: lunch breaks are short"
     members = solved["segment"].index[solved["segment"] == "Busy lunchers"]
     by_id = solved["events"][solved["events"]["linked_customer_id"].isin(members)]
-    variant = journey_map_table(by_id, tickets=lunch_tickets, feedback=lunch_feedback,
-                                rating="nps", rating_range=(0, 10), notes=notes)
+    variant = journey_map_table(
+        by_id, tickets=lunch_tickets, feedback=lunch_feedback, rating="nps", rating_range=(0, 10), notes=notes
+    )
     assert check.lunch_map.evaluate(variant.iloc[::-1]).passed
     # Wrong: no opportunity; the whole log; no tickets; no feedback.
-    bare = journey_map_table(lunch_events, tickets=lunch_tickets, feedback=lunch_feedback,
-                             rating="nps", rating_range=(0, 10))
+    bare = journey_map_table(
+        lunch_events, tickets=lunch_tickets, feedback=lunch_feedback, rating="nps", rating_range=(0, 10)
+    )
     empty = check.lunch_map.evaluate(bare)
     assert not empty.passed and "Opportunities" in empty.hint
-    everyone = check.lunch_map.evaluate(journey_map_table(solved["events"], tickets=lunch_tickets,
-                                                          feedback=lunch_feedback, rating="nps",
-                                                          rating_range=(0, 10), notes=notes))
+    everyone = check.lunch_map.evaluate(
+        journey_map_table(
+            solved["events"],
+            tickets=lunch_tickets,
+            feedback=lunch_feedback,
+            rating="nps",
+            rating_range=(0, 10),
+            notes=notes,
+        )
+    )
     assert not everyone.passed and "'Doing'" in everyone.hint
-    no_tickets = check.lunch_map.evaluate(journey_map_table(lunch_events, feedback=lunch_feedback, rating="nps",
-                                                            rating_range=(0, 10), notes=notes))
+    no_tickets = check.lunch_map.evaluate(
+        journey_map_table(lunch_events, feedback=lunch_feedback, rating="nps", rating_range=(0, 10), notes=notes)
+    )
     assert not no_tickets.passed and "tickets=" in no_tickets.hint
     no_feedback = check.lunch_map.evaluate(journey_map_table(lunch_events, tickets=lunch_tickets, notes=notes))
     assert not no_feedback.passed and "feedback=" in no_feedback.hint
@@ -158,8 +170,10 @@ def test_journey_map_figure(solved):
     assert check.journey_map_figure.evaluate(ax).passed
     # Wrong: another segment's map; a title that names no segment; not an Axes.
     cooks = solved["segment"].index[solved["segment"] == "Would-be cooks"]
-    cooks_map = journey_map_table(solved["events"][solved["events"]["segment"] == "Would-be cooks"],
-                                  tickets=solved["tickets"][solved["tickets"]["customer_id"].isin(cooks)])
+    cooks_map = journey_map_table(
+        solved["events"][solved["events"]["segment"] == "Would-be cooks"],
+        tickets=solved["tickets"][solved["tickets"]["customer_id"].isin(cooks)],
+    )
     fig, ax = plt.subplots(figsize=(12, 6.75))
     plot_journey_map(cooks_map, title="Journey map: Busy lunchers", fontsize=9, ax=ax)
     other = check.journey_map_figure.evaluate(ax)

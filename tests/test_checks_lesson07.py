@@ -83,13 +83,21 @@ def test_campaign_uplift_table(responses):
     )
     rates["uplift"] = rates["rate_treatment"] - rates["rate_holdout"]
     assert check.campaign_uplift_table.evaluate(rates).passed
-    assert check.campaign_uplift_table.evaluate(rates.iloc[::-1][["uplift", "rate_holdout", "rate_treatment", "campaign_id"]]).passed
+    assert check.campaign_uplift_table.evaluate(
+        rates.iloc[::-1][["uplift", "rate_holdout", "rate_treatment", "campaign_id"]]
+    ).passed
     reversed_sign = check.campaign_uplift_table.evaluate(rates.assign(uplift=-rates["uplift"]))
     assert not reversed_sign.passed and "wrong sign" in reversed_sign.hint
     swapped = rates.rename(columns={"rate_treatment": "rate_holdout", "rate_holdout": "rate_treatment"})
     result = check.campaign_uplift_table.evaluate(swapped.assign(uplift=rates["uplift"]))
     assert not result.passed and "swapped" in result.hint
     opened = (
-        responses[responses["holdout"] == 0].groupby("campaign_id")["clicked"].mean().rename("rate_treatment").reset_index()
+        responses[responses["holdout"] == 0]
+        .groupby("campaign_id")["clicked"]
+        .mean()
+        .rename("rate_treatment")
+        .reset_index()
     )
-    assert not check.campaign_uplift_table.evaluate(opened.assign(rate_holdout=0.0, uplift=opened["rate_treatment"])).passed
+    assert not check.campaign_uplift_table.evaluate(
+        opened.assign(rate_holdout=0.0, uplift=opened["rate_treatment"])
+    ).passed

@@ -27,11 +27,18 @@ def solution():
 def test_column_mapping(solution):
     mapping = solution["mapping"]
     assert check.column_mapping.evaluate(mapping).passed
-    as_dict = {"customer": "CustomerID", "date": "InvoiceDate", "quantity": "Quantity", "price": "UnitPrice",
-               "order": "InvoiceNo", "amount": None}
+    as_dict = {
+        "customer": "CustomerID",
+        "date": "InvoiceDate",
+        "quantity": "Quantity",
+        "price": "UnitPrice",
+        "order": "InvoiceNo",
+        "amount": None,
+    }
     assert check.column_mapping.evaluate(as_dict).passed
-    swapped = ColumnMapping(customer="CustomerID", date="InvoiceDate", quantity="UnitPrice", price="Quantity",
-                            order="InvoiceNo")
+    swapped = ColumnMapping(
+        customer="CustomerID", date="InvoiceDate", quantity="UnitPrice", price="Quantity", order="InvoiceNo"
+    )
     result = check.column_mapping.evaluate(swapped)
     assert not result.passed and "'quantity', 'price'" in result.hint
     assert not check.column_mapping.evaluate("CustomerID").passed
@@ -42,8 +49,14 @@ def test_tidy_orders(solution):
     assert check.tidy_orders.evaluate(orders).passed
     assert check.tidy_orders.evaluate(orders.iloc[::-1][["order_id", "amount", "ordered_at", "customer_id"]]).passed
     uci, _ = clean_online_retail(load_online_retail_sample())
-    uci_like = pd.DataFrame({"customer_id": uci["CustomerID"].astype(str), "ordered_at": uci["InvoiceDate"],
-                             "amount": uci["Quantity"] * uci["UnitPrice"], "order_id": uci["InvoiceNo"]})
+    uci_like = pd.DataFrame(
+        {
+            "customer_id": uci["CustomerID"].astype(str),
+            "ordered_at": uci["InvoiceDate"],
+            "amount": uci["Quantity"] * uci["UnitPrice"],
+            "order_id": uci["InvoiceNo"],
+        }
+    )
     result = check.tidy_orders.evaluate(uci_like)
     assert not result.passed and "clean_online_retail" in result.hint
     doubled = orders.assign(amount=orders["amount"] * 2)
@@ -57,7 +70,7 @@ def test_segment_sizes(solution):
     assert check.segment_sizes.evaluate(reference).passed
     # By hand: counting the segment column gives the same sizes (value_counts keeps empty categories at 0).
     assert check.segment_sizes.evaluate(solution["segmented"]["segment"].value_counts()).passed
-    with_empty = summary[["customers"]].reset_index()        # the empty "Other" row kept: still right
+    with_empty = summary[["customers"]].reset_index()  # the empty "Other" row kept: still right
     assert check.segment_sizes.evaluate(with_empty).passed
     first = segment_summary(assign_segments(rfm_scores(solution["table"], ties="first")))
     first = first.loc[first["customers"] > 0, ["customers"]].reset_index()
@@ -68,7 +81,7 @@ def test_segment_sizes(solution):
 def test_clusters(solution):
     labels = fit_kmeans(solution["features"], n_clusters=4, random_state=0)
     assert check.clusters.evaluate(labels).passed
-    renamed = labels.map({0: "a", 1: "b", 2: "c", 3: "d"})             # any names for the same groups
+    renamed = labels.map({0: "a", 1: "b", 2: "c", 3: "d"})  # any names for the same groups
     assert check.clusters.evaluate(renamed).passed
     assert check.clusters.evaluate(labels.to_numpy()).passed
     result = check.clusters.evaluate(fit_kmeans(solution["features"], n_clusters=3, random_state=0))

@@ -34,7 +34,6 @@ from course_lib.clustering import (
     standardised_means,
 )
 
-
 # ------------------------------------------------------------------------------------------
 # Small data sets
 # ------------------------------------------------------------------------------------------
@@ -102,9 +101,7 @@ def test_prepare_features_keeps_the_numeric_columns_in_the_order_given(customers
     features, _ = prepare_features(customers, numeric=["orders", "spend"], categorical=["diet"])
 
     assert list(features.columns) == ["orders", "spend", "diet_curious", "diet_vegan"]
-    np.testing.assert_allclose(
-        features["spend"], (np.array([0, 1, 2, 3, 6]) - 2.4) / math.sqrt(4.24)
-    )
+    np.testing.assert_allclose(features["spend"], (np.array([0, 1, 2, 3, 6]) - 2.4) / math.sqrt(4.24))
 
 
 def test_prepare_features_report_says_what_and_why(customers):
@@ -121,9 +118,7 @@ def test_prepare_features_report_says_what_and_why(customers):
     assert f"skewness {spend_skew:.2f} > 1" in by_column.loc["spend", "reason"]
     assert f"skewness {orders_skew:.2f} <= 1" in by_column.loc["orders", "reason"]
     # 'curious' and 'vegan' tie (2 each): the imputer takes the first in sorted order.
-    assert "1 missing value(s) set to the most frequent category 'curious'" in by_column.loc[
-        "diet", "reason"
-    ]
+    assert "1 missing value(s) set to the most frequent category 'curious'" in by_column.loc["diet", "reason"]
 
 
 def test_prepare_features_imputes_nullable_answers_with_the_median(customers):
@@ -182,14 +177,10 @@ def test_prepare_features_threshold_decides_the_log(customers):
 
 
 def test_make_preparation_pipeline_matches_prepare_features(customers):
-    pipeline = make_preparation_pipeline(
-        numeric=["spend", "orders"], categorical=["diet"], log_columns=["spend"]
-    )
+    pipeline = make_preparation_pipeline(numeric=["spend", "orders"], categorical=["diet"], log_columns=["spend"])
 
     from_pipeline = pipeline.fit_transform(customers)
-    from_function, _ = prepare_features(
-        customers, numeric=["spend", "orders"], categorical=["diet"]
-    )
+    from_function, _ = prepare_features(customers, numeric=["spend", "orders"], categorical=["diet"])
 
     assert [name for name, _, _ in pipeline.transformers] == ["log_scaled", "scaled", "one_hot"]
     pd.testing.assert_frame_equal(from_pipeline, from_function)
@@ -354,9 +345,7 @@ def test_k_selection_table_samples_the_silhouette_of_large_data():
     assert exact.loc[3, "silhouette"] == pytest.approx(silhouette_score(features, labels))
     assert sampled.loc[3, "silhouette"] != exact.loc[3, "silhouette"]
     # The other columns never sample.
-    pd.testing.assert_frame_equal(
-        sampled.drop(columns="silhouette"), exact.drop(columns="silhouette")
-    )
+    pd.testing.assert_frame_equal(sampled.drop(columns="silhouette"), exact.drop(columns="silhouette"))
     with pytest.raises(ValueError, match="'silhouette_sample_size' parameter"):
         k_selection_table(features, k_range=[3], silhouette_sample_size=3)
 
@@ -693,9 +682,7 @@ def test_persona_table_traits_and_values_by_hand(members):
 
 
 def test_persona_table_quotes_the_commenting_member_nearest_the_centroid(members):
-    features = pd.DataFrame(
-        {"f": [0.0, 1.0, 3.0, 10.0, 11.0, 30.0]}, index=members.index
-    )
+    features = pd.DataFrame({"f": [0.0, 1.0, 3.0, 10.0, 11.0, 30.0]}, index=members.index)
 
     personas = persona_table(members, LABELS, comment="comment", features=features, n_traits=1)
 

@@ -26,70 +26,77 @@ def _dates(*values: str) -> pd.Series:
 
 @pytest.fixture
 def customers() -> pd.DataFrame:
-    return pd.DataFrame({
-        "customer_id": pd.array([1, 2, 3], dtype="Int64"),
-        "signup_date": _dates("2024-01-01", "2024-01-01", "2024-03-01"),
-        "diet": ["vegan", "vegetarian", "vegan"],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array([1, 2, 3], dtype="Int64"),
+            "signup_date": _dates("2024-01-01", "2024-01-01", "2024-03-01"),
+            "diet": ["vegan", "vegetarian", "vegan"],
+        }
+    )
 
 
 @pytest.fixture
 def lines() -> pd.DataFrame:
     # Customer 1: order 10 (two delivered lines, the second recorded twice) and order 11 (web,
     # refunded). Customer 2: one cancelled order. One guest line without an id.
-    return pd.DataFrame({
-        "order_id": [10, 10, 10, 11, 12, 13],
-        "line_number": [1, 2, 2, 1, 1, 1],
-        "customer_id": pd.array([1, 1, 1, 1, 2, None], dtype="Int64"),
-        "ordered_at": _dates(
-            "2024-01-05", "2024-01-05", "2024-01-05", "2024-02-01", "2024-01-07", "2024-01-08"
-        ),
-        "channel": ["app", "app", "app", "web", "app", "web"],
-        "category": ["bowl", "drink", "drink", "bowl", "curry", "bowl"],
-        "quantity": [2, 3, 3, 1, 1, 1],
-        "unit_price": [10.0, 3.0, 3.0, 12.0, 11.0, 9.0],
-        "discount": [2.0, 1.0, 1.0, 0.0, 0.0, 0.0],
-        "status": ["delivered", "delivered", "delivered", "refunded", "cancelled", "delivered"],
-    })
+    return pd.DataFrame(
+        {
+            "order_id": [10, 10, 10, 11, 12, 13],
+            "line_number": [1, 2, 2, 1, 1, 1],
+            "customer_id": pd.array([1, 1, 1, 1, 2, None], dtype="Int64"),
+            "ordered_at": _dates("2024-01-05", "2024-01-05", "2024-01-05", "2024-02-01", "2024-01-07", "2024-01-08"),
+            "channel": ["app", "app", "app", "web", "app", "web"],
+            "category": ["bowl", "drink", "drink", "bowl", "curry", "bowl"],
+            "quantity": [2, 3, 3, 1, 1, 1],
+            "unit_price": [10.0, 3.0, 3.0, 12.0, 11.0, 9.0],
+            "discount": [2.0, 1.0, 1.0, 0.0, 0.0, 0.0],
+            "status": ["delivered", "delivered", "delivered", "refunded", "cancelled", "delivered"],
+        }
+    )
 
 
 @pytest.fixture
 def survey() -> pd.DataFrame:
     # Customer 1 answered twice (the later answer wins), customer 3 answered before signing up,
     # customer 9 is not in the customer table.
-    return pd.DataFrame({
-        "response_id": [100, 101, 102, 103],
-        "customer_id": pd.array([1, 1, 3, 9], dtype="Int64"),
-        "answered_at": _dates("2024-02-10", "2024-01-10", "2024-02-01", "2024-02-01"),
-        "q_health": pd.array([5, 3, None, 4], dtype="Int64"),
-        "nps": pd.array([9, 4, 6, 10], dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "response_id": [100, 101, 102, 103],
+            "customer_id": pd.array([1, 1, 3, 9], dtype="Int64"),
+            "answered_at": _dates("2024-02-10", "2024-01-10", "2024-02-01", "2024-02-01"),
+            "q_health": pd.array([5, 3, None, 4], dtype="Int64"),
+            "nps": pd.array([9, 4, 6, 10], dtype="Int64"),
+        }
+    )
 
 
 @pytest.fixture
 def events() -> pd.DataFrame:
-    return pd.DataFrame({
-        "session_id": ["a", "a", "b", "c", "d"],
-        "customer_id": pd.array([1, 1, 1, 3, None], dtype="Int64"),
-        "anonymous_id": ["x1", "x1", "x1", "x3", "x9"],
-        "timestamp": pd.to_datetime(
-            ["2024-01-04 10:00", "2024-01-04 10:02", "2024-01-20 18:00",
-             "2024-03-02 09:00", "2024-03-03 09:00"],
-            format="%Y-%m-%d %H:%M",
-        ),
-        "event": ["visit", "add_to_cart", "add_to_cart", "view_menu", "visit"],
-    })
+    return pd.DataFrame(
+        {
+            "session_id": ["a", "a", "b", "c", "d"],
+            "customer_id": pd.array([1, 1, 1, 3, None], dtype="Int64"),
+            "anonymous_id": ["x1", "x1", "x1", "x3", "x9"],
+            "timestamp": pd.to_datetime(
+                ["2024-01-04 10:00", "2024-01-04 10:02", "2024-01-20 18:00", "2024-03-02 09:00", "2024-03-03 09:00"],
+                format="%Y-%m-%d %H:%M",
+            ),
+            "event": ["visit", "add_to_cart", "add_to_cart", "view_menu", "visit"],
+        }
+    )
 
 
 @pytest.fixture
 def tickets() -> pd.DataFrame:
-    return pd.DataFrame({
-        "ticket_id": [1, 2, 3, 4],
-        "customer_id": pd.array([2, 2, 2, 7], dtype="Int64"),
-        "opened_at": _dates("2024-01-08", "2024-01-09", "2024-01-20", "2024-01-09"),
-        "category": ["refund", "late delivery", "refund", "refund"],
-        "channel": ["phone", "chat", "chat", "chat"],
-    })
+    return pd.DataFrame(
+        {
+            "ticket_id": [1, 2, 3, 4],
+            "customer_id": pd.array([2, 2, 2, 7], dtype="Int64"),
+            "opened_at": _dates("2024-01-08", "2024-01-09", "2024-01-20", "2024-01-09"),
+            "category": ["refund", "late delivery", "refund", "refund"],
+            "channel": ["phone", "chat", "chat", "chat"],
+        }
+    )
 
 
 # ----------------------------------------------------------------- order_summary
@@ -130,18 +137,20 @@ def test_order_summary_keeps_duplicate_lines_when_asked(lines):
 
 
 def test_order_summary_counts_channels_and_breaks_category_ties_alphabetically():
-    lines = pd.DataFrame({
-        "order_id": [1, 2],
-        "line_number": [1, 1],
-        "customer_id": [5, 5],
-        "ordered_at": _dates("2024-01-01", "2024-01-09"),
-        "channel": ["web", "app"],
-        "category": ["soup", "bowl"],
-        "quantity": [1, 1],
-        "unit_price": [8.0, 9.0],
-        "discount": [0.0, 0.0],
-        "status": ["delivered", "delivered"],
-    })
+    lines = pd.DataFrame(
+        {
+            "order_id": [1, 2],
+            "line_number": [1, 1],
+            "customer_id": [5, 5],
+            "ordered_at": _dates("2024-01-01", "2024-01-09"),
+            "channel": ["web", "app"],
+            "category": ["soup", "bowl"],
+            "quantity": [1, 1],
+            "unit_price": [8.0, 9.0],
+            "discount": [0.0, 0.0],
+            "status": ["delivered", "delivered"],
+        }
+    )
     summary = order_summary(lines).iloc[0]
     assert summary["channels"] == "app, web"
     assert summary["n_channels"] == 2
@@ -159,8 +168,9 @@ def test_order_summary_sorts_categorical_channels_and_categories_alphabetically(
     first = order_summary(as_categories).set_index("customer_id").loc[1]
     assert first["favourite_category"] == "bowl"
     assert first["channels"] == "app"
-    both_channels = as_categories.assign(channel=pd.Categorical(["web", "app", "app", "web", "app", "web"],
-                                                                categories=["web", "app"]))
+    both_channels = as_categories.assign(
+        channel=pd.Categorical(["web", "app", "app", "web", "app", "web"], categories=["web", "app"])
+    )
     assert order_summary(both_channels).set_index("customer_id").loc[1, "channels"] == "app, web"
 
 
@@ -372,11 +382,13 @@ def test_nps_rejects_bad_parameters():
 
 
 def test_nps_by_agrees_with_nps_on_each_group():
-    answers = pd.DataFrame({
-        "diet": ["vegan"] * 4 + ["vegetarian"] * 4 + [None],
-        "channel": ["app", "app", "web", "web", "app", "app", "app", "web", "web"],
-        "nps": pd.array([10, 9, 3, 8, 6, 6, 10, None, 9], dtype="Int64"),  # the course data's dtype
-    })
+    answers = pd.DataFrame(
+        {
+            "diet": ["vegan"] * 4 + ["vegetarian"] * 4 + [None],
+            "channel": ["app", "app", "web", "web", "app", "app", "app", "web", "web"],
+            "nps": pd.array([10, 9, 3, 8, 6, 6, 10, None, 9], dtype="Int64"),  # the course data's dtype
+        }
+    )
     table = nps_by(answers, "diet", min_n=4).set_index("diet")
     assert table["nps"].dtype == "float64"
     assert table["n"].dtype == table["passives"].dtype == "int64"
@@ -391,7 +403,9 @@ def test_nps_by_agrees_with_nps_on_each_group():
     # The vegetarian web group has only a missing answer, so it does not appear.
     by_two = nps_by(answers, ["diet", "channel"], min_n=1)
     assert list(zip(by_two["diet"], by_two["channel"], by_two["n"], strict=True)) == [
-        ("vegan", "app", 2), ("vegan", "web", 2), ("vegetarian", "app", 3)
+        ("vegan", "app", 2),
+        ("vegan", "web", 2),
+        ("vegetarian", "app", 3),
     ]
 
 

@@ -37,7 +37,7 @@ from course_lib.datasets import (
     write_world,
 )
 from course_lib.datasets import online_retail as online_retail_module
-from course_lib.datasets.build import write_csv
+from course_lib.datasets._generator.build import write_csv
 
 SMALL = {"seed": 11, "n_customers": 300}
 
@@ -48,7 +48,12 @@ LOADERS = [
     (load_survey, "survey.csv", "nps", "answered_at"),
     (load_events, "events.csv", "session_id", "timestamp"),
     (load_online_retail_sample, "online_retail_sample.csv", "Quantity", "InvoiceDate"),
-    (lambda data_dir: load_truth(data_dir=data_dir).customer_types, "truth/customer_types.csv", "customer_id", "active_until"),
+    (
+        lambda data_dir: load_truth(data_dir=data_dir).customer_types,
+        "truth/customer_types.csv",
+        "customer_id",
+        "active_until",
+    ),
 ]
 LOADER_IDS = [file for _, file, _, _ in LOADERS]
 
@@ -125,7 +130,11 @@ def test_each_file_loads_with_the_schema_types(small_world, table_name):
 
 def test_written_files_load_back_to_the_generated_values(tmp_path):
     world = generate_world(**SMALL)
-    for table, frame in ((TABLES["orders"], world.orders), (TABLES["survey"], world.survey), (TABLES["events"], world.events)):
+    for table, frame in (
+        (TABLES["orders"], world.orders),
+        (TABLES["survey"], world.survey),
+        (TABLES["events"], world.events),
+    ):
         write_csv(frame, table, tmp_path / table.file)
         loaded = read_table(table, tmp_path)
         expected = frame[table.names].reset_index(drop=True)
@@ -158,7 +167,9 @@ def test_loader_rejects_text_in_a_numeric_column(world_copy, loader, file, numer
         return frame
 
     _rewrite(world_copy / file, spoil)
-    with pytest.raises(TypeError, match=rf"Column '{numeric}' of `{re.escape(file)}` must hold numbers.*'twelve'.*row 2"):
+    with pytest.raises(
+        TypeError, match=rf"Column '{numeric}' of `{re.escape(file)}` must hold numbers.*'twelve'.*row 2"
+    ):
         loader(data_dir=world_copy)
 
 
@@ -169,14 +180,18 @@ def test_loader_rejects_a_time_in_another_format(world_copy, loader, file, numer
         return frame
 
     _rewrite(world_copy / file, spoil)
-    with pytest.raises(TypeError, match=rf"Column '{when}' of `{re.escape(file)}` must hold times written .*'31.12.2025'.*row 3"):
+    with pytest.raises(
+        TypeError, match=rf"Column '{when}' of `{re.escape(file)}` must hold times written .*'31.12.2025'.*row 3"
+    ):
         loader(data_dir=world_copy)
 
 
 @pytest.mark.parametrize(("loader", "file", "numeric", "when"), LOADERS, ids=LOADER_IDS)
 def test_loader_rejects_an_empty_file(world_copy, loader, file, numeric, when):
     (world_copy / file).write_text("", encoding="utf-8")
-    with pytest.raises(ValueError, match=rf"`{re.escape(file)}` is empty: no header and no rows. Expected the columns \[.*'{when}'"):
+    with pytest.raises(
+        ValueError, match=rf"`{re.escape(file)}` is empty: no header and no rows. Expected the columns \[.*'{when}'"
+    ):
         loader(data_dir=world_copy)
 
 
@@ -200,7 +215,10 @@ def test_loader_rejects_a_value_outside_the_vocabulary(world_copy):
         return frame
 
     _rewrite(world_copy / "orders.csv", spoil)
-    with pytest.raises(ValueError, match=r"Column 'status' of `orders.csv` must be one of \['delivered', 'cancelled', 'refunded'\].*'shipped'"):
+    with pytest.raises(
+        ValueError,
+        match=r"Column 'status' of `orders.csv` must be one of \['delivered', 'cancelled', 'refunded'\].*'shipped'",
+    ):
         load_orders(data_dir=world_copy)
 
 
@@ -320,7 +338,10 @@ def test_connect_crm_rejects_a_missing_column(tmp_path):
 
 def test_connect_crm_rejects_a_column_of_another_type(tmp_path):
     _crm_file(tmp_path / "crm.sqlite", _full_schema_sql(retype=("opened_at", "INTEGER")))
-    with pytest.raises(ValueError, match=r"Column 'opened_at' of table 'tickets' in `crm.sqlite` must be declared TEXT; it is declared INTEGER"):
+    with pytest.raises(
+        ValueError,
+        match=r"Column 'opened_at' of table 'tickets' in `crm.sqlite` must be declared TEXT; it is declared INTEGER",
+    ):
         connect_crm(data_dir=tmp_path)
 
 
@@ -386,7 +407,9 @@ def test_verify_checksums_reports_a_missing_or_malformed_checksum_file(world_cop
     (world_copy / "SHA256SUMS").write_text("not a checksum line\n", encoding="utf-8")
     assert verify_checksums(world_copy) == ["SHA256SUMS line 1 is not 'HASH  PATH': 'not a checksum line'"]
     (world_copy / "SHA256SUMS").unlink()
-    assert verify_checksums(world_copy) == [f"{world_copy / 'SHA256SUMS'} is missing, so the data files cannot be checked"]
+    assert verify_checksums(world_copy) == [
+        f"{world_copy / 'SHA256SUMS'} is missing, so the data files cannot be checked"
+    ]
 
 
 # --------------------------------------------------------------------- the Online Retail reader
@@ -402,7 +425,11 @@ def _cleaning_by_hand(raw: pd.DataFrame) -> list[int]:
         lambda frame: frame[~frame["InvoiceNo"].str.startswith("C")],
         lambda frame: frame[frame["Quantity"] > 0],
         lambda frame: frame[frame["UnitPrice"] > 0],
-        lambda frame: frame[~frame["StockCode"].isin(["POST", "DOT", "D", "M", "C2", "BANK CHARGES", "CRUK", "AMAZONFEE", "PADS", "B", "S"])],
+        lambda frame: frame[
+            ~frame["StockCode"].isin(
+                ["POST", "DOT", "D", "M", "C2", "BANK CHARGES", "CRUK", "AMAZONFEE", "PADS", "B", "S"]
+            )
+        ],
     ):
         kept = keep(step)
         counts.append(len(step) - len(kept))
@@ -426,8 +453,17 @@ def test_load_online_retail_cleans_the_sample_and_reports_each_step(small_world)
     assert report["rows_dropped"].tolist() == [0, *_cleaning_by_hand(raw)]
     assert report["rows_remaining"].iloc[0] == len(raw)
     assert report["rows_remaining"].iloc[-1] == len(clean)
-    assert (report["rows_remaining"].iloc[:-1].to_numpy() - report["rows_dropped"].iloc[1:].to_numpy() == report["rows_remaining"].iloc[1:].to_numpy()).all()
-    for step in ("exact duplicates", "missing CustomerID", "cancellations", "non-positive UnitPrice", "non-product codes"):
+    assert (
+        report["rows_remaining"].iloc[:-1].to_numpy() - report["rows_dropped"].iloc[1:].to_numpy()
+        == report["rows_remaining"].iloc[1:].to_numpy()
+    ).all()
+    for step in (
+        "exact duplicates",
+        "missing CustomerID",
+        "cancellations",
+        "non-positive UnitPrice",
+        "non-product codes",
+    ):
         assert report.set_index("step").at[step, "rows_dropped"] > 0, step
     assert clean["CustomerID"].notna().all() and (clean["Quantity"] > 0).all() and (clean["UnitPrice"] > 0).all()
     assert not clean["InvoiceNo"].str.startswith("C").any() and not clean.duplicated().any()
@@ -461,7 +497,9 @@ def test_read_online_retail_reads_xlsx_like_csv(small_world, tmp_path):
 def test_read_online_retail_asks_for_calamine_when_it_is_missing(monkeypatch, tmp_path):
     (tmp_path / "Online Retail.xlsx").write_bytes(b"PK")
     monkeypatch.setattr(online_retail_module, "_excel_reader_installed", lambda: False)
-    with pytest.raises(ImportError, match=r"needs the python-calamine package.*pip install python-calamine.*save it as CSV"):
+    with pytest.raises(
+        ImportError, match=r"needs the python-calamine package.*pip install python-calamine.*save it as CSV"
+    ):
         read_online_retail(tmp_path / "Online Retail.xlsx")
 
 
@@ -480,9 +518,21 @@ def test_read_online_retail_reads_a_latin1_csv_with_iso_dates(small_world, tmp_p
     ("change", "error", "message"),
     [
         (lambda rows: rows.drop(columns="Country"), ValueError, r"`bad.csv` has no column 'Country'"),
-        (lambda rows: rows.assign(InvoiceDate="yesterday"), ValueError, r"Column 'InvoiceDate' of `bad.csv` holds dates in none of the formats"),
-        (lambda rows: rows.assign(Quantity="many"), TypeError, r"Column 'Quantity' of `bad.csv` must hold numbers; found 5 other value\(s\), like 'many'"),
-        (lambda rows: rows.assign(CustomerID="17850.5"), TypeError, r"Column 'CustomerID' of `bad.csv` must hold whole numbers.*'17850.5'"),
+        (
+            lambda rows: rows.assign(InvoiceDate="yesterday"),
+            ValueError,
+            r"Column 'InvoiceDate' of `bad.csv` holds dates in none of the formats",
+        ),
+        (
+            lambda rows: rows.assign(Quantity="many"),
+            TypeError,
+            r"Column 'Quantity' of `bad.csv` must hold numbers; found 5 other value\(s\), like 'many'",
+        ),
+        (
+            lambda rows: rows.assign(CustomerID="17850.5"),
+            TypeError,
+            r"Column 'CustomerID' of `bad.csv` must hold whole numbers.*'17850.5'",
+        ),
         (lambda rows: rows.iloc[0:0], ValueError, r"`bad.csv` has 0 rows"),
     ],
     ids=["missing column", "bad dates", "text quantity", "fractional id", "header only"],

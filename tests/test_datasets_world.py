@@ -80,13 +80,29 @@ def test_another_seed_gives_other_values_with_the_same_structure(tmp_path):
     write_world(tmp_path / "one", seed=1, n_customers=200)
     write_world(tmp_path / "two", seed=2, n_customers=200)
     differ = _same_files(tmp_path / "one", tmp_path / "two")
-    assert set(differ) >= {"customers.csv", "orders.csv", "survey.csv", "events.csv", "crm.sqlite", "online_retail_sample.csv"}
+    assert set(differ) >= {
+        "customers.csv",
+        "orders.csv",
+        "survey.csv",
+        "events.csv",
+        "crm.sqlite",
+        "online_retail_sample.csv",
+    }
     one, two = load_orders(data_dir=tmp_path / "one"), load_orders(data_dir=tmp_path / "two")
     assert one.dtypes.to_dict() == two.dtypes.to_dict()
     for column in ("status", "channel", "category"):
         assert set(one[column].unique()) == set(two[column].unique()), column
     events_one, events_two = load_events(data_dir=tmp_path / "one"), load_events(data_dir=tmp_path / "two")
-    journey = {"visit", "view_menu", "view_dish", "add_to_cart", "start_checkout", "pay", "order_delivered", "address_outside_zone"}
+    journey = {
+        "visit",
+        "view_menu",
+        "view_dish",
+        "add_to_cart",
+        "start_checkout",
+        "pay",
+        "order_delivered",
+        "address_outside_zone",
+    }
     assert journey <= set(events_one["event"].unique()) and journey <= set(events_two["event"].unique())
 
 
@@ -106,7 +122,11 @@ def test_the_shipped_files_match_their_checksums():
     ("arguments", "error", "message"),
     [
         ({"seed": "2024"}, TypeError, r"The 'seed' parameter of generate_world must be an int. Got '2024'"),
-        ({"n_customers": 50}, ValueError, r"The 'n_customers' parameter of generate_world must be an int >= 200. Got 50"),
+        (
+            {"n_customers": 50},
+            ValueError,
+            r"The 'n_customers' parameter of generate_world must be an int >= 200. Got 50",
+        ),
         ({"n_customers": 4000.0}, TypeError, r"The 'n_customers' parameter of generate_world must be an int"),
     ],
 )
@@ -130,7 +150,9 @@ def test_generate_transactions_gives_exactly_the_lines_asked_typed_like_the_load
 
 
 def test_generate_transactions_rejects_bad_sizes():
-    with pytest.raises(ValueError, match=r"The 'n_lines' parameter of generate_transactions must be an int >= 1. Got 0"):
+    with pytest.raises(
+        ValueError, match=r"The 'n_lines' parameter of generate_transactions must be an int >= 1. Got 0"
+    ):
         generate_transactions(0, n_customers=400, seed=1)
     with pytest.raises(ValueError, match=r"The 'n_customers' parameter of simulate_customers must be an int >= 200"):
         generate_transactions(100, n_customers=10, seed=1)
@@ -178,7 +200,9 @@ def test_every_payment_in_the_event_log_is_an_order_of_that_minute(shipped):
     pays = events.loc[events["event"] == "pay"]
     assert len(pays) == len(window)
     paid_minutes = pays["timestamp"].dt.floor("min").sort_values().reset_index(drop=True)
-    pd.testing.assert_series_equal(paid_minutes, window["ordered_at"].sort_values().reset_index(drop=True), check_names=False)
+    pd.testing.assert_series_equal(
+        paid_minutes, window["ordered_at"].sort_values().reset_index(drop=True), check_names=False
+    )
 
 
 def test_survey_clustering_recovers_the_types_partly(shipped):
@@ -209,7 +233,9 @@ def delivered_orders(shipped):
     lines = shipped["orders"].drop_duplicates()
     lines = lines.loc[(lines["category"] != "test") & (lines["status"] == "delivered") & lines["customer_id"].notna()]
     lines = lines.assign(net=lines["quantity"] * lines["unit_price"] - lines["discount"])
-    orders = lines.groupby("order_id").agg(customer_id=("customer_id", "first"), ordered_at=("ordered_at", "first"), net=("net", "sum"))
+    orders = lines.groupby("order_id").agg(
+        customer_id=("customer_id", "first"), ordered_at=("ordered_at", "first"), net=("net", "sum")
+    )
     return orders.assign(type=orders["customer_id"].map(shipped["types"]))
 
 
@@ -238,7 +264,9 @@ def test_type_b_churns_the_most(delivered_orders, shipped):
 
 
 def test_rfm_segments_all_have_members(delivered_orders):
-    per_customer = delivered_orders.groupby("customer_id").agg(last=("ordered_at", "max"), first=("ordered_at", "min"), frequency=("net", "size"))
+    per_customer = delivered_orders.groupby("customer_id").agg(
+        last=("ordered_at", "max"), first=("ordered_at", "min"), frequency=("net", "size")
+    )
     recency = (SNAPSHOT - per_customer["last"]).dt.days
     tenure = (SNAPSHOT - per_customer["first"]).dt.days
     segments = {
@@ -274,7 +302,9 @@ def test_new_customers_keep_arriving(shipped):
 def sessions(shipped):
     events = shipped["events"]
     reached = pd.crosstab(events["session_id"], events["event"]) > 0
-    first = events.groupby("session_id").agg(channel=("channel", "first"), app_version=("app_version", "first"), zone=("zone", "first"))
+    first = events.groupby("session_id").agg(
+        channel=("channel", "first"), app_version=("app_version", "first"), zone=("zone", "first")
+    )
     return first.join(reached)
 
 
@@ -354,10 +384,15 @@ def test_crm_duplicates_are_exactly_the_planted_ones_and_leads_join_on_email(shi
     assert int(repeated.sum()) == shipped["planted"]["data_problems"]["crm_duplicate_contacts"] > 0
     assert contacts.loc[repeated, "customer_id"].isna().all()
     assert not contacts["email"].duplicated().any()
-    became = leads.dropna(subset=["customer_id"]).merge(contacts.dropna(subset=["customer_id"]), on="customer_id", suffixes=("_lead", ""))
+    became = leads.dropna(subset=["customer_id"]).merge(
+        contacts.dropna(subset=["customer_id"]), on="customer_id", suffixes=("_lead", "")
+    )
     assert len(became) > 0 and (became["email_lead"] == became["email"]).all()
     assert not leads.loc[leads["customer_id"].isna(), "email"].isin(contacts["email"]).any()
     assert set(tickets["status"]) == {"open", "closed"}
     assert tickets.loc[tickets["status"] == "open", "closed_at"].isna().all()
     closed = tickets.loc[tickets["status"] == "closed"]
-    assert (pd.to_datetime(closed["closed_at"], format="%Y-%m-%d %H:%M:%S") >= pd.to_datetime(closed["opened_at"], format="%Y-%m-%d %H:%M:%S")).all()
+    assert (
+        pd.to_datetime(closed["closed_at"], format="%Y-%m-%d %H:%M:%S")
+        >= pd.to_datetime(closed["opened_at"], format="%Y-%m-%d %H:%M:%S")
+    ).all()

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from importlib import metadata
 
-from course_lib import KIT_ROOT, cli, doctor
+from course_lib import KIT_ROOT
+from course_lib.kit import cli, doctor
 
 
 def test_doctor_exits_zero_in_the_installed_kit():
@@ -30,7 +31,10 @@ def test_doctor_names_a_package_at_the_wrong_version(monkeypatch, capsys):
     assert cli.main(["doctor"]) == 1
     output = capsys.readouterr().out
     wanted = doctor.pinned_versions()["pandas"]
-    assert f"PROBLEM  package pandas: version 2.0.0 is installed, the kit pins {wanted}. Fix: run `python3 kit.py start`" in output
+    assert (
+        f"PROBLEM  package pandas: version 2.0.0 is installed, the kit pins {wanted}. Fix: run `python3 kit.py start`"
+        in output
+    )
     assert "1 problem(s) found" in output
 
 

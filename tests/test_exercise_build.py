@@ -8,13 +8,15 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from course_lib.exercise_build import build_exercises, make_exercise, placeholder_for, stale_exercises
+from course_lib.kit.exercise_build import build_exercises, make_exercise, placeholder_for, stale_exercises
 
 
 def solution_notebook():
     return new_notebook(
         cells=[
-            new_markdown_cell("# Lesson\n\nWhy is the sky blue?\n\n### BEGIN SOLUTION\nRayleigh scattering.\n### END SOLUTION"),
+            new_markdown_cell(
+                "# Lesson\n\nWhy is the sky blue?\n\n### BEGIN SOLUTION\nRayleigh scattering.\n### END SOLUTION"
+            ),
             new_code_cell(
                 "customers = load()\n### BEGIN SOLUTION\nn = len(customers)\nshare, rest = n / 2, 1\n### END SOLUTION\ncheck(n)",
                 execution_count=1,
@@ -49,11 +51,18 @@ def test_make_exercise_replaces_solutions_and_clears_outputs():
     assert solution == before, "the solution notebook must not be modified"
     markdown, code, function, printing = (cell.source for cell in exercise.cells)
     assert "Rayleigh" not in markdown and "*Your answer here.*" in markdown and "Why is the sky blue?" in markdown
-    assert code == "customers = load()\n# YOUR CODE HERE: replace each ... with your code\nn = ...\nshare = ...\nrest = ...\ncheck(n)"
+    assert (
+        code
+        == "customers = load()\n# YOUR CODE HERE: replace each ... with your code\nn = ...\nshare = ...\nrest = ...\ncheck(n)"
+    )
     assert function == "def total(xs):\n    # YOUR CODE HERE: replace each ... with your code\n    return ..."
     assert "print" not in printing
-    assert all(cell.outputs == [] and cell.execution_count is None for cell in exercise.cells if cell.cell_type == "code")
-    assert exercise.cells[1].metadata == {"slideshow": {"slide_type": "-"}}, "run timestamps dropped, slide metadata kept"
+    assert all(
+        cell.outputs == [] and cell.execution_count is None for cell in exercise.cells if cell.cell_type == "code"
+    )
+    assert exercise.cells[1].metadata == {"slideshow": {"slide_type": "-"}}, (
+        "run timestamps dropped, slide metadata kept"
+    )
 
 
 def test_generated_code_runs():

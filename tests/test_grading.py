@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course_lib.grading import STATUSES, default_reference, grade_submissions, notebook_lesson, write_grades
+from course_lib.kit.grading import STATUSES, default_reference, grade_submissions, notebook_lesson, write_grades
 
 FIXTURES = Path(__file__).resolve().parent / "grading_fixtures"
 TIMEOUT = 10  # seconds a cell may run: the endless loop costs this much; margin for a busy machine
@@ -32,14 +32,18 @@ def exercise_notebook(
     """The tiny exercise, answered with `total` and `n_vegan` (the placeholders by default)."""
     cells = [
         new_markdown_cell("# 90 · Tiny exercise"),
-        new_code_cell(f"import sys\nsys.path.insert(0, {str(FIXTURES)!r})\nimport tiny_checks as check\nfrom tiny_checks import BASKET, DIETS"),
+        new_code_cell(
+            f"import sys\nsys.path.insert(0, {str(FIXTURES)!r})\nimport tiny_checks as check\nfrom tiny_checks import BASKET, DIETS"
+        ),
         new_code_cell(total),
         new_code_cell("check.basket_total(total)"),
         *([new_code_cell(after_first_check)] if after_first_check else []),
         new_code_cell(n_vegan),
         new_code_cell("check.vegan_count(n_vegan)"),
     ]
-    notebook = new_notebook(cells=cells, metadata={"course": {"lesson": lesson, "title": "Tiny exercise", "minutes": 5}})
+    notebook = new_notebook(
+        cells=cells, metadata={"course": {"lesson": lesson, "title": "Tiny exercise", "minutes": 5}}
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, path)
     return path
@@ -78,13 +82,24 @@ def classroom(tmp_path_factory) -> dict[str, Path]:
     folder = root / "submissions"
     exercise_notebook(folder / "alice.ipynb", total=RIGHT_TOTAL, n_vegan=RIGHT_VEGAN)
     # Bob prints a verdict himself: the grader must not believe it.
-    exercise_notebook(folder / "bob.ipynb", total=RIGHT_TOTAL, n_vegan="n_vegan = 4\nprint('✅ Correct (90.2 Number of vegan customers)')")
+    exercise_notebook(
+        folder / "bob.ipynb",
+        total=RIGHT_TOTAL,
+        n_vegan="n_vegan = 4\nprint('✅ Correct (90.2 Number of vegan customers)')",
+    )
     exercise_notebook(folder / "carol.ipynb")  # handed back as handed out
     (folder / "dave.ipynb").write_text('{"cells": [', encoding="utf-8")
     exercise_notebook(folder / "erin.ipynb", total=RIGHT_TOTAL, n_vegan=RIGHT_VEGAN, lesson="91")
-    exercise_notebook(folder / "frank.ipynb", total=RIGHT_TOTAL, n_vegan=RIGHT_VEGAN, after_first_check="while True:\n    pass")
+    exercise_notebook(
+        folder / "frank.ipynb", total=RIGHT_TOTAL, n_vegan=RIGHT_VEGAN, after_first_check="while True:\n    pass"
+    )
     exercise_notebook(folder / "grace.ipynb", total="total = sum(BASKET) / 0", n_vegan=RIGHT_VEGAN)
-    exercise_notebook(folder / "heidi" / "90_tiny.ipynb", total=RIGHT_TOTAL, n_vegan=RIGHT_VEGAN, after_first_check="import os\nos._exit(1)")
+    exercise_notebook(
+        folder / "heidi" / "90_tiny.ipynb",
+        total=RIGHT_TOTAL,
+        n_vegan=RIGHT_VEGAN,
+        after_first_check="import os\nos._exit(1)",
+    )
     exercise_notebook(folder / "ivan.ipynb", total=RIGHT_TOTAL, n_vegan=RIGHT_VEGAN, after_first_check=VANDAL)
     # JupyterLab's autosave copies are not submissions.
     exercise_notebook(folder / ".ipynb_checkpoints" / "alice-checkpoint.ipynb", total=RIGHT_TOTAL, n_vegan=RIGHT_VEGAN)
@@ -93,21 +108,40 @@ def classroom(tmp_path_factory) -> dict[str, Path]:
 
 
 def fingerprints(folder: Path) -> dict[str, str]:
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
 def graded(classroom):
     before = fingerprints(classroom["folder"])
-    grades, feedback = grade_submissions(classroom["folder"], reference=classroom["reference"], timeout=TIMEOUT, progress=True)
+    grades, feedback = grade_submissions(
+        classroom["folder"], reference=classroom["reference"], timeout=TIMEOUT, progress=True
+    )
     return {"grades": grades, "feedback": feedback, "before": before}
 
 
 def test_one_row_per_submission_with_the_right_scores(graded):
     grades = graded["grades"]
-    assert list(grades.columns) == ["student", "lesson", "status", "passed", "total", "score", "problem", "90.1", "90.2"]
+    assert list(grades.columns) == [
+        "student",
+        "lesson",
+        "status",
+        "passed",
+        "total",
+        "score",
+        "problem",
+        "90.1",
+        "90.2",
+    ]
     expected = pd.DataFrame(
-        [(student, status, passed, 2, 50.0 * passed, first, second) for student, (status, passed, first, second) in EXPECTED.items()],
+        [
+            (student, status, passed, 2, 50.0 * passed, first, second)
+            for student, (status, passed, first, second) in EXPECTED.items()
+        ],
         columns=["student", "status", "passed", "total", "score", "90.1", "90.2"],
     )
     pd.testing.assert_frame_equal(grades[expected.columns], expected, check_dtype=False)
@@ -148,7 +182,9 @@ def test_write_grades_csv_and_one_feedback_file_each(graded, tmp_path):
     assert table["student"].tolist() == list(EXPECTED)
     assert table["score"].tolist() == [100.0, 50.0, 0.0, 0.0, 0.0, 50.0, 50.0, 50.0, 100.0]
     names = sorted(path.name for path in written[1:])
-    assert names == sorted(["alice.md", "bob.md", "carol.md", "dave.md", "erin.md", "frank.md", "grace.md", "heidi__90_tiny.md", "ivan.md"])
+    assert names == sorted(
+        ["alice.md", "bob.md", "carol.md", "dave.md", "erin.md", "frank.md", "grace.md", "heidi__90_tiny.md", "ivan.md"]
+    )
     assert (tmp_path / "out" / "feedback" / "bob.md").read_text(encoding="utf-8") == graded["feedback"]["bob"]
 
 

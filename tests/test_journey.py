@@ -125,9 +125,7 @@ def test_funnel_by_column_splits_a_unit_that_changes_group():
 
 
 def test_funnel_counts_units_not_events():
-    log = _log(
-        [("s", "web", "10:00", "visit"), ("s", "web", "10:01", "visit"), ("s", "web", "10:02", "view_menu")]
-    )
+    log = _log([("s", "web", "10:00", "visit"), ("s", "web", "10:01", "visit"), ("s", "web", "10:02", "view_menu")])
     assert journey.funnel(log, stages=["visit", "view_menu"])["reached"].tolist() == [1, 1]
 
 
@@ -177,17 +175,31 @@ def test_stage_times_slow_share_and_steps_nobody_made(events):
 
 def test_transition_matrix_counts_by_hand(events):
     counts = journey.transition_matrix(events, normalize=False)
-    states = ["visit", "view_menu", "view_dish", "add_to_cart", "start_checkout", "pay",
-              "order_delivered", "payment_failed"]
+    states = [
+        "visit",
+        "view_menu",
+        "view_dish",
+        "add_to_cart",
+        "start_checkout",
+        "pay",
+        "order_delivered",
+        "payment_failed",
+    ]
     assert counts.index.tolist() == ["(start)", *states]
     assert counts.columns.tolist() == [*states, "(end)"]
     expected = {
-        ("(start)", "visit"): 4, ("(start)", "view_menu"): 1,
-        ("visit", "view_menu"): 3, ("visit", "add_to_cart"): 1,
-        ("view_menu", "view_dish"): 3, ("view_menu", "(end)"): 2,
-        ("view_dish", "add_to_cart"): 2, ("view_dish", "(end)"): 1,
-        ("add_to_cart", "start_checkout"): 2, ("add_to_cart", "view_menu"): 1,
-        ("start_checkout", "pay"): 1, ("start_checkout", "payment_failed"): 1,
+        ("(start)", "visit"): 4,
+        ("(start)", "view_menu"): 1,
+        ("visit", "view_menu"): 3,
+        ("visit", "add_to_cart"): 1,
+        ("view_menu", "view_dish"): 3,
+        ("view_menu", "(end)"): 2,
+        ("view_dish", "add_to_cart"): 2,
+        ("view_dish", "(end)"): 1,
+        ("add_to_cart", "start_checkout"): 2,
+        ("add_to_cart", "view_menu"): 1,
+        ("start_checkout", "pay"): 1,
+        ("start_checkout", "payment_failed"): 1,
         ("pay", "order_delivered"): 1,
         ("order_delivered", "(end)"): 1,
         ("payment_failed", "(end)"): 1,
@@ -210,12 +222,17 @@ def browsing() -> pd.DataFrame:
     """Three sessions; a and b differ only by a repeated dish view."""
     return _log(
         [
-            ("a", "web", "10:00", "visit"), ("a", "web", "10:01", "view_dish"),
-            ("a", "web", "10:02", "view_dish"), ("a", "web", "10:03", "view_menu"),
-            ("b", "web", "11:00", "visit"), ("b", "web", "11:01", "view_dish"),
+            ("a", "web", "10:00", "visit"),
+            ("a", "web", "10:01", "view_dish"),
+            ("a", "web", "10:02", "view_dish"),
+            ("a", "web", "10:03", "view_menu"),
+            ("b", "web", "11:00", "visit"),
+            ("b", "web", "11:01", "view_dish"),
             ("b", "web", "11:02", "view_menu"),
-            ("c", "web", "12:00", "visit"), ("c", "web", "12:01", "view_dish"),
-            ("c", "web", "12:02", "view_menu"), ("c", "web", "12:03", "view_dish"),
+            ("c", "web", "12:00", "visit"),
+            ("c", "web", "12:01", "view_dish"),
+            ("c", "web", "12:02", "view_menu"),
+            ("c", "web", "12:03", "view_dish"),
         ]
     )
 
@@ -255,8 +272,14 @@ def test_sessionize_by_hand():
         {
             "anonymous_id": ["b", "a", "a", "a", "a", None],
             "timestamp": pd.to_datetime(
-                ["2024-05-01 09:00", "2024-05-01 10:40", "2024-05-01 10:00", "2024-05-01 10:30",
-                 "2024-05-01 11:11", "2024-05-01 09:30"],
+                [
+                    "2024-05-01 09:00",
+                    "2024-05-01 10:40",
+                    "2024-05-01 10:00",
+                    "2024-05-01 10:30",
+                    "2024-05-01 11:11",
+                    "2024-05-01 09:30",
+                ],
                 format="%Y-%m-%d %H:%M",
             ),
         }
@@ -284,8 +307,15 @@ def test_link_anonymous_by_hand():
             "anonymous_id": ["d1", "d1", "d1", "d2", "d3", "d3", None],
             "customer_id": pd.array([pd.NA, 7, pd.NA, pd.NA, 9, 8, 5], dtype="Int64"),
             "timestamp": pd.to_datetime(
-                ["2024-05-01 12:00", "2024-05-01 12:05", "2024-05-01 12:30", "2024-05-01 12:07",
-                 "2024-05-02 08:00", "2024-05-01 08:00", "2024-05-01 09:00"],
+                [
+                    "2024-05-01 12:00",
+                    "2024-05-01 12:05",
+                    "2024-05-01 12:30",
+                    "2024-05-01 12:07",
+                    "2024-05-02 08:00",
+                    "2024-05-01 08:00",
+                    "2024-05-01 09:00",
+                ],
                 format="%Y-%m-%d %H:%M",
             ),
         }
@@ -296,7 +326,13 @@ def test_link_anonymous_by_hand():
     assert result["linked_customer_id"].tolist()[:6] == [7, 7, 7, pd.NA, 9, 8]
     assert result["linked_customer_id"].iloc[6] == 5
     assert result["person_id"].tolist() == [
-        "customer:7", "customer:7", "customer:7", "anonymous:d2", "customer:9", "customer:8", "customer:5",
+        "customer:7",
+        "customer:7",
+        "customer:7",
+        "anonymous:d2",
+        "customer:9",
+        "customer:8",
+        "customer:5",
     ]
     assert str(result["linked_customer_id"].dtype) == "Int64"
 
@@ -319,8 +355,9 @@ def test_linked_ids_feed_a_funnel_across_sessions():
         {
             "anonymous_id": ["d1", "d1", "d2"],
             "customer_id": pd.array([pd.NA, 7, pd.NA], dtype="Int64"),
-            "timestamp": pd.to_datetime(["2024-05-01 12:00", "2024-05-03 12:05", "2024-05-01 12:07"],
-                                        format="%Y-%m-%d %H:%M"),
+            "timestamp": pd.to_datetime(
+                ["2024-05-01 12:00", "2024-05-03 12:05", "2024-05-01 12:07"], format="%Y-%m-%d %H:%M"
+            ),
             "event": ["visit", "pay", "visit"],
         }
     )
@@ -344,8 +381,16 @@ def orders() -> pd.DataFrame:
             "order_id": [10, 11, 11, 12, 20, 21, 30, 31, 90, 99],
             "customer_id": pd.array([1, 1, 1, 1, 2, 2, 3, 3, 9, pd.NA], dtype="Int64"),
             "ordered_at": _dates(
-                "2024-01-05", "2024-01-25", "2024-01-25", "2024-03-02", "2023-12-30", "2024-02-10",
-                "2024-02-03", "2024-03-20", "2024-01-10", "2024-03-05",
+                "2024-01-05",
+                "2024-01-25",
+                "2024-01-25",
+                "2024-03-02",
+                "2023-12-30",
+                "2024-02-10",
+                "2024-02-03",
+                "2024-03-20",
+                "2024-01-10",
+                "2024-03-05",
             ),
             "segment": ["A", "A", "A", "A", "B", "B", "A", "A", "B", "B"],
         }
@@ -389,7 +434,17 @@ def test_repeat_funnel_by_segment(orders):
 
 def test_ordinal_suffixes():
     assert [journey._ordinal(number) for number in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th",
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "101st",
+        "111th",
     ]
 
 
@@ -421,9 +476,7 @@ def test_cohort_retention_by_first_order_month_by_hand(orders):
 
 
 def test_cohort_retention_leaves_periods_before_the_order_history_blank():
-    orders = pd.DataFrame(
-        {"customer_id": [1, 1, 2], "ordered_at": _dates("2024-01-10", "2024-03-05", "2024-02-01")}
-    )
+    orders = pd.DataFrame({"customer_id": [1, 1, 2], "ordered_at": _dates("2024-01-10", "2024-03-05", "2024-02-01")})
     customers = pd.DataFrame(
         {"customer_id": [1, 2, 3], "signup_date": _dates("2023-11-20", "2024-01-15", "2023-12-01")}
     )
@@ -484,9 +537,7 @@ def test_journey_map_from_events_by_hand(events):
     assert table.columns.tolist() == list(journey.DEFAULT_PHASES)
     assert table.loc["Doing", "Discover"] == "Reached by 4 (80%)\nvisit 100%"
     assert table.loc["Doing", "Choose"] == "Reached by 5 (100%)\nview menu 100%\nview dish 60%"
-    assert table.loc["Doing", "Order"] == (
-        "Reached by 3 (60%)\nadd to cart 100%\nstart checkout 67%\npay 33%"
-    )
+    assert table.loc["Doing", "Order"] == ("Reached by 3 (60%)\nadd to cart 100%\nstart checkout 67%\npay 33%")
     assert table.loc["Doing", "After the meal"] == "Reached by 0 (0%)"
     assert table.loc["Touchpoints", "Discover"] == "app 50% · web 50%"  # a tie: alphabetical
     assert table.loc["Touchpoints", "Choose"] == "web 60% · app 40%"
@@ -521,9 +572,7 @@ def test_journey_map_with_tickets_feedback_and_notes(events):
     # Receive's tickets tie at 1: alphabetical order picks "cold food".
     assert table.loc["Pain points", "Receive"] == "100% go no further\nTickets: cold food (1)"
     # Order: mean of 2, 5, 2 = 3.0; the lowest rating (2) first came with "Card refused twice".
-    assert table.loc["Thinking & feeling", "Order"] == (
-        "Rating 3.0 / 5 (n=3)\nLowest: “Card refused twice”"
-    )
+    assert table.loc["Thinking & feeling", "Order"] == ("Rating 3.0 / 5 (n=3)\nLowest: “Card refused twice”")
     assert table.loc["Thinking & feeling", "Receive"] == "Rating 4.0 / 5 (n=1)"
     assert table.loc["Thinking & feeling", "Discover"] == "Curious, hungry"
     assert table.loc["Opportunities", "Order"] == "Offer a second payment method"
@@ -599,8 +648,14 @@ def test_bad_mode_is_named(events):
 
 @pytest.mark.parametrize(
     "function",
-    [journey.funnel, journey.stage_times, journey.sessionize, journey.link_anonymous, journey.top_paths,
-     journey.transition_matrix],
+    [
+        journey.funnel,
+        journey.stage_times,
+        journey.sessionize,
+        journey.link_anonymous,
+        journey.top_paths,
+        journey.transition_matrix,
+    ],
 )
 def test_empty_log_and_missing_columns_are_refused(function, events):
     with pytest.raises(ValueError, match="0 rows"):

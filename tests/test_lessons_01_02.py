@@ -46,7 +46,7 @@ def _shown_with(cells: list, start: int) -> set[str]:
     sub-slide (fragments and notes continue it).
     """
     kinds: set[str] = set()
-    for cell in cells[start + 1:]:
+    for cell in cells[start + 1 :]:
         slide = cell.metadata.get("slideshow", {}).get("slide_type")
         if cell.cell_type == "markdown" and slide in {"slide", "subslide"}:
             break

@@ -16,9 +16,27 @@ SOLUTION = KIT_ROOT / "solutions" / "00_welcome.ipynb"
 
 def run_nbval(path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(KIT_ROOT / "tests" / "nbval_sanitize.cfg"), "-o", "addopts=", "-q", str(path)],
-        cwd=path.parent, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-n",
+            "0",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(KIT_ROOT / "tests" / "nbval_sanitize.cfg"),
+            "-o",
+            "addopts=",
+            "-q",
+            str(path),
+        ],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -27,7 +45,10 @@ def first_cell_with(notebook: dict, predicate) -> dict:
 
 
 def printed_number(cell: dict) -> bool:
-    return any(output.get("name") == "stdout" and any(ch.isdigit() for ch in "".join(output["text"])) for output in cell["outputs"])
+    return any(
+        output.get("name") == "stdout" and any(ch.isdigit() for ch in "".join(output["text"]))
+        for output in cell["outputs"]
+    )
 
 
 @pytest.fixture

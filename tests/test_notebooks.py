@@ -15,8 +15,8 @@ import pytest
 
 from conftest import EXERCISES, LESSONS, SOLUTIONS
 from course_lib import KIT_ROOT
-from course_lib.exercise_build import stale_exercises
-from course_lib.notebook_run import execute_notebook
+from course_lib.kit.exercise_build import stale_exercises
+from course_lib.kit.notebook_run import execute_notebook
 
 ALL = LESSONS + SOLUTIONS + EXERCISES
 EXECUTED = LESSONS + SOLUTIONS
@@ -56,7 +56,9 @@ def test_notebook_structure(path):
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
         assert slide_type in SLIDE_TYPES, f"cell {index} has no slide metadata (slideshow.slide_type)"
         for text in [cell.source, *output_texts(cell)]:
-            assert not ABSOLUTE_PATH.search(text), f"cell {index} shows an absolute path: {ABSOLUTE_PATH.search(text).group(0)}"
+            assert not ABSOLUTE_PATH.search(text), (
+                f"cell {index} shows an absolute path: {ABSOLUTE_PATH.search(text).group(0)}"
+            )
 
 
 @pytest.mark.parametrize("path", EXECUTED, ids=ids(EXECUTED))
@@ -64,12 +66,16 @@ def test_stored_outputs_are_complete_and_clean(path):
     notebook = nbformat.read(path, as_version=4)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     counts = [cell.execution_count for cell in code_cells]
-    assert counts == list(range(1, len(code_cells) + 1)), "re-run the notebook top to bottom: python -m course_lib refresh"
+    assert counts == list(range(1, len(code_cells) + 1)), (
+        "re-run the notebook top to bottom: python -m course_lib refresh"
+    )
     assert any(cell.outputs for cell in code_cells), "the notebook is stored without outputs"
     for index, cell in enumerate(code_cells):
         for output in cell.outputs:
             assert output.output_type != "error", f"code cell {index} stores an error"
-            assert not (output.output_type == "stream" and output.name == "stderr"), f"code cell {index} writes to stderr: {output.text[:200]}"
+            assert not (output.output_type == "stream" and output.name == "stderr"), (
+                f"code cell {index} writes to stderr: {output.text[:200]}"
+            )
         for text in output_texts(cell):
             assert "Warning" not in text, f"code cell {index} shows a warning: {text[:200]}"
 
@@ -103,7 +109,9 @@ def test_exercise_runs_unsolved_and_every_check_says_not_yet(path):
     texts = "".join(text for cell in notebook.cells if cell.cell_type == "code" for text in output_texts(cell))
     assert "❌ Not yet" in texts
     assert "✅ Correct" not in texts
-    assert not any(output.output_type == "error" for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs)
+    assert not any(
+        output.output_type == "error" for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs
+    )
 
 
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -116,7 +124,9 @@ def test_links_are_local_and_code_stays_offline(path):
     notebook = nbformat.read(path, as_version=4)
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "code":
-            assert not NETWORK_CODE.search(cell.source), f"cell {index} installs or downloads: {NETWORK_CODE.search(cell.source).group(0)}"
+            assert not NETWORK_CODE.search(cell.source), (
+                f"cell {index} installs or downloads: {NETWORK_CODE.search(cell.source).group(0)}"
+            )
             continue
         for target in MARKDOWN_LINK.findall(cell.source):
             assert not target.startswith(("http://", "https://")), f"cell {index} links outside the kit: {target}"

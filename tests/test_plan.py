@@ -10,7 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import LESSONS
-from course_lib.plan import PLAN_COLUMNS, class_plan, find_lessons, lesson_totals, render_plan
+from course_lib.kit.plan import PLAN_COLUMNS, class_plan, find_lessons, lesson_totals, render_plan
 
 
 def timed(source: str, minutes=None, activity=None, cell=new_markdown_cell):
@@ -35,7 +35,9 @@ def lessons(tmp_path) -> list[Path]:
             timed("print('not timed')", cell=new_code_cell),
             timed("## **Your turn**", minutes=15, activity="exercise"),
         ],
-        lesson="01", title="Why segment", minutes=35,
+        lesson="01",
+        title="Why segment",
+        minutes=35,
     )
     second = write_lesson(
         tmp_path,
@@ -45,7 +47,9 @@ def lessons(tmp_path) -> list[Path]:
             timed("## Discuss the segments", minutes=10.5, activity="discussion"),
             timed("## Try it", minutes=25, activity="exercise"),
         ],
-        lesson="02", title="RFM", minutes=60,
+        lesson="02",
+        title="RFM",
+        minutes=60,
     )
     return [first, second]
 
@@ -127,7 +131,14 @@ def test_find_lessons_by_number(lessons, tmp_path):
     ],
 )
 def test_bad_timings_name_the_lesson_and_cell(tmp_path, minutes, activity, message):
-    path = write_lesson(tmp_path, "05_bad.ipynb", [timed("# T"), timed("## S", minutes=minutes, activity=activity)], lesson="05", title="Bad", minutes=10)
+    path = write_lesson(
+        tmp_path,
+        "05_bad.ipynb",
+        [timed("# T"), timed("## S", minutes=minutes, activity=activity)],
+        lesson="05",
+        title="Bad",
+        minutes=10,
+    )
     with pytest.raises(ValueError, match=message):
         class_plan([path])
     with pytest.raises(ValueError, match="(?s)lesson 05.*cell 1|Lesson 05, cell 1"):

@@ -47,7 +47,8 @@ def test_lessons_clustering_is_the_promised_recipe(clustered):
     # The recipe, with bare scikit-learn: median imputation, standardisation, KMeans(4, n_init=10, seed 0).
     matrix = clustered["answers"].astype("float64").to_numpy()
     bare = make_pipeline(
-        SimpleImputer(strategy="median"), StandardScaler(),
+        SimpleImputer(strategy="median"),
+        StandardScaler(),
         KMeans(n_clusters=4, n_init=10, random_state=0),
     ).fit(matrix)
     assert adjusted_rand_score(bare[-1].labels_, clustered["labels"]) == pytest.approx(1.0)

@@ -62,7 +62,7 @@ def test_plot_k_selection_draws_one_panel_per_metric(k_table):
         "Calinski–Harabasz (higher is better)",
         "Davies–Bouldin (lower is better)",
     ]
-    for ax, column in zip(axes, k_table.columns):
+    for ax, column in zip(axes, k_table.columns, strict=False):
         assert ax.get_xlabel() == "Number of clusters k"
         assert ax.get_ylabel()
         curve = ax.get_lines()[0]
@@ -114,11 +114,9 @@ def test_plot_snake_draws_one_line_per_cluster(members):
     clusters = ax.get_lines()[:2]
     assert [line.get_label() for line in clusters] == ["0", "1"]
     expected = means.pivot(index="cluster", columns="feature", values="standardised_mean")
-    for cluster, line in zip([0, 1], clusters):
+    for cluster, line in zip([0, 1], clusters, strict=False):
         assert line.get_xdata().tolist() == [0, 1, 2]
-        np.testing.assert_allclose(
-            line.get_ydata(), expected.loc[cluster, ["spend", "health", "budget"]]
-        )
+        np.testing.assert_allclose(line.get_ydata(), expected.loc[cluster, ["spend", "health", "budget"]])
     assert len(ax.get_lines()) == 3  # two clusters and the zero line
     assert [tick.get_text() for tick in ax.get_xticklabels()] == ["spend", "health", "budget"]
     assert ax.get_title() == "Snake plot: cluster profiles"

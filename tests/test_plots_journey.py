@@ -16,11 +16,16 @@ from course_lib.plots import journey as plots
 def events() -> pd.DataFrame:
     """Three sessions: s1 orders, s2's payment fails, s3 leaves after the menu."""
     rows = [
-        ("s1", "web", "12:00", "visit"), ("s1", "web", "12:01", "view_menu"),
-        ("s1", "web", "12:03", "add_to_cart"), ("s1", "web", "12:05", "pay"),
-        ("s2", "app", "13:00", "visit"), ("s2", "app", "13:02", "view_menu"),
-        ("s2", "app", "13:04", "add_to_cart"), ("s2", "app", "13:06", "payment_failed"),
-        ("s3", "app", "14:00", "visit"), ("s3", "app", "14:01", "view_menu"),
+        ("s1", "web", "12:00", "visit"),
+        ("s1", "web", "12:01", "view_menu"),
+        ("s1", "web", "12:03", "add_to_cart"),
+        ("s1", "web", "12:05", "pay"),
+        ("s2", "app", "13:00", "visit"),
+        ("s2", "app", "13:02", "view_menu"),
+        ("s2", "app", "13:04", "add_to_cart"),
+        ("s2", "app", "13:06", "payment_failed"),
+        ("s3", "app", "14:00", "visit"),
+        ("s3", "app", "14:01", "view_menu"),
     ]
     return pd.DataFrame(
         {
@@ -66,8 +71,11 @@ def test_plot_funnel_by_group(events):
 
 def test_plot_funnel_draws_the_repeat_funnel():
     orders = pd.DataFrame(
-        {"customer_id": [1, 1, 2], "order_id": [1, 2, 3],
-         "ordered_at": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05"], format="%Y-%m-%d")}
+        {
+            "customer_id": [1, 1, 2],
+            "order_id": [1, 2, 3],
+            "ordered_at": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05"], format="%Y-%m-%d"),
+        }
     )
     fig, ax = plt.subplots()
     plots.plot_funnel(journey.repeat_funnel(orders, max_orders=2), ax=ax)
@@ -100,7 +108,11 @@ def test_plot_transition_flow_draws_the_common_transitions(events):
     assert len(arrows) == 5
     labels = [text.get_text() for text in ax.texts]
     assert sorted(label for label in labels if label.endswith("%") and "\n" not in label) == [
-        "100%", "100%", "50%", "50%", "67%",
+        "100%",
+        "100%",
+        "50%",
+        "50%",
+        "67%",
     ]
     assert "view\nmenu\nexit 33%" in labels  # s3 ends on the menu
     assert "payment\nfailed\nexit 100%" in labels
@@ -125,7 +137,8 @@ def test_plot_transition_flow_separates_steps_back_and_forth():
     states = ["visit", "view_dish", "add_to_cart"]
     matrix = pd.DataFrame(
         [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.6, 0.4], [0.0, 0.5, 0.0, 0.5]],
-        index=["(start)", *states], columns=[*states, "(end)"],
+        index=["(start)", *states],
+        columns=[*states, "(end)"],
     )
     fig, ax = plt.subplots(figsize=(8, 3))
     plots.plot_transition_flow(matrix, ax=ax)

@@ -12,15 +12,17 @@ from course_lib.plots.nps import plot_nps
 
 @pytest.fixture
 def table() -> pd.DataFrame:
-    return pd.DataFrame({
-        "diet": ["vegan", "vegan", "curious"],
-        "channel": ["app", "web", "app"],
-        "n": [120, 40, 12],
-        "nps": [30.0, -10.0, 50.0],
-        "ci_low": [20.0, -30.0, 10.0],
-        "ci_high": [40.0, 10.0, 90.0],
-        "small_sample": [False, False, True],
-    })
+    return pd.DataFrame(
+        {
+            "diet": ["vegan", "vegan", "curious"],
+            "channel": ["app", "web", "app"],
+            "n": [120, 40, 12],
+            "nps": [30.0, -10.0, 50.0],
+            "ci_low": [20.0, -30.0, 10.0],
+            "ci_high": [40.0, 10.0, 90.0],
+            "small_sample": [False, False, True],
+        }
+    )
 
 
 def test_points_intervals_and_labels_follow_the_table(table):
@@ -28,7 +30,7 @@ def test_points_intervals_and_labels_follow_the_table(table):
     assert plot_nps(table, by=["diet", "channel"], ax=ax) is ax
     labels = [label.get_text() for label in ax.get_yticklabels()]
     assert labels == ["vegan · app (n=120)", "vegan · web (n=40)", "curious · app (n=12)"]
-    ticks = dict(zip(labels, ax.get_yticks()))
+    ticks = dict(zip(labels, ax.get_yticks(), strict=False))
     # Two series: the reliable groups (filled), then the small sample (hollow).
     reliable, small = ax.containers
     x, y = reliable.lines[0].get_data()

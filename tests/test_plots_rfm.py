@@ -17,8 +17,11 @@ def table() -> pd.DataFrame:
     rng = np.random.default_rng(3)
     n = 400
     return pd.DataFrame(
-        {"recency": rng.integers(1, 365, n), "frequency": rng.integers(1, 12, n),
-         "monetary": rng.gamma(2.0, 60.0, n).round(2)},
+        {
+            "recency": rng.integers(1, 365, n),
+            "frequency": rng.integers(1, 12, n),
+            "monetary": rng.gamma(2.0, 60.0, n).round(2),
+        },
         index=pd.Index(np.arange(1, n + 1), name="customer_id"),
     )
 
@@ -32,7 +35,7 @@ def test_segment_sizes_bars_are_the_shares(table):
     np.testing.assert_allclose([bar.get_width() for bar in customer_bars], 100 * shown["customer_share"])
     np.testing.assert_allclose([bar.get_width() for bar in revenue_bars], 100 * shown["revenue_share"])
     # First segment at the top: read the labels from the highest tick down.
-    label_at = {tick: label.get_text() for tick, label in zip(ax.get_yticks(), ax.get_yticklabels())}
+    label_at = {tick: label.get_text() for tick, label in zip(ax.get_yticks(), ax.get_yticklabels(), strict=False)}
     assert [label_at[tick] for tick in sorted(label_at, reverse=True)] == list(shown.index)
     assert ax.get_title() and "(%)" in ax.get_xlabel() and ax.get_ylabel() == "Segment"
 
@@ -55,14 +58,15 @@ def test_segment_sizes_draws_on_the_current_axes_by_default(table):
 
 
 def test_rf_heatmap_cells_are_means_by_hand():
-    scores = pd.DataFrame({"r_score": [1, 1, 3, 3, 3], "f_score": [1, 1, 2, 2, 3],
-                           "monetary": [10.0, 20.0, 100.0, 50.0, 7.0]})
+    scores = pd.DataFrame(
+        {"r_score": [1, 1, 3, 3, 3], "f_score": [1, 1, 2, 2, 3], "monetary": [10.0, 20.0, 100.0, 50.0, 7.0]}
+    )
     fig, ax = plt.subplots()
     plot_rf_heatmap(scores, ax=ax)
     image = ax.images[0].get_array()
     assert image.shape == (3, 3)
-    assert image[0, 0] == 15.0 and image[1, 2] == 75.0 and image[2, 2] == 7.0   # rows: F, columns: R
-    assert image.mask.sum() == 6                                                # empty cells blank
+    assert image[0, 0] == 15.0 and image[1, 2] == 75.0 and image[2, 2] == 7.0  # rows: F, columns: R
+    assert image.mask.sum() == 6  # empty cells blank
     assert sorted(text.get_text() for text in ax.texts) == ["15", "7", "75"]
     assert "Recency score" in ax.get_xlabel() and "Frequency score" in ax.get_ylabel()
     assert fig.axes[-1].get_ylabel() == "Mean monetary (€)"

@@ -16,7 +16,9 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from report_fixtures.broken_files import BROKEN_FILES
 
+from course_lib import report
 from course_lib.column_mapping import (
     ColumnMapping,
     guess_column_mapping,
@@ -26,10 +28,8 @@ from course_lib.column_mapping import (
     standardise_orders,
 )
 from course_lib.datasets import clean_online_retail, data_dir, load_online_retail_sample
-from course_lib import report
 from course_lib.journey import cohort_retention
 from course_lib.report import GENERAL_ACTIONS, build_report
-from report_fixtures.broken_files import BROKEN_FILES
 
 
 def sha256(path) -> str:
@@ -49,16 +49,16 @@ def write(tmp_path, name: str, content: str | bytes, encoding: str = "utf-8"):
     ("text", "expected"),
     [
         ("12.50", 12.5),
-        ("12,50", 12.5),            # decimal comma
-        ("1.020,00", 1020.0),       # thousands dot, decimal comma
-        ("1,020.50", 1020.5),       # thousands comma, decimal point
-        ("€ 1.020,00", 1020.0),     # currency sign and space
-        ("3.50 EUR", 3.5),          # currency code
-        ("1'250.00", 1250.0),       # Swiss thousands apostrophe
-        ("(3,00)", -3.0),           # accounting negative
+        ("12,50", 12.5),  # decimal comma
+        ("1.020,00", 1020.0),  # thousands dot, decimal comma
+        ("1,020.50", 1020.5),  # thousands comma, decimal point
+        ("€ 1.020,00", 1020.0),  # currency sign and space
+        ("3.50 EUR", 3.5),  # currency code
+        ("1'250.00", 1250.0),  # Swiss thousands apostrophe
+        ("(3,00)", -3.0),  # accounting negative
         ("-4", -4.0),
         ("abc", np.nan),
-        ("12.50.3", np.nan),        # two decimal points
+        ("12.50.3", np.nan),  # two decimal points
         ("n/a", np.nan),
         (None, np.nan),
     ],
@@ -192,8 +192,9 @@ def test_guess_column_mapping_reads_names_in_several_languages(columns, expected
 
 def test_guess_column_mapping_checks_content_and_finds_dates_by_content():
     # "date" holds no dates, so the column of dates is found by its content instead.
-    data = pd.DataFrame({"client": ["a", "b"], "date": ["soon", "later"], "when": ["2024-01-05", "2024-01-06"],
-                         "total": ["1", "2"]})
+    data = pd.DataFrame(
+        {"client": ["a", "b"], "date": ["soon", "later"], "when": ["2024-01-05", "2024-01-06"], "total": ["1", "2"]}
+    )
     mapping = guess_column_mapping(data)
     assert mapping.date == "when" and mapping.found_by["date"] == "content"
 
@@ -224,13 +225,15 @@ def test_guess_column_mapping_errors_list_the_columns():
 
 
 def test_standardise_orders_counts_every_dropped_row_by_hand():
-    raw = pd.DataFrame({
-        "Invoice": ["1", "1", "2", "C3", "4", "5", "6"],
-        "Customer": ["17850.0", "17850.0", "17850.0", "17850.0", None, "13047.0", "13047.0"],
-        "Date": ["01/12/2010", "01/12/2010", "02/12/2010", "03/12/2010", "03/12/2010", "??", "05/12/2010"],
-        "Qty": ["2", "2", "1", "-2", "1", "1", "0"],
-        "Price": ["1,50", "1,50", "4", "1,50", "3", "2", "5"],
-    })
+    raw = pd.DataFrame(
+        {
+            "Invoice": ["1", "1", "2", "C3", "4", "5", "6"],
+            "Customer": ["17850.0", "17850.0", "17850.0", "17850.0", None, "13047.0", "13047.0"],
+            "Date": ["01/12/2010", "01/12/2010", "02/12/2010", "03/12/2010", "03/12/2010", "??", "05/12/2010"],
+            "Qty": ["2", "2", "1", "-2", "1", "1", "0"],
+            "Price": ["1,50", "1,50", "4", "1,50", "3", "2", "5"],
+        }
+    )
     before = raw.copy()
     tidy = standardise_orders(raw, guess_column_mapping(raw))
     pd.testing.assert_frame_equal(raw, before)
@@ -244,16 +247,19 @@ def test_standardise_orders_counts_every_dropped_row_by_hand():
 
 
 def test_standardise_orders_cancellations_by_status_and_c_ids():
-    raw = pd.DataFrame({
-        "customer": ["a", "b", "c", "d"],
-        "date": ["2024-01-05"] * 4,
-        "amount": ["5", "5", "5", "5"],
-        "status": ["Delivered", "CANCELLED", "refunded", "paid"],
-    })
+    raw = pd.DataFrame(
+        {
+            "customer": ["a", "b", "c", "d"],
+            "date": ["2024-01-05"] * 4,
+            "amount": ["5", "5", "5", "5"],
+            "status": ["Delivered", "CANCELLED", "refunded", "paid"],
+        }
+    )
     assert standardise_orders(raw, guess_column_mapping(raw)).orders["customer_id"].tolist() == ["a", "d"]
     # A shop whose every order id starts with C has no cancellation invoices: nothing is dropped.
-    shop = pd.DataFrame({"customer": ["a", "b"], "date": ["2024-01-05"] * 2, "amount": ["5", "6"],
-                         "order": ["C1001", "C1002"]})
+    shop = pd.DataFrame(
+        {"customer": ["a", "b"], "date": ["2024-01-05"] * 2, "amount": ["5", "6"], "order": ["C1001", "C1002"]}
+    )
     assert len(standardise_orders(shop, guess_column_mapping(shop)).orders) == 2
 
 
@@ -382,11 +388,11 @@ def test_broken_file_gives_a_report_or_a_clear_error(broken_reports, broken):
 
 
 def test_html_in_the_data_is_shown_as_text(broken_reports):
-    result, *_ , out = broken_reports["script_customer.csv"]
+    result, *_, out = broken_reports["script_customer.csv"]
     page = out.read_text(encoding="utf-8")
     assert "<script" not in page and "<b>amount</b>" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page  # the customer, as text
-    assert "&lt;b&gt;amount&lt;/b&gt;" in page                          # the column name, as text
+    assert "&lt;b&gt;amount&lt;/b&gt;" in page  # the column name, as text
     assert "bob &amp; co" in page
 
 
@@ -414,8 +420,11 @@ def test_report_refuses_to_write_over_its_input(tmp_path):
 
 def test_an_order_column_shared_by_customers_is_not_trusted(tmp_path):
     # Order 1 has two customers: the column cannot be an order id, so purchases are counted by day.
-    path = write(tmp_path, "orders.csv", "order,customer,date,amount\n1,a,2024-01-05,10\n1,b,2024-01-05,5\n"
-                                         "2,a,2024-01-05,4\n3,a,2024-01-09,3\n")
+    path = write(
+        tmp_path,
+        "orders.csv",
+        "order,customer,date,amount\n1,a,2024-01-05,10\n1,b,2024-01-05,5\n2,a,2024-01-05,4\n3,a,2024-01-09,3\n",
+    )
     result = build_report(path, tmp_path / "report.html")
     assert result.mapping.order == "order"
     assert result.headline["purchases"] == 3  # a on the 5th (two orders, one day), b on the 5th, a on the 9th

@@ -35,23 +35,39 @@ def lines() -> pd.DataFrame:
     order on 20 March (0) and a row without amount. Customer 3: only a cancelled order.
     A guest order on 25 March (the last date) has no customer id.
     """
-    return pd.DataFrame({
-        "order_id": [10, 10, 11, 12, 13, 20, 21, 22, 30, 40],
-        "customer_id": pd.array([1, 1, 1, 1, 1, 2, 2, 2, 3, None], dtype="Int64"),
-        "ordered_at": [
-            ts("2024-03-01 10:00"), ts("2024-03-01 10:00"), ts("2024-03-01 18:30"), ts("2024-03-10 12:00"),
-            ts("2024-03-15 09:00"), ts("2024-03-05 12:00"), ts("2024-03-20 12:00"), ts("2024-03-22 12:00"),
-            ts("2024-03-12 12:00"), ts("2024-03-25 19:00"),
-        ],
-        "amount": [20.0, 5.0, 15.0, 30.0, -10.0, 12.0, 0.0, np.nan, 0.0, 9.0],
-    })
+    return pd.DataFrame(
+        {
+            "order_id": [10, 10, 11, 12, 13, 20, 21, 22, 30, 40],
+            "customer_id": pd.array([1, 1, 1, 1, 1, 2, 2, 2, 3, None], dtype="Int64"),
+            "ordered_at": [
+                ts("2024-03-01 10:00"),
+                ts("2024-03-01 10:00"),
+                ts("2024-03-01 18:30"),
+                ts("2024-03-10 12:00"),
+                ts("2024-03-15 09:00"),
+                ts("2024-03-05 12:00"),
+                ts("2024-03-20 12:00"),
+                ts("2024-03-22 12:00"),
+                ts("2024-03-12 12:00"),
+                ts("2024-03-25 19:00"),
+            ],
+            "amount": [20.0, 5.0, 15.0, 30.0, -10.0, 12.0, 0.0, np.nan, 0.0, 9.0],
+        }
+    )
 
 
 def expected_table(rows: dict[int, tuple], index_dtype: str = "Int64") -> pd.DataFrame:
     table = pd.DataFrame.from_dict(
         rows, orient="index", columns=["recency", "frequency", "monetary", "mean_order_value", "tenure"]
-    ).astype({"recency": "int64", "frequency": "int64", "monetary": "float64",
-              "mean_order_value": "float64", "tenure": "int64"})
+    ).astype(
+        {
+            "recency": "int64",
+            "frequency": "int64",
+            "monetary": "float64",
+            "mean_order_value": "float64",
+            "tenure": "int64",
+        }
+    )
     table.index = pd.Index(list(rows), dtype=index_dtype, name="customer_id")
     return table
 
@@ -80,8 +96,12 @@ def test_rfm_table_report_counts_every_row(lines):
     _, report = rfm_table(lines, order="order_id", return_report=True)
     assert list(report.index) == [*EXCLUSION_REASONS, "used"]
     assert report["rows"].to_dict() == {
-        "missing customer id": 1, "missing date": 0, "missing amount": 1, "missing order id": 0,
-        "customer without a purchase": 1, "used": 7,
+        "missing customer id": 1,
+        "missing date": 0,
+        "missing amount": 1,
+        "missing order id": 0,
+        "customer without a purchase": 1,
+        "used": 7,
     }
     assert report["rows"].sum() == len(lines)
     assert report.loc["missing customer id", "amount"] == 9.0
@@ -97,11 +117,11 @@ def test_rfm_table_report_without_order_column_has_no_order_reason(lines):
 
 def test_rfm_table_missing_order_id_is_reported(lines):
     lines["order_id"] = lines["order_id"].astype("Int64")
-    lines.loc[3, "order_id"] = pd.NA          # customer 1's 10 March order loses its id
+    lines.loc[3, "order_id"] = pd.NA  # customer 1's 10 March order loses its id
     table, report = rfm_table(lines, order="order_id", return_report=True)
     assert report.loc["missing order id", "rows"] == 1
     assert table.loc[1, "frequency"] == 2 and table.loc[1, "monetary"] == 30.0
-    assert table.loc[1, "recency"] == 25     # last purchase is now 1 March
+    assert table.loc[1, "recency"] == 25  # last purchase is now 1 March
 
 
 def test_rfm_table_as_of(lines):
@@ -121,12 +141,15 @@ def test_rfm_table_does_not_modify_its_input(lines):
 
 
 def test_rfm_table_time_zone_counts_local_days():
-    frame = pd.DataFrame({
-        "customer_id": [1, 1],
-        "ordered_at": pd.to_datetime(["2024-01-01 23:30", "2024-01-03 00:30"], format="%Y-%m-%d %H:%M")
-        .tz_localize("Europe/Paris"),
-        "amount": [10.0, 10.0],
-    })
+    frame = pd.DataFrame(
+        {
+            "customer_id": [1, 1],
+            "ordered_at": pd.to_datetime(["2024-01-01 23:30", "2024-01-03 00:30"], format="%Y-%m-%d %H:%M").tz_localize(
+                "Europe/Paris"
+            ),
+            "amount": [10.0, 10.0],
+        }
+    )
     table = rfm_table(frame)
     assert table.loc[1, "tenure"] == 3 and table.loc[1, "recency"] == 1
 
@@ -138,23 +161,27 @@ def baseline_rfm(transactions: pd.DataFrame) -> pd.DataFrame:
     per = frame.groupby("customer_id").agg(
         last=("day", "max"), first=("day", "min"), frequency=("day", "nunique"), monetary=("amount", "sum")
     )
-    return pd.DataFrame({
-        "recency": (snapshot - per["last"]).dt.days.astype("int64"),
-        "frequency": per["frequency"].astype("int64"),
-        "monetary": per["monetary"],
-        "mean_order_value": per["monetary"] / per["frequency"],
-        "tenure": (snapshot - per["first"]).dt.days.astype("int64"),
-    })
+    return pd.DataFrame(
+        {
+            "recency": (snapshot - per["last"]).dt.days.astype("int64"),
+            "frequency": per["frequency"].astype("int64"),
+            "monetary": per["monetary"],
+            "mean_order_value": per["monetary"] / per["frequency"],
+            "tenure": (snapshot - per["first"]).dt.days.astype("int64"),
+        }
+    )
 
 
 def test_rfm_table_agrees_with_a_straightforward_baseline():
     rng = np.random.default_rng(0)
     n = 2_000
-    frame = pd.DataFrame({
-        "customer_id": rng.integers(1, 200, n),
-        "ordered_at": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365 * 24 * 60, n), unit="min"),
-        "amount": rng.integers(100, 5_000, n) / 4,       # quarters of a euro: sums are exact
-    })
+    frame = pd.DataFrame(
+        {
+            "customer_id": rng.integers(1, 200, n),
+            "ordered_at": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365 * 24 * 60, n), unit="min"),
+            "amount": rng.integers(100, 5_000, n) / 4,  # quarters of a euro: sums are exact
+        }
+    )
     pd.testing.assert_frame_equal(rfm_table(frame), baseline_rfm(frame), check_index_type=False)
 
 
@@ -184,8 +211,11 @@ def test_rfm_table_rejects_an_empty_frame(lines):
 
 
 def test_rfm_table_rejects_a_snapshot_before_the_data(lines):
-    with pytest.raises(ValueError, match=r"as_of.*2024-03-20.*before the last transaction \(2024-03-25\).*"
-                                         r"transactions\['ordered_at'\] < '2024-03-20'"):
+    with pytest.raises(
+        ValueError,
+        match=r"as_of.*2024-03-20.*before the last transaction \(2024-03-25\).*"
+        r"transactions\['ordered_at'\] < '2024-03-20'",
+    ):
         rfm_table(lines, as_of="2024-03-20")
     with pytest.raises(ValueError, match="before the last transaction"):
         clv_summary(lines, as_of="2023-12-31")
@@ -198,7 +228,7 @@ def test_rfm_table_rejects_an_unreadable_snapshot(lines, as_of, error):
 
 
 def test_rfm_table_rejects_an_order_shared_by_two_customers(lines):
-    lines.loc[5, "order_id"] = 12           # customer 2's line now claims customer 1's order 12
+    lines.loc[5, "order_id"] = 12  # customer 2's line now claims customer 1's order 12
     with pytest.raises(ValueError, match=r"1 order id\(s\) belong to more than one customer, like 12"):
         rfm_table(lines, order="order_id")
 
@@ -232,12 +262,14 @@ def test_rfm_table_rejects_a_non_dataframe():
 
 
 def test_order_values_by_hand_and_input_untouched():
-    order_lines = pd.DataFrame({
-        "quantity": [2, 1, 3, 1],
-        "unit_price": [10.0, 12.5, 4.0, 9.0],
-        "discount": [2.0, 0.0, 1.5, 0.0],
-        "status": ["delivered", "refunded", "delivered", "cancelled"],
-    })
+    order_lines = pd.DataFrame(
+        {
+            "quantity": [2, 1, 3, 1],
+            "unit_price": [10.0, 12.5, 4.0, 9.0],
+            "discount": [2.0, 0.0, 1.5, 0.0],
+            "status": ["delivered", "refunded", "delivered", "cancelled"],
+        }
+    )
     before = order_lines.copy()
     valued = order_values(order_lines)
     assert valued["amount"].tolist() == [18.0, 0.0, 10.5, 0.0]
@@ -247,8 +279,9 @@ def test_order_values_by_hand_and_input_untouched():
 
 
 def test_order_values_rejects_an_unknown_status():
-    order_lines = pd.DataFrame({"quantity": [1, 1], "unit_price": [5.0, 5.0], "discount": [0.0, 0.0],
-                                "status": ["delivered", "Delivered"]})
+    order_lines = pd.DataFrame(
+        {"quantity": [1, 1], "unit_price": [5.0, 5.0], "discount": [0.0, 0.0], "status": ["delivered", "Delivered"]}
+    )
     with pytest.raises(ValueError, match=r"'status'.*'Delivered'"):
         order_values(order_lines)
 
@@ -266,13 +299,22 @@ def test_order_values_rejects_text_prices():
 def clv_lines() -> pd.DataFrame:
     """A: two purchases on 1 Jan (one period worth 15), two on 4 Jan (50), one on 10 Jan (8).
     B: one purchase on 15 Jan (the last date). C: two purchases on 12 Jan only."""
-    return pd.DataFrame({
-        "customer_id": ["A", "A", "A", "A", "A", "B", "C", "C"],
-        "ordered_at": [ts("2024-01-01 09:00"), ts("2024-01-01 20:00"), ts("2024-01-04 12:00"),
-                       ts("2024-01-04 13:00"), ts("2024-01-10 12:00"), ts("2024-01-15 12:00"),
-                       ts("2024-01-12 08:00"), ts("2024-01-12 21:00")],
-        "amount": [10.0, 5.0, 20.0, 30.0, 8.0, 40.0, 10.0, 12.0],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "A", "A", "A", "B", "C", "C"],
+            "ordered_at": [
+                ts("2024-01-01 09:00"),
+                ts("2024-01-01 20:00"),
+                ts("2024-01-04 12:00"),
+                ts("2024-01-04 13:00"),
+                ts("2024-01-10 12:00"),
+                ts("2024-01-15 12:00"),
+                ts("2024-01-12 08:00"),
+                ts("2024-01-12 21:00"),
+            ],
+            "amount": [10.0, 5.0, 20.0, 30.0, 8.0, 40.0, 10.0, 12.0],
+        }
+    )
 
 
 def test_clv_summary_by_hand_with_same_day_purchases(clv_lines):
@@ -280,10 +322,10 @@ def test_clv_summary_by_hand_with_same_day_purchases(clv_lines):
     # End of observation = 15 Jan (the last date, the libraries' default).
     expected = pd.DataFrame(
         {
-            "frequency": [2.0, 0.0, 0.0],            # A: 3 purchase days -> 2 repeats; C: one day
-            "recency": [9.0, 0.0, 0.0],              # A: 10 Jan - 1 Jan
-            "T": [14.0, 0.0, 3.0],                   # 15 Jan - first day
-            "monetary_value": [29.0, 0.0, 0.0],      # A: mean(50, 8), the first day left out
+            "frequency": [2.0, 0.0, 0.0],  # A: 3 purchase days -> 2 repeats; C: one day
+            "recency": [9.0, 0.0, 0.0],  # A: 10 Jan - 1 Jan
+            "T": [14.0, 0.0, 3.0],  # 15 Jan - first day
+            "monetary_value": [29.0, 0.0, 0.0],  # A: mean(50, 8), the first day left out
         },
         index=pd.Index(["A", "B", "C"], name="customer_id"),
     )
@@ -343,11 +385,14 @@ def test_rfm_scores_group_sizes_and_input_untouched():
     pd.testing.assert_frame_equal(table, before)
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"bins": 1}, ValueError, "'bins' parameter of rfm_scores must be an int >= 2"),
-    ({"bins": 2.5}, TypeError, "'bins'"),
-    ({"ties": "average"}, ValueError, "'ties' parameter of rfm_scores must be one of"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"bins": 1}, ValueError, "'bins' parameter of rfm_scores must be an int >= 2"),
+        ({"bins": 2.5}, TypeError, "'bins'"),
+        ({"ties": "average"}, ValueError, "'ties' parameter of rfm_scores must be one of"),
+    ],
+)
 def test_rfm_scores_rejects_bad_parameters(kwargs, error, message):
     table = pd.DataFrame({"recency": [1, 2], "frequency": [1, 2], "monetary": [1.0, 2.0]})
     with pytest.raises(error, match=message):
@@ -364,8 +409,9 @@ def test_rfm_scores_rejects_bad_tables():
 
 
 def test_rfm_threshold_scores_at_the_limits():
-    table = pd.DataFrame({"recency": [14, 15, 120, 121], "frequency": [1, 2, 9, 10],
-                          "monetary": [39.99, 40.0, 499.0, 500.0]})
+    table = pd.DataFrame(
+        {"recency": [14, 15, 120, 121], "frequency": [1, 2, 9, 10], "monetary": [39.99, 40.0, 499.0, 500.0]}
+    )
     scores = rfm_threshold_scores(table)
     assert scores["r_score"].tolist() == [5, 4, 2, 1]
     assert scores["f_score"].tolist() == [1, 2, 4, 5]
@@ -388,7 +434,7 @@ def test_rfm_threshold_scores_rejects_bad_limits():
 def test_default_map_tiles_the_grid():
     report = check_segment_map(default_segment_map())
     assert report.loc["Other", "cells_won"] == 0
-    assert (report["cells"] == report["cells_won"]).all()      # no overlaps
+    assert (report["cells"] == report["cells_won"]).all()  # no overlaps
     assert report["cells_won"].sum() == 25
     assert len(default_segment_map()) == 10
     assert default_segment_map()["action"].str.len().gt(0).all()
@@ -410,24 +456,36 @@ def test_first_match_wins():
 
 def test_assign_segments_categories_and_monetary_ranges():
     scores = pd.DataFrame({"r_score": [5, 5], "f_score": [5, 5], "m_score": [5, 1]})
-    segment_map = pd.DataFrame({"segment": ["Big spenders"], "r_min": [1], "r_max": [5], "f_min": [1],
-                                "f_max": [5], "m_min": [5], "m_max": [5]})
+    segment_map = pd.DataFrame(
+        {
+            "segment": ["Big spenders"],
+            "r_min": [1],
+            "r_max": [5],
+            "f_min": [1],
+            "f_max": [5],
+            "m_min": [5],
+            "m_max": [5],
+        }
+    )
     segmented = assign_segments(scores, segment_map=segment_map)
     assert segmented["segment"].tolist() == ["Big spenders", "Other"]
     assert list(segmented["segment"].cat.categories) == ["Big spenders", "Other"]
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda m: m.assign(colour="green"), r"unknown column\(s\) 'colour'"),
-    (lambda m: m.drop(columns="f_max"), "no column 'f_max'"),
-    (lambda m: m.assign(r_max=m["r_max"].replace(5, 6)), r"'r_max'.*between 1 and bins=5.*6"),
-    (lambda m: m.assign(f_min=m["f_min"].where(m["segment"] != "Lost", 3)), "f_min is above f_max.*'Lost'"),
-    (lambda m: m.assign(segment=m["segment"].replace("Lost", "Champions")), "repeats 'Champions'"),
-    (lambda m: m.assign(segment=m["segment"].replace("Lost", "Other")), "'Other' is reserved"),
-    (lambda m: m.assign(r_min=m["r_min"] + 0.5), "whole scores"),
-    (lambda m: m.assign(m_min=1), "both 'm_min' and 'm_max'"),
-    (lambda m: m.iloc[:0], "0 rows"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda m: m.assign(colour="green"), r"unknown column\(s\) 'colour'"),
+        (lambda m: m.drop(columns="f_max"), "no column 'f_max'"),
+        (lambda m: m.assign(r_max=m["r_max"].replace(5, 6)), r"'r_max'.*between 1 and bins=5.*6"),
+        (lambda m: m.assign(f_min=m["f_min"].where(m["segment"] != "Lost", 3)), "f_min is above f_max.*'Lost'"),
+        (lambda m: m.assign(segment=m["segment"].replace("Lost", "Champions")), "repeats 'Champions'"),
+        (lambda m: m.assign(segment=m["segment"].replace("Lost", "Other")), "'Other' is reserved"),
+        (lambda m: m.assign(r_min=m["r_min"] + 0.5), "whole scores"),
+        (lambda m: m.assign(m_min=1), "both 'm_min' and 'm_max'"),
+        (lambda m: m.iloc[:0], "0 rows"),
+    ],
+)
 def test_segment_map_validation(edit, message):
     scores = pd.DataFrame({"r_score": [1], "f_score": [1]})
     with pytest.raises(ValueError, match=message):
@@ -453,7 +511,7 @@ def test_rescale_segment_map_to_ten_and_to_three_scores():
     assert report.loc["Other", "cells_won"] == 0 and report["cells_won"].sum() == 100
     # On three scores, new score k has old score ceil(5 (k - 0.5) / 3): 1, 3, 5.
     three = rescale_segment_map(default_segment_map(), bins=3).set_index("segment")
-    assert "Promising" not in three.index                     # R = 4 has no counterpart
+    assert "Promising" not in three.index  # R = 4 has no counterpart
     assert three.loc["Champions", ["r_min", "r_max", "f_min", "f_max"]].tolist() == [3, 3, 3, 3]
     assert three.loc["Lost", ["r_min", "r_max", "f_min", "f_max"]].tolist() == [1, 1, 1, 1]
     identity = rescale_segment_map(default_segment_map(), bins=5)
@@ -464,16 +522,22 @@ def test_rescale_segment_map_to_ten_and_to_three_scores():
 
 
 def test_segment_summary_by_hand():
-    segmented = pd.DataFrame({
-        "segment": ["Champions", "Lost", "Champions", "Lost"],
-        "recency": [2, 300, 4, 200],
-        "frequency": [9, 1, 7, 1],
-        "monetary": [400.0, 50.0, 500.0, 50.0],
-    })
+    segmented = pd.DataFrame(
+        {
+            "segment": ["Champions", "Lost", "Champions", "Lost"],
+            "recency": [2, 300, 4, 200],
+            "frequency": [9, 1, 7, 1],
+            "monetary": [400.0, 50.0, 500.0, 50.0],
+        }
+    )
     summary = segment_summary(segmented)
     assert list(summary.index) == [*default_segment_map()["segment"], "Other"]
     assert summary.loc["Champions", ["customers", "revenue", "recency_mean", "frequency_mean"]].tolist() == [
-        2, 900.0, 3.0, 8.0]
+        2,
+        900.0,
+        3.0,
+        8.0,
+    ]
     assert summary.loc["Champions", "revenue_share"] == pytest.approx(0.9)
     assert summary.loc["Lost", "customer_share"] == 0.5
     assert summary.loc["Loyal", "customers"] == 0 and np.isnan(summary.loc["Loyal", "monetary_mean"])
@@ -495,10 +559,12 @@ def test_whole_pipeline_keeps_every_customer(lines):
 
 
 def test_channel_mix_by_hand():
-    orders = pd.DataFrame({
-        "customer_id": pd.array([1, 1, 1, 2, 2, 3, None], dtype="Int64"),
-        "channel": ["web", "app", "app", "phone", "phone", None, "web"],
-    })
+    orders = pd.DataFrame(
+        {
+            "customer_id": pd.array([1, 1, 1, 2, 2, 3, None], dtype="Int64"),
+            "channel": ["web", "app", "app", "phone", "phone", None, "web"],
+        }
+    )
     mix = channel_mix(orders)
     assert list(mix.index) == [1, 2, 3]
     assert mix["channels"].tolist() == [2, 1, 0]

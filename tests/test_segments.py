@@ -19,18 +19,20 @@ def view() -> pd.DataFrame:
     # window (new although they ordered), 2 ordered inside it (active), 3 ordered before it
     # (lapsed), 4 never ordered, 5 signed up exactly on the cut-off day (new: the bound is
     # inclusive), 6 ordered exactly on the cut-off day (active).
-    return pd.DataFrame({
-        "customer_id": pd.array([1, 2, 3, 4, 5, 6], dtype="Int64"),
-        "diet": pd.Categorical(
-            ["vegan", "vegan", "curious", "curious", None, "vegan"], categories=["vegan", "vegetarian", "curious"]
-        ),
-        "channel": ["app", "web", "app", "app", "web", "app"],
-        "signup_date": _dates("2025-12-20", "2024-05-01", "2024-02-01", "2024-03-01", "2025-10-02", "2024-01-01"),
-        "last_order_at": _dates("2025-12-28", "2025-12-01", "2024-06-30", None, None, "2025-10-02"),
-        "net_revenue": [20.0, 300.0, 80.0, 0.0, np.nan, 100.0],
-        "consent_email": pd.array([True, True, False, True, None, True], dtype="boolean"),
-        "consent_personalisation": [True, False, True, True, True, True],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array([1, 2, 3, 4, 5, 6], dtype="Int64"),
+            "diet": pd.Categorical(
+                ["vegan", "vegan", "curious", "curious", None, "vegan"], categories=["vegan", "vegetarian", "curious"]
+            ),
+            "channel": ["app", "web", "app", "app", "web", "app"],
+            "signup_date": _dates("2025-12-20", "2024-05-01", "2024-02-01", "2024-03-01", "2025-10-02", "2024-01-01"),
+            "last_order_at": _dates("2025-12-28", "2025-12-01", "2024-06-30", None, None, "2025-10-02"),
+            "net_revenue": [20.0, 300.0, 80.0, 0.0, np.nan, 100.0],
+            "consent_email": pd.array([True, True, False, True, None, True], dtype="boolean"),
+            "consent_personalisation": [True, False, True, True, True, True],
+        }
+    )
 
 
 # ------------------------------------------------------------------ lifecycle_stage

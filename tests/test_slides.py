@@ -17,7 +17,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import LESSONS
-from course_lib.slides import REVEAL_FOLDER, build_deck
+from course_lib.kit.slides import REVEAL_FOLDER, build_deck
 
 REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -97,7 +97,10 @@ def teaching_notebook(path: Path) -> Path:
     """A small lesson with every slide type, a note, a skipped cell, a web link and an image."""
     cells = [
         new_markdown_cell("# 98 · Deck test", metadata={"slideshow": {"slide_type": "slide"}}),
-        new_markdown_cell("## First idea\nSee [the docs](https://example.org/docs).", metadata={"slideshow": {"slide_type": "subslide"}}),
+        new_markdown_cell(
+            "## First idea\nSee [the docs](https://example.org/docs).",
+            metadata={"slideshow": {"slide_type": "subslide"}},
+        ),
         new_markdown_cell("SPEAKER-ONLY remark for the instructor", metadata={"slideshow": {"slide_type": "notes"}}),
         new_markdown_cell("Appears on a key press", metadata={"slideshow": {"slide_type": "fragment"}}),
         new_markdown_cell("SKIPPED-CELL text", metadata={"slideshow": {"slide_type": "skip"}}),
@@ -177,7 +180,7 @@ def test_slides_and_subslides_follow_the_metadata(deck):
 
 
 def test_vendored_stylesheets_load_nothing_from_the_web():
-    from course_lib import slides
+    from course_lib.kit import slides
 
     stylesheets = sorted((Path(slides.__file__).parent / "slides_assets").rglob("*.css"))
     assert stylesheets
@@ -205,7 +208,12 @@ def test_every_lesson_builds_an_offline_deck(path, tmp_path):
 def test_lessons_use_no_latex_the_static_deck_cannot_show(path):
     """MathJax is not bundled: a formula between $ signs would show as TeX source on the slide."""
     notebook = nbformat.read(path, as_version=4)
-    formulas = [match.group(0) for cell in notebook.cells if cell.cell_type == "markdown" for match in re.finditer(r"\$[^$\n]+\$", cell.source)]
+    formulas = [
+        match.group(0)
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
+        for match in re.finditer(r"\$[^$\n]+\$", cell.source)
+    ]
     assert formulas == [], "write formulas in words or code (or bundle MathJax in course_lib/slides_assets)"
 
 

@@ -28,11 +28,13 @@ def _times(*values: str) -> pd.Series:
 @pytest.fixture
 def customers() -> pd.DataFrame:
     # Customer 3 refused e-mail; customer 6's consent was never recorded (counts as no).
-    return pd.DataFrame({
-        "customer_id": pd.array([1, 2, 3, 4, 5, 6, 7, 8], dtype="Int64"),
-        "consent_email": pd.array([True, True, False, True, True, None, True, True], dtype="boolean"),
-        "consent_sms": pd.array([False, True, True, True, True, True, True, True], dtype="boolean"),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array([1, 2, 3, 4, 5, 6, 7, 8], dtype="Int64"),
+            "consent_email": pd.array([True, True, False, True, True, None, True, True], dtype="boolean"),
+            "consent_sms": pd.array([False, True, True, True, True, True, True, True], dtype="boolean"),
+        }
+    )
 
 
 # ------------------------------------------------------------------ abandoned carts
@@ -45,18 +47,20 @@ def events() -> pd.DataFrame:
         (1, "2024-03-12 10:00", "add_to_cart"),  # after as_of: ignored
         (2, "2024-03-01 10:00", "add_to_cart"),  # ordered the next day
         (3, "2024-03-01 10:00", "add_to_cart"),  # no consent
-        (4, "2024-03-09 10:00", "view_dish"),    # still inside the 3-day window
-        (5, "2024-03-05 09:00", "view_dish"),    # browsed again after the last order
-        (6, "2024-03-01 10:00", "visit"),        # a visit is no sign of intent
+        (4, "2024-03-09 10:00", "view_dish"),  # still inside the 3-day window
+        (5, "2024-03-05 09:00", "view_dish"),  # browsed again after the last order
+        (6, "2024-03-01 10:00", "visit"),  # a visit is no sign of intent
         (8, "2024-03-01 12:00", "start_checkout"),  # ordered at the same moment
         (9, "2024-03-01 10:00", "add_to_cart"),  # not in the customer table
         (None, "2024-03-01 10:00", "add_to_cart"),  # anonymous: cannot be contacted
     ]
-    return pd.DataFrame({
-        "customer_id": pd.array([row[0] for row in rows], dtype="Int64"),
-        "timestamp": _times(*(row[1] for row in rows)),
-        "event": [row[2] for row in rows],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array([row[0] for row in rows], dtype="Int64"),
+            "timestamp": _times(*(row[1] for row in rows)),
+            "event": [row[2] for row in rows],
+        }
+    )
 
 
 @pytest.fixture
@@ -78,13 +82,15 @@ def orders() -> pd.DataFrame:
         (7, 111, "2024-03-28 12:00", "phone", "delivered"),  # a second line of the same order
         (8, 112, "2024-03-01 12:00", "app", "delivered"),
     ]
-    return pd.DataFrame({
-        "customer_id": pd.array([row[0] for row in rows], dtype="Int64"),
-        "order_id": [row[1] for row in rows],
-        "ordered_at": _times(*(row[2] for row in rows)),
-        "channel": [row[3] for row in rows],
-        "status": [row[4] for row in rows],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array([row[0] for row in rows], dtype="Int64"),
+            "order_id": [row[1] for row in rows],
+            "ordered_at": _times(*(row[2] for row in rows)),
+            "channel": [row[3] for row in rows],
+            "status": [row[4] for row in rows],
+        }
+    )
 
 
 def test_abandoned_carts_on_a_hand_made_example(events, orders, customers):
@@ -129,12 +135,14 @@ def test_first_order_incentive_on_a_hand_made_example(orders, customers):
 
 
 def test_first_order_incentive_counts_customers_without_consent():
-    orders = pd.DataFrame({
-        "customer_id": [1, 2],
-        "order_id": [10, 11],
-        "ordered_at": _times("2024-03-20 12:00", "2024-03-21 12:00"),
-        "status": ["delivered", "delivered"],
-    })
+    orders = pd.DataFrame(
+        {
+            "customer_id": [1, 2],
+            "order_id": [10, 11],
+            "ordered_at": _times("2024-03-20 12:00", "2024-03-21 12:00"),
+            "status": ["delivered", "delivered"],
+        }
+    )
     customers = pd.DataFrame({"customer_id": [1, 2], "consent_email": [True, False]})
     incentive = first_order_incentive(orders, customers)
     assert list(incentive.audience["customer_id"]) == [1]
@@ -163,14 +171,16 @@ def test_single_channel_shoppers_on_a_hand_made_example(orders, customers):
 
 @pytest.fixture
 def segments() -> pd.DataFrame:
-    return pd.DataFrame({
-        "customer_id": pd.array([4, 1, 2, 3, 9], dtype="Int64"),
-        "segment": pd.Categorical(
-            ["Champions", "At risk", "Hibernating", "At risk", "At risk"],
-            categories=["Champions", "At risk", "Hibernating", "Cannot lose them"],
-        ),
-        "monetary": [400.0, 120.0, 35.0, 80.0, 60.0],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array([4, 1, 2, 3, 9], dtype="Int64"),
+            "segment": pd.Categorical(
+                ["Champions", "At risk", "Hibernating", "At risk", "At risk"],
+                categories=["Champions", "At risk", "Hibernating", "Cannot lose them"],
+            ),
+            "monetary": [400.0, 120.0, 35.0, 80.0, 60.0],
+        }
+    )
 
 
 def test_win_back_on_a_hand_made_example(segments, customers):
@@ -348,22 +358,27 @@ def test_gold_questions_rejects_bad_input():
 def _responses(campaign: str, treated: tuple[int, int], held_out: tuple[int, int]) -> pd.DataFrame:
     """`treated` and `held_out` are (customers, responders); ids restart at 0 in each campaign."""
     (n_t, r_t), (n_h, r_h) = treated, held_out
-    return pd.DataFrame({
-        "customer_id": range(n_t + n_h),
-        "campaign_id": campaign,
-        "group": ["treatment"] * n_t + ["holdout"] * n_h,
-        "responded": [True] * r_t + [False] * (n_t - r_t) + [True] * r_h + [False] * (n_h - r_h),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": range(n_t + n_h),
+            "campaign_id": campaign,
+            "group": ["treatment"] * n_t + ["holdout"] * n_h,
+            "responded": [True] * r_t + [False] * (n_t - r_t) + [True] * r_h + [False] * (n_h - r_h),
+        }
+    )
 
 
 @pytest.fixture
 def responses() -> pd.DataFrame:
-    return pd.concat([
-        _responses("spring", (40, 12), (40, 6)),
-        _responses("tiny", (10, 5), (8, 1)),
-        _responses("no holdout", (50, 10), (0, 0)),
-        _responses("backfire", (100, 10), (100, 40)),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            _responses("spring", (40, 12), (40, 6)),
+            _responses("tiny", (10, 5), (8, 1)),
+            _responses("no holdout", (50, 10), (0, 0)),
+            _responses("backfire", (100, 10), (100, 40)),
+        ],
+        ignore_index=True,
+    )
 
 
 def test_campaign_uplift_matches_a_hand_computation(responses):
@@ -425,10 +440,12 @@ def test_campaign_uplift_rejects_bad_input(responses):
 def test_gold_questions_accept_cluster_numbers_as_segments():
     rng = np.random.default_rng(0)
     segment = np.repeat([0, 1, 2], 40)
-    answers = pd.DataFrame({
-        "q_signal": segment + rng.normal(0, 0.3, size=segment.size),
-        "q_noise": rng.normal(0, 1, size=segment.size),
-    })
+    answers = pd.DataFrame(
+        {
+            "q_signal": segment + rng.normal(0, 0.3, size=segment.size),
+            "q_noise": rng.normal(0, 1, size=segment.size),
+        }
+    )
     by_number = GoldQuestions(max_questions=1, random_state=0).fit(answers, segment)
     by_name = GoldQuestions(max_questions=1, random_state=0).fit(answers, [f"s{value}" for value in segment])
     assert by_number.questions_ == by_name.questions_ == ["q_signal"]

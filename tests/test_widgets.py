@@ -17,8 +17,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def five() -> pd.DataFrame:
     """Five customers whose (R, F) scores on 5 bins are (5,5), (4,2), (3,4), (2,3), (1,1)."""
     return pd.DataFrame(
-        {"recency": [3, 10, 30, 90, 200], "frequency": [8, 2, 6, 5, 1],
-         "monetary": [400.0, 60.0, 300.0, 250.0, 20.0]},
+        {"recency": [3, 10, 30, 90, 200], "frequency": [8, 2, 6, 5, 1], "monetary": [400.0, 60.0, 300.0, 250.0, 20.0]},
         index=pd.Index([1, 2, 3, 4, 5], name="customer_id"),
     )
 
@@ -28,8 +27,11 @@ def table() -> pd.DataFrame:
     rng = np.random.default_rng(7)
     n = 300
     return pd.DataFrame(
-        {"recency": rng.integers(1, 400, n), "frequency": rng.integers(1, 15, n),
-         "monetary": rng.gamma(2.0, 50.0, n).round(2)},
+        {
+            "recency": rng.integers(1, 400, n),
+            "frequency": rng.integers(1, 15, n),
+            "monetary": rng.gamma(2.0, 50.0, n).round(2),
+        },
         index=pd.Index(np.arange(1, n + 1), name="customer_id"),
     )
 
@@ -38,8 +40,9 @@ def table() -> pd.DataFrame:
 
 
 def test_explorer_summary_by_hand_with_a_custom_map(five):
-    segment_map = pd.DataFrame({"segment": ["Active", "Regular"], "r_min": [4, 1], "r_max": [5, 5],
-                                "f_min": [1, 3], "f_max": [5, 5]})
+    segment_map = pd.DataFrame(
+        {"segment": ["Active", "Regular"], "r_min": [4, 1], "r_max": [5, 5], "f_min": [1, 3], "f_max": [5, 5]}
+    )
     summary = explorer_summary(five, segment_map=segment_map)
     assert summary["customers"].to_dict() == {"Active": 2, "Regular": 2, "Other": 1}
     assert summary["revenue"].to_dict() == {"Active": 460.0, "Regular": 550.0, "Other": 20.0}
@@ -80,7 +83,7 @@ def test_explorer_starts_with_the_summary_and_a_png(table):
     assert bytes(explorer.image.value).startswith(PNG_SIGNATURE)
     assert "Champions" in explorer.table_html.value
     assert explorer.note.value == "The map covers every score cell exactly once."
-    assert (explorer.r_range.value, explorer.f_range.value) == ((5, 5), (4, 5))   # Champions
+    assert (explorer.r_range.value, explorer.f_range.value) == ((5, 5), (4, 5))  # Champions
 
 
 def test_moving_a_range_edits_the_map_and_redraws(five):
@@ -91,11 +94,11 @@ def test_moving_a_range_edits_the_map_and_redraws(five):
     explorer.f_range.value = (2, 5)
     assert explorer.segment_map_.loc[0, ["r_min", "r_max", "f_min", "f_max"]].tolist() == [4, 5, 2, 5]
     assert explorer.summary_.loc["Champions", "customers"] == 2
-    assert explorer.summary_.loc["Potential loyalist", "customers"] == 0   # customer 2 went to Champions
+    assert explorer.summary_.loc["Potential loyalist", "customers"] == 0  # customer 2 went to Champions
     assert explorer.image.value != before
     assert "Loyal overlaps Champions" in explorer.note.value
     assert "Potential loyalist overlaps Champions (first match wins: it keeps 0 of its 4 cells)" in explorer.note.value
-    pd.testing.assert_frame_equal(given, default_segment_map())              # the caller's map untouched
+    pd.testing.assert_frame_equal(given, default_segment_map())  # the caller's map untouched
 
 
 def test_choosing_a_segment_moves_the_sliders_without_editing(table):

@@ -80,7 +80,9 @@ class Check:
             try:
                 hint = self._evaluation(answer, *args, **kwargs)
             except Exception as error:  # a learner's odd answer must give a hint, not a traceback
-                hint = f"the check could not use your answer ({type(error).__name__}: {error}). Check its type and shape."
+                hint = (
+                    f"the check could not use your answer ({type(error).__name__}: {error}). Check its type and shape."
+                )
         return CheckResult(self.exercise_id, self.title, passed=hint is None, hint=hint or "")
 
     def __call__(self, answer: Any, *args: Any, **kwargs: Any) -> None:

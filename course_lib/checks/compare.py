@@ -58,7 +58,9 @@ def compare_ids(answer: Any, expected: Iterable[Any], *, what: str = "customer i
         return None
     parts = []
     if extra:
-        parts.append(f"{len(extra)} of your {what} should not be there (for example {sample_of(sorted(extra, key=str), 2)})")
+        parts.append(
+            f"{len(extra)} of your {what} should not be there (for example {sample_of(sorted(extra, key=str), 2)})"
+        )
     if missing:
         parts.append(f"{len(missing)} expected {what} are missing")
     return "; ".join(parts) + "."

@@ -14,12 +14,7 @@ def customer_count(answer: object) -> str | None:
 
 @exercise("00.2", "Customers per diet")
 def customers_per_diet(answer: object) -> str | None:
-    expected = (
-        load_customers()
-        .groupby("diet", observed=True)
-        .agg(customers=("customer_id", "count"))
-        .reset_index()
-    )
+    expected = load_customers().groupby("diet", observed=True).agg(customers=("customer_id", "count")).reset_index()
     hint = compare_table(answer, expected, key="diet")
     return hint and f"{hint} Group the customers by `diet` and count them (one row per diet)."
 

@@ -55,10 +55,7 @@ def _shares_hint(answer: pd.DataFrame) -> str | None:
             if abs(total - 100) < 0.01:
                 return f"Give {column!r} as a fraction between 0 and 1, not a percentage."
             if abs(total - 1) > 1e-6:
-                return (
-                    f"Your {column!r} adds up to {total:.3f}, not 1: divide by the total of the "
-                    "table's own rows."
-                )
+                return f"Your {column!r} adds up to {total:.3f}, not 1: divide by the total of the table's own rows."
     return None
 
 

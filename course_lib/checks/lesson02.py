@@ -72,13 +72,24 @@ def ticket_stats_2025(answer: Any) -> str | None:
         return None
     if isinstance(answer, pd.DataFrame) and {"tickets", "avg_satisfaction"} <= set(answer.columns):
         if pd.api.types.is_numeric_dtype(answer["tickets"]) and answer["tickets"].sum() == len(tickets):
-            return f"{hint} Keep only the tickets opened in 2025: WHERE opened_at >= '{SINCE}' (ISO text sorts like time)."
+            return (
+                f"{hint} Keep only the tickets opened in 2025: WHERE opened_at >= '{SINCE}' (ISO text sorts like time)."
+            )
         zero_for_null = recent.assign(satisfaction=recent["satisfaction"].fillna(0))
-        if compare_table(answer, zero_for_null.groupby("category").agg(
-            tickets=("ticket_id", "size"), avg_satisfaction=("satisfaction", "mean")
-        ).reset_index(), key="category") is None:
+        if (
+            compare_table(
+                answer,
+                zero_for_null.groupby("category")
+                .agg(tickets=("ticket_id", "size"), avg_satisfaction=("satisfaction", "mean"))
+                .reset_index(),
+                key="category",
+            )
+            is None
+        ):
             return f"{hint} Unrated tickets (NULL) must not count as 0: AVG(satisfaction) leaves them out by itself."
-    return f"{hint} One row per category: COUNT(*) AS tickets, AVG(satisfaction) AS avg_satisfaction, GROUP BY category."
+    return (
+        f"{hint} One row per category: COUNT(*) AS tickets, AVG(satisfaction) AS avg_satisfaction, GROUP BY category."
+    )
 
 
 @exercise("02.2", "The merged customer view")
@@ -137,8 +148,12 @@ def nps_by_diet_and_channel(answer: Any) -> str | None:
     hint = compare_table(keyed(answer), keyed(expected), key="segment")
     if hint is None:
         return None
-    if "'small_sample'" in hint and compare_table(
-        keyed(answer).drop(columns="small_sample"), keyed(expected).drop(columns="small_sample"), key="segment"
-    ) is None:
+    if (
+        "'small_sample'" in hint
+        and compare_table(
+            keyed(answer).drop(columns="small_sample"), keyed(expected).drop(columns="small_sample"), key="segment"
+        )
+        is None
+    ):
         return f"{hint} Keep the default minimum of 30 answers (min_n=30) and a 95 % interval."
     return f"{hint} Group the answers of `view` by diet and acquisition channel, in that order."

@@ -157,8 +157,12 @@ def actions_per_segment(answer: object) -> str | None:
         return f"These keys are not segments of the map: {unknown}. Check their spelling against the map's `segment` column."
     missing = [name for name in segments if name not in actions]
     if missing:
-        return f"{len(missing)} segment(s) have no action yet, such as {missing[0]!r}: give every segment of the map one."
-    short = [name for name in segments if not isinstance(actions[name], str) or len(actions[name].split()) < MIN_ACTION_WORDS]
+        return (
+            f"{len(missing)} segment(s) have no action yet, such as {missing[0]!r}: give every segment of the map one."
+        )
+    short = [
+        name for name in segments if not isinstance(actions[name], str) or len(actions[name].split()) < MIN_ACTION_WORDS
+    ]
     if short:
         return (
             f"The action for {short[0]!r} is not a sentence yet: say what Green Fork does for these "

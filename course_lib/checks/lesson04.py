@@ -74,9 +74,7 @@ def _reference(folder: str) -> dict[str, Any]:
 def _reference_stability(folder: str) -> pd.DataFrame:
     """Task 2's table (many fits: computed only when that check runs)."""
     features = _reference(folder)["features"]
-    return pd.DataFrame(
-        [cluster_stability(features, n_clusters=k, n_runs=10, random_state=0) for k in STABILITY_K]
-    )
+    return pd.DataFrame([cluster_stability(features, n_clusters=k, n_runs=10, random_state=0) for k in STABILITY_K])
 
 
 def _expected() -> dict[str, Any]:
@@ -88,7 +86,9 @@ def _standardised(values: pd.Series) -> pd.Series:
 
 
 def _is_close(left: pd.Series, right: pd.Series) -> bool:
-    return bool(np.allclose(left.to_numpy(float), right.to_numpy(float), rtol=_FEATURE_TOLERANCE, atol=_FEATURE_TOLERANCE))
+    return bool(
+        np.allclose(left.to_numpy(float), right.to_numpy(float), rtol=_FEATURE_TOLERANCE, atol=_FEATURE_TOLERANCE)
+    )
 
 
 @exercise("04.1", "Prepared features")
@@ -142,9 +142,7 @@ def stability_table(answer: Any) -> str | None:
     given = answer.set_axis([int(k) for k in answer.index])[columns].rename_axis("k").reset_index()
     wanted = expected[columns].rename_axis("k").reset_index()
     hint = compare_table(given, wanted, key="k")
-    return hint and (
-        f"{hint} Measure each k on the prepared `features` with n_runs=10 and random_state=0."
-    )
+    return hint and (f"{hint} Measure each k on the prepared `features` with n_runs=10 and random_state=0.")
 
 
 @exercise("04.3", "Four clusters")

@@ -116,7 +116,9 @@ def survey_answers(answer: Any) -> str | None:
             "survey does not ask these questions, and each respondent should appear once."
         )
     if len(answer) != len(expected) or set(answer.index) != set(expected.index):
-        return f"Your table has {len(answer)} rows; keep one row per respondent of `relationship`, indexed by customer id."
+        return (
+            f"Your table has {len(answer)} rows; keep one row per respondent of `relationship`, indexed by customer id."
+        )
     given = answer.reindex(expected.index)[list(LIKERT_ITEMS)].astype("float64")
     wanted = expected.astype("float64")
     if not np.allclose(given.to_numpy(), wanted.to_numpy(), equal_nan=True):

@@ -87,7 +87,8 @@ def _tickets_by_stage(folder: str) -> pd.DataFrame:
     """The CRM's tickets, with the stage of their category in ``phase``."""
     with contextlib.closing(connect_crm(data_dir=folder)) as crm:
         tickets = pd.read_sql(
-            "SELECT ticket_id, customer_id, opened_at, category FROM tickets", crm,
+            "SELECT ticket_id, customer_id, opened_at, category FROM tickets",
+            crm,
             parse_dates={"opened_at": {"format": "%Y-%m-%d %H:%M:%S"}},
         )
     return tickets.astype({"customer_id": "Int64"}).assign(phase=tickets["category"].map(_TICKET_STAGES))
@@ -140,9 +141,7 @@ def _funnel_rows(table: Any) -> pd.DataFrame | str:
         table = table.reset_index()
     missing = [column for column in _FUNNEL_COLUMNS if column not in table.columns]
     if missing:
-        return (
-            f"Your table has no column {missing}; it has {list(table.columns)}. Group the funnel by channel."
-        )
+        return f"Your table has no column {missing}; it has {list(table.columns)}. Group the funnel by channel."
     step = table["channel"].astype(str) + " · " + table["stage"].astype(str)
     return table[_FUNNEL_COLUMNS[2:]].assign(step=step.to_numpy())
 
@@ -156,12 +155,11 @@ def channel_funnel(answer: Any) -> str | None:
     if len(given) != len(expected) or set(given["step"]) != set(expected["step"]):
         return (
             f"Your table has {len(given)} rows; a funnel by channel has one row per channel and stage "
-            f"({len(expected)}). Use the default stages and `by=\"channel\"` on the whole event log."
+            f'({len(expected)}). Use the default stages and `by="channel"` on the whole event log.'
         )
     hint = compare_table(given, expected, key="step")
     return hint and (
-        f"{hint} Count sessions (the default unit) in strict order (the default mode), "
-        "over every event of the log."
+        f"{hint} Count sessions (the default unit) in strict order (the default mode), over every event of the log."
     )
 
 
@@ -212,9 +210,7 @@ def pay_rate_420(answer: Any) -> str | None:
         return "Give the share as a fraction between 0 and 1, not a percentage."
     others = rates.drop(APP_VERSION)
     if (abs(answer - others) < 5e-3 * others).any():
-        return (
-            f"That is the rate of another version; keep only the sessions whose `app_version` is {APP_VERSION!r}."
-        )
+        return f"That is the rate of another version; keep only the sessions whose `app_version` is {APP_VERSION!r}."
     return (
         f"{hint} Start from the sessions that reached start_checkout on version {APP_VERSION} "
         "and take the share that reached pay after it (`conversion_from_previous` of pay)."
@@ -237,9 +233,7 @@ _ROW_HINTS = {
 @exercise("06.4", "Journey map table of the busy lunchers")
 def lunch_map(answer: Any) -> str | None:
     if not isinstance(answer, pd.DataFrame):
-        return (
-            f"The answer should be the DataFrame that journey_map_table returns; got a {type(answer).__name__}."
-        )
+        return f"The answer should be the DataFrame that journey_map_table returns; got a {type(answer).__name__}."
     expected = _expected()["segment_map"]
     missing_rows = [row for row in expected.index if row not in answer.index]
     missing_stages = [stage for stage in expected.columns if stage not in answer.columns]
@@ -250,7 +244,8 @@ def lunch_map(answer: Any) -> str | None:
         )
     for row in _DATA_ROWS:
         differs = [
-            stage for stage in expected.columns
+            stage
+            for stage in expected.columns
             if not str(answer.loc[row, stage]).strip().startswith(expected.loc[row, stage])
         ]
         if differs:

@@ -7,6 +7,7 @@ the way the exercise's setup cell prepares it, so a cohort's own data works.
 from __future__ import annotations
 
 import functools
+
 import numpy as np
 import pandas as pd
 
@@ -22,9 +23,14 @@ AT_RISK = ("At risk", "Can't lose them")
 UPLIFT_COLUMNS = ["campaign_id", "rate_treatment", "rate_holdout", "uplift"]
 #: Short names of the survey questions, for naming the survey segments (as in the exercise).
 TOPICS = {
-    "q_health": "health", "q_variety": "variety", "q_no_time_to_cook": "no time to cook",
-    "q_budget": "tight budget", "q_pay_for_quality": "pays for quality", "q_learn_to_cook": "learning to cook",
-    "q_shop_access": "no shops nearby", "q_few_restaurants_near_work": "few places near work",
+    "q_health": "health",
+    "q_variety": "variety",
+    "q_no_time_to_cook": "no time to cook",
+    "q_budget": "tight budget",
+    "q_pay_for_quality": "pays for quality",
+    "q_learn_to_cook": "learning to cook",
+    "q_shop_access": "no shops nearby",
+    "q_few_restaurants_near_work": "few places near work",
 }
 
 
@@ -146,5 +152,7 @@ def campaign_uplift_table(answer: object) -> str | None:
         if np.allclose(given["uplift"].astype(float), -wanted["uplift"]):
             return "Your uplift has the wrong sign: uplift = rate of the contacted group − rate of the hold-out."
         if np.allclose(given["rate_treatment"].astype(float), wanted["rate_holdout"]):
-            return "The contacted and hold-out rates are swapped: holdout=True marks the customers who were not contacted."
+            return (
+                "The contacted and hold-out rates are swapped: holdout=True marks the customers who were not contacted."
+            )
     return f"{hint} Use 'ordered_within_14_days' as the response and holdout=True for the hold-out group."

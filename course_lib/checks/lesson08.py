@@ -77,8 +77,10 @@ def tidy_orders(answer: object) -> str | None:
     if len(answer) != len(expected):
         uci_clean, _ = clean_online_retail(load_online_retail_sample())
         if len(answer) == len(uci_clean):
-            return ("That is clean_online_retail's cleaning, which also drops postage and fees; "
-                    "use standardise_orders(raw, mapping).orders.")
+            return (
+                "That is clean_online_retail's cleaning, which also drops postage and fees; "
+                "use standardise_orders(raw, mapping).orders."
+            )
         direction = "more" if len(answer) > len(expected) else "fewer"
         return f"Your table has {direction} rows than the tidy orders: check the cleaning report's steps."
     amounts = pd.to_numeric(answer["amount"], errors="coerce")
@@ -105,7 +107,9 @@ def segment_sizes(answer: object) -> str | None:
     first = first.loc[first["customers"] > 0, ["customers"]].reset_index()
     if compare_table(answer, first.assign(segment=first["segment"].astype("str")), key="segment") is None:
         return 'These are the sizes with ties="first"; score with ties="min" so equal values share a score.'
-    return f"{hint} Score with rfm_scores(table, ties=\"min\"), assign the default segments, keep segments with customers."
+    return (
+        f'{hint} Score with rfm_scores(table, ties="min"), assign the default segments, keep segments with customers.'
+    )
 
 
 @exercise("08.4", "Four clusters")
@@ -122,8 +126,10 @@ def clusters(answer: object) -> str | None:
         return f"Your labels form {n_clusters} clusters; ask fit_kmeans for 4."
     if same_partition(answer, expected):
         return None
-    return ("Same number of clusters, different groups: prepare recency, frequency and monetary with "
-            "prepare_features' defaults (log of skewed columns) and use random_state=0.")
+    return (
+        "Same number of clusters, different groups: prepare recency, frequency and monetary with "
+        "prepare_features' defaults (log of skewed columns) and use random_state=0."
+    )
 
 
 @exercise("08.5", "Revenue from returning customers")

@@ -15,11 +15,16 @@ Generators: :func:`write_world` makes every file from a seed;
 
 Every file and column is described in ``datasets/README.md``; the schema the
 loaders check is data, in :mod:`course_lib.datasets.schema`; the business
-and what the generator plants, in :mod:`course_lib.datasets.world`.
+and what the generator plants, in :mod:`course_lib.datasets._generator.world`.
 """
 
-from course_lib.datasets.build import World, generate_world, verify_checksums, write_world
-from course_lib.datasets.generate import DEFAULT_CUSTOMERS, DEFAULT_SEED, MINIMUM_CUSTOMERS, generate_transactions
+from course_lib.datasets._generator.build import World, generate_world, verify_checksums, write_world
+from course_lib.datasets._generator.generate import (
+    DEFAULT_CUSTOMERS,
+    DEFAULT_SEED,
+    MINIMUM_CUSTOMERS,
+    generate_transactions,
+)
 from course_lib.datasets.loaders import (
     Truth,
     connect_crm,

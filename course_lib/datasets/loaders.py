@@ -150,7 +150,9 @@ def read_table(table: Table, folder: str | Path | None = None) -> pd.DataFrame:
             require_in_range(frame, column.name, low=low, high=high, name=name)
     if table.key and frame.duplicated(list(table.key)).any():
         repeated = frame.loc[frame.duplicated(list(table.key)), list(table.key)]
-        raise ValueError(f"`{name}` must have one row per {list(table.key)}; repeated: {sample_of(map(tuple, repeated.to_numpy().tolist()))}.")
+        raise ValueError(
+            f"`{name}` must have one row per {list(table.key)}; repeated: {sample_of(map(tuple, repeated.to_numpy().tolist()))}."
+        )
     return frame
 
 

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from course_lib.datasets.generate import _rng
+from course_lib.datasets._generator.generate import _rng
 from course_lib.datasets.schema import ONLINE_RETAIL_COLUMNS
 from course_lib.validation import require_columns, require_datetime, require_non_empty, require_numeric, sample_of
 
@@ -102,7 +102,21 @@ ITEMS = (
     ("SNACK BOX", 1.95),
     ("CANDLE", 0.79),
 )
-QUANTITIES = {1: 0.14, 2: 0.12, 3: 0.06, 4: 0.07, 6: 0.15, 8: 0.04, 10: 0.06, 12: 0.2, 24: 0.08, 36: 0.02, 48: 0.03, 96: 0.01, 144: 0.02}
+QUANTITIES = {
+    1: 0.14,
+    2: 0.12,
+    3: 0.06,
+    4: 0.07,
+    6: 0.15,
+    8: 0.04,
+    10: 0.06,
+    12: 0.2,
+    24: 0.08,
+    36: 0.02,
+    48: 0.03,
+    96: 0.01,
+    144: 0.02,
+}
 FIRST_INVOICE = 536365
 #: Internal invoice keys: sales count from 0, cancellations from here, stock adjustments from here.
 CANCELLATION_KEYS = 100_000
@@ -117,10 +131,14 @@ def _catalogue(rng: np.random.Generator, size: int = 180) -> pd.DataFrame:
     suffix = np.where(rng.random(size) < 0.2, rng.choice(list("ABCDEFG"), size=size), "")
     names = [
         " ".join(part for part in (COLOURS[c], PATTERNS[p], ITEMS[i][0]) if part)
-        for c, p, i in zip(rng.integers(len(COLOURS), size=size), rng.integers(len(PATTERNS), size=size), item, strict=True)
+        for c, p, i in zip(
+            rng.integers(len(COLOURS), size=size), rng.integers(len(PATTERNS), size=size), item, strict=True
+        )
     ]
     price = np.array([ITEMS[i][1] for i in item]) * rng.choice([0.8, 1.0, 1.0, 1.25, 1.5], size=size)
-    frame = pd.DataFrame({"StockCode": np.char.add(codes, suffix), "Description": names, "UnitPrice": np.round(price, 2)})
+    frame = pd.DataFrame(
+        {"StockCode": np.char.add(codes, suffix), "Description": names, "UnitPrice": np.round(price, 2)}
+    )
     return frame.drop_duplicates("Description").reset_index(drop=True)
 
 
@@ -158,7 +176,15 @@ def simulate_online_retail(*, seed: int, n_invoices: int = 500) -> pd.DataFrame:
     rng = _rng(seed, "online retail")
     products = _catalogue(rng)
     customers = np.sort(rng.choice(np.arange(12_346, 18_288), size=max(40, n_invoices // 3), replace=False))
-    country_of = dict(zip(customers, rng.choice(list(COUNTRIES), size=len(customers), p=np.array(list(COUNTRIES.values())) / sum(COUNTRIES.values())), strict=True))
+    country_of = dict(
+        zip(
+            customers,
+            rng.choice(
+                list(COUNTRIES), size=len(customers), p=np.array(list(COUNTRIES.values())) / sum(COUNTRIES.values())
+            ),
+            strict=True,
+        )
+    )
     times = _invoice_times(rng, n_invoices)
     guest = rng.random(n_invoices) < 0.12
     buyer = np.where(guest, -1, rng.choice(customers, size=n_invoices, p=_loyalty(rng, len(customers))))
@@ -166,7 +192,9 @@ def simulate_online_retail(*, seed: int, n_invoices: int = 500) -> pd.DataFrame:
     invoice = np.repeat(np.arange(n_invoices), n_lines)
     product = rng.integers(len(products), size=len(invoice))
     chosen = products.iloc[product].reset_index(drop=True)
-    quantity = rng.choice(list(QUANTITIES), size=len(invoice), p=np.array(list(QUANTITIES.values())) / sum(QUANTITIES.values()))
+    quantity = rng.choice(
+        list(QUANTITIES), size=len(invoice), p=np.array(list(QUANTITIES.values())) / sum(QUANTITIES.values())
+    )
     lines = pd.DataFrame(
         {
             "invoice": invoice,
@@ -194,7 +222,9 @@ def _number_invoices(lines: pd.DataFrame) -> pd.DataFrame:
     number = pd.Series(FIRST_INVOICE + np.arange(len(first_seen)), index=first_seen.to_numpy())
     digits = lines["invoice"].map(number).astype(str)
     prefix = np.select(
-        [lines["invoice"].between(CANCELLATION_KEYS, ADJUSTMENT_KEYS - 1), lines["invoice"] == BAD_DEBT_KEY], ["C", "A"], ""
+        [lines["invoice"].between(CANCELLATION_KEYS, ADJUSTMENT_KEYS - 1), lines["invoice"] == BAD_DEBT_KEY],
+        ["C", "A"],
+        "",
     )
     return lines.assign(InvoiceNo=prefix + digits)
 
@@ -209,7 +239,9 @@ def _postage(lines: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Foreign invoices carry a POSTAGE line."""
     foreign = lines.loc[lines["Country"] != "United Kingdom"].drop_duplicates("invoice")
     foreign = foreign.loc[rng.random(len(foreign)) < 0.8]
-    return foreign.assign(StockCode="POST", Description="POSTAGE", Quantity=rng.integers(1, 4, len(foreign)), UnitPrice=18.0)
+    return foreign.assign(
+        StockCode="POST", Description="POSTAGE", Quantity=rng.integers(1, 4, len(foreign)), UnitPrice=18.0
+    )
 
 
 def _cancellations(lines: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -220,7 +252,12 @@ def _cancellations(lines: pd.DataFrame, rng: np.random.Generator) -> pd.DataFram
     later += pd.to_timedelta(np.where(later.dt.day_of_week == 5, 1, 0), unit="D")
     cancelled["InvoiceDate"] = np.minimum(later.to_numpy(), np.datetime64("2011-12-09T12:50"))
     cancelled["Quantity"] = -cancelled["Quantity"].to_numpy()
-    discounts = cancelled.iloc[: max(1, len(cancelled) // 15)].assign(StockCode="D", Description="Discount", Quantity=-1, UnitPrice=np.round(rng.uniform(5, 60, max(1, len(cancelled) // 15)), 2))
+    discounts = cancelled.iloc[: max(1, len(cancelled) // 15)].assign(
+        StockCode="D",
+        Description="Discount",
+        Quantity=-1,
+        UnitPrice=np.round(rng.uniform(5, 60, max(1, len(cancelled) // 15)), 2),
+    )
     cancelled = pd.concat([cancelled, discounts], ignore_index=True)
     cancelled["invoice"] = CANCELLATION_KEYS + cancelled["invoice"].to_numpy()
     return cancelled
@@ -291,8 +328,15 @@ def format_online_retail(frame: pd.DataFrame) -> pd.DataFrame:
     """
     dates = frame["InvoiceDate"]
     text_dates = (
-        dates.dt.month.astype(str) + "/" + dates.dt.day.astype(str) + "/" + dates.dt.year.astype(str)
-        + " " + dates.dt.hour.astype(str) + ":" + dates.dt.strftime("%M")
+        dates.dt.month.astype(str)
+        + "/"
+        + dates.dt.day.astype(str)
+        + "/"
+        + dates.dt.year.astype(str)
+        + " "
+        + dates.dt.hour.astype(str)
+        + ":"
+        + dates.dt.strftime("%M")
     )
     customer = frame["CustomerID"].astype("Float64").map("{:.1f}".format, na_action="ignore")
     return frame.assign(
@@ -372,7 +416,9 @@ def read_online_retail(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     name = path.name
     if not path.is_file():
-        raise FileNotFoundError(f"No file at {path}. Download the UCI Online Retail data, or use load_online_retail_sample().")
+        raise FileNotFoundError(
+            f"No file at {path}. Download the UCI Online Retail data, or use load_online_retail_sample()."
+        )
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ValueError(f"`{name}` must be a .csv or .xlsx file. Got {path.suffix!r} instead.")
@@ -392,8 +438,14 @@ def read_online_retail(path: str | Path) -> pd.DataFrame:
     frame = raw[list(ONLINE_RETAIL_COLUMNS)]
     quantity = _numbers(frame["Quantity"], "Quantity", name=name, whole=True)
     if quantity.isna().any():
-        raise ValueError(f"Column 'Quantity' of `{name}` has {int(quantity.isna().sum())} missing value(s); every line needs a quantity.")
-    dates = frame["InvoiceDate"] if pd.api.types.is_datetime64_any_dtype(frame["InvoiceDate"]) else _parse_dates(frame["InvoiceDate"], name=name)
+        raise ValueError(
+            f"Column 'Quantity' of `{name}` has {int(quantity.isna().sum())} missing value(s); every line needs a quantity."
+        )
+    dates = (
+        frame["InvoiceDate"]
+        if pd.api.types.is_datetime64_any_dtype(frame["InvoiceDate"])
+        else _parse_dates(frame["InvoiceDate"], name=name)
+    )
     return _typed_retail(
         frame.assign(
             Quantity=quantity.astype(np.int64),
@@ -413,7 +465,9 @@ def _read_csv_any_encoding(path: Path, text_columns: dict[str, str]) -> pd.DataF
             except UnicodeDecodeError:
                 continue
     except pd.errors.EmptyDataError:
-        raise ValueError(f"`{path.name}` is empty: no header and no rows. Expected the columns {list(ONLINE_RETAIL_COLUMNS)}.") from None
+        raise ValueError(
+            f"`{path.name}` is empty: no header and no rows. Expected the columns {list(ONLINE_RETAIL_COLUMNS)}."
+        ) from None
     raise AssertionError("unreachable: Latin-1 decodes any bytes")  # pragma: no cover
 
 
@@ -455,12 +509,22 @@ def clean_online_retail(data: pd.DataFrame, *, drop_non_products: bool = True) -
     steps = [
         ("exact duplicates", data.duplicated(keep="first"), "the same line recorded twice; keep the first"),
         ("missing CustomerID", data["CustomerID"].isna(), "cannot be attributed to a customer"),
-        ("cancellations", invoice.str.upper().str.startswith("C"), "invoice numbers starting with C cancel an earlier purchase"),
+        (
+            "cancellations",
+            invoice.str.upper().str.startswith("C"),
+            "invoice numbers starting with C cancel an earlier purchase",
+        ),
         ("non-positive Quantity", data["Quantity"] <= 0, "returns and stock adjustments, not purchases"),
         ("non-positive UnitPrice", data["UnitPrice"] <= 0, "free items and bad-debt adjustments carry no revenue"),
     ]
     if drop_non_products:
-        steps.append(("non-product codes", data["StockCode"].astype("str").str.upper().isin(NON_PRODUCT_CODES), "postage, discounts, manual entries and fees are not products"))
+        steps.append(
+            (
+                "non-product codes",
+                data["StockCode"].astype("str").str.upper().isin(NON_PRODUCT_CODES),
+                "postage, discounts, manual entries and fees are not products",
+            )
+        )
     keep = pd.Series(True, index=data.index)
     rows = [("input", 0, len(data), "lines read")]
     for step, drop, why in steps:

@@ -294,7 +294,9 @@ ORDERS = Table(
         ),
         Column("ordered_at", "datetime", "Local time the order was paid (minute precision)."),
         Column("channel", "category", "Where the order was placed.", allowed=ORDER_CHANNELS),
-        Column("zone", "category", "Delivery zone of this order (an office at lunch, home in the evening).", allowed=ZONES),
+        Column(
+            "zone", "category", "Delivery zone of this order (an office at lunch, home in the evening).", allowed=ZONES
+        ),
         Column("dish", "text", "Dish or product ordered."),
         Column(
             "category",
@@ -315,7 +317,9 @@ ORDERS = Table(
             ),
         ),
         Column("quantity", "int", "Portions ordered on this line.", unit="count", low=1),
-        Column("unit_price", "float", "List price of one portion on the order day, before discount.", unit="EUR", low=0),
+        Column(
+            "unit_price", "float", "List price of one portion on the order day, before discount.", unit="EUR", low=0
+        ),
         Column("discount", "float", "Discount on the whole line (not per portion).", unit="EUR", low=0),
         Column("promo_code", "text", "Promotion code used on the order.", missing="no promotion"),
         Column(
@@ -360,7 +364,7 @@ SURVEY = Table(
             high=10,
             missing="question skipped",
         ),
-        Column("comment", "text", "Free-text answer to \"Anything you want to tell us?\".", missing="left empty"),
+        Column("comment", "text", 'Free-text answer to "Anything you want to tell us?".', missing="left empty"),
     ),
     key=("response_id",),
 )
@@ -407,7 +411,11 @@ ONLINE_RETAIL_SAMPLE = Table(
     'A generated sample in the exact schema of the public UCI "Online Retail" data (a UK gift wholesaler, '
     "2010-12-01 to 2011-12-09), with its quirks, for practising the course's methods on another business.",
     (
-        Column("InvoiceNo", "text", "Invoice number; a leading `C` marks a cancellation, a leading `A` a bad-debt adjustment."),
+        Column(
+            "InvoiceNo",
+            "text",
+            "Invoice number; a leading `C` marks a cancellation, a leading `A` a bad-debt adjustment.",
+        ),
         Column("StockCode", "text", "Product code; `POST` postage, `D` discount, `M` manual, `BANK CHARGES` fees."),
         Column("Description", "text", "Product name.", missing="not recorded (zero-price stock adjustments)"),
         Column("Quantity", "int", "Units on the line; negative for cancellations and stock adjustments.", unit="count"),
@@ -417,7 +425,9 @@ ONLINE_RETAIL_SAMPLE = Table(
             "Invoice time, written month/day/year like the widely shared CSV copy (12/1/2010 8:26).",
             datetime_format="%m/%d/%Y %H:%M",
         ),
-        Column("UnitPrice", "float", "Price of one unit; 0 for free items, negative for bad-debt adjustments.", unit="GBP"),
+        Column(
+            "UnitPrice", "float", "Price of one unit; 0 for free items, negative for bad-debt adjustments.", unit="GBP"
+        ),
         Column(
             "CustomerID",
             "id",
@@ -435,7 +445,9 @@ CUSTOMER_TYPE_TRUTH = Table(
     (
         Column("customer_id", "id", "Account (see customers.csv)."),
         Column("type", "category", "Planted type: A, B, C, D (see planted.json), or business.", allowed=CUSTOMER_TYPES),
-        Column("active_until", "date", "Last day the customer was planned to be active (2025-12-31 when still active)."),
+        Column(
+            "active_until", "date", "Last day the customer was planned to be active (2025-12-31 when still active)."
+        ),
         Column("churned", "bool", "Whether the customer stopped ordering before 2025-12-31."),
     ),
     key=("customer_id",),
@@ -443,8 +455,7 @@ CUSTOMER_TYPE_TRUTH = Table(
 
 #: The CSV files, by table name (the loaders' and the writers' reference).
 TABLES: dict[str, Table] = {
-    table.name: table
-    for table in (CUSTOMERS, ORDERS, SURVEY, EVENT_LOG, ONLINE_RETAIL_SAMPLE, CUSTOMER_TYPE_TRUTH)
+    table.name: table for table in (CUSTOMERS, ORDERS, SURVEY, EVENT_LOG, ONLINE_RETAIL_SAMPLE, CUSTOMER_TYPE_TRUTH)
 }
 
 CONTACTS = Table(
@@ -497,7 +508,9 @@ TICKETS = Table(
             ),
         ),
         Column("status", "category", "Whether it is still open.", allowed=("open", "closed")),
-        Column("closed_at", "datetime", "When it was closed.", missing="still open", datetime_format="%Y-%m-%d %H:%M:%S"),
+        Column(
+            "closed_at", "datetime", "When it was closed.", missing="still open", datetime_format="%Y-%m-%d %H:%M:%S"
+        ),
         Column(
             "satisfaction",
             "int",
@@ -523,7 +536,9 @@ CAMPAIGNS = Table(
         Column("audience", "text", "Who was selected (before the hold-out draw)."),
         Column("offer", "text", "What the message offered."),
         Column("promo_code", "text", "Code of the offer.", missing="no code"),
-        Column("holdout_share", "float", "Share of the audience drawn at random into the hold-out group.", unit="share 0-1"),
+        Column(
+            "holdout_share", "float", "Share of the audience drawn at random into the hold-out group.", unit="share 0-1"
+        ),
     ),
     key=("campaign_id",),
 )

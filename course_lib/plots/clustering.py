@@ -104,9 +104,15 @@ def plot_k_selection(table: pd.DataFrame, *, axes: Sequence[Axes] | None = None)
         if best is not None:
             best_k = table[column].idxmax() if best == "max" else table[column].idxmin()
             ax.plot(
-                [best_k], [table.loc[best_k, column]], marker="o", markersize=12,
-                markerfacecolor="none", markeredgecolor=PALETTE[5], markeredgewidth=2,
-                linestyle="none", label=f"best: k = {best_k}",
+                [best_k],
+                [table.loc[best_k, column]],
+                marker="o",
+                markersize=12,
+                markerfacecolor="none",
+                markeredgecolor=PALETTE[5],
+                markeredgewidth=2,
+                linestyle="none",
+                label=f"best: k = {best_k}",
             )
             ax.legend(loc="best")
         ax.set_xticks(ks)
@@ -156,8 +162,11 @@ def plot_snake(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     position = {feature: x for x, feature in enumerate(features)}
     for rank, (cluster, rows) in enumerate(data.groupby("cluster", observed=True, sort=True)):
         ax.plot(
-            rows["feature"].map(position), rows["standardised_mean"], marker="o",
-            color=_cluster_colour(rank), label=str(cluster),
+            rows["feature"].map(position),
+            rows["standardised_mean"],
+            marker="o",
+            color=_cluster_colour(rank),
+            label=str(cluster),
         )
     ax.axhline(0, color="grey", linewidth=1, linestyle="--")
     ax.set_xticks(range(len(features)), features, rotation=30, ha="right")
@@ -170,9 +179,7 @@ def plot_snake(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     )
 
 
-def plot_relative_importance(
-    data: pd.DataFrame, *, annotate: bool = True, ax: Axes | None = None
-) -> Axes:
+def plot_relative_importance(data: pd.DataFrame, *, annotate: bool = True, ax: Axes | None = None) -> Axes:
     """Heatmap of relative importance, cluster by feature, centred at 0 (the average member).
 
     Parameters
@@ -203,18 +210,14 @@ def plot_relative_importance(
     limit = largest if largest > 0 else 1.0
     # Drawn with matplotlib: seaborn's heatmap(center=...) warns with matplotlib 3.11.
     image = ax.imshow(values, cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit, aspect="auto")
-    ax.figure.colorbar(
-        image, ax=ax, label="Cluster mean ÷ population mean − 1", format="{x:+.0%}"
-    )
+    ax.figure.colorbar(image, ax=ax, label="Cluster mean ÷ population mean − 1", format="{x:+.0%}")
     if annotate:
         for (row, column), value in np.ndenumerate(values):
             if np.isfinite(value):
                 # White text on the darkest cells, black elsewhere.
                 colour = "white" if abs(value) > 0.6 * limit else "black"
                 ax.text(column, row, f"{value:+.0%}", ha="center", va="center", color=colour)
-    ax.set_xticks(
-        range(data.shape[1]), [str(column) for column in data.columns], rotation=30, ha="right"
-    )
+    ax.set_xticks(range(data.shape[1]), [str(column) for column in data.columns], rotation=30, ha="right")
     ax.set_yticks(range(data.shape[0]), [str(label) for label in data.index])
     ax.grid(False)
     return finish_axes(
@@ -225,9 +228,7 @@ def plot_relative_importance(
     )
 
 
-def plot_clusters_2d(
-    features: pd.DataFrame, labels: Any, *, ax: Axes | None = None
-) -> Axes:
+def plot_clusters_2d(features: pd.DataFrame, labels: Any, *, ax: Axes | None = None) -> Axes:
     """Scatter the members on the first two principal components, coloured by cluster.
 
     Parameters
@@ -264,10 +265,7 @@ def plot_clusters_2d(
     """
     check_features(features)
     if features.shape[1] < 2:
-        raise ValueError(
-            f"`features` has {features.shape[1]} column: a 2-D map needs at least 2 feature "
-            "columns."
-        )
+        raise ValueError(f"`features` has {features.shape[1]} column: a 2-D map needs at least 2 feature columns.")
     labels = as_label_series(labels, features)
     ax = resolve_ax(ax)
     pca = PCA(n_components=2, svd_solver="full")
@@ -279,12 +277,22 @@ def plot_clusters_2d(
     centres = points.groupby(labels, observed=True).mean()
     for rank, (cluster, rows) in enumerate(points.groupby(labels, observed=True)):
         ax.scatter(
-            rows["pc1"], rows["pc2"], s=18, alpha=0.7, color=_cluster_colour(rank),
+            rows["pc1"],
+            rows["pc2"],
+            s=18,
+            alpha=0.7,
+            color=_cluster_colour(rank),
             label=str(cluster),
         )
     ax.scatter(
-        centres["pc1"], centres["pc2"], marker="X", s=140, color="white",
-        edgecolors="black", linewidths=1.5, label="centres",
+        centres["pc1"],
+        centres["pc2"],
+        marker="X",
+        s=140,
+        color="white",
+        edgecolors="black",
+        linewidths=1.5,
+        label="centres",
     )
     ax.legend(title="Cluster", loc="best")
     explained = pca.explained_variance_ratio_
@@ -296,9 +304,7 @@ def plot_clusters_2d(
     )
 
 
-def plot_persona_card(
-    persona_row: pd.Series, *, name: str, currency: str = "€", ax: Axes | None = None
-) -> Axes:
+def plot_persona_card(persona_row: pd.Series, *, name: str, currency: str = "€", ax: Axes | None = None) -> Axes:
     """Draw a persona card: the chosen name, size, value, top traits and a typical quote.
 
     Parameters
@@ -361,8 +367,14 @@ def plot_persona_card(
     ax.set_axis_off()
     ax.add_patch(
         FancyBboxPatch(
-            (0.02, 0.02), 0.96, 0.96, boxstyle="round,pad=0,rounding_size=0.04",
-            facecolor="#F7F7F7", edgecolor=PALETTE[0], linewidth=2, transform=ax.transAxes,
+            (0.02, 0.02),
+            0.96,
+            0.96,
+            boxstyle="round,pad=0,rounding_size=0.04",
+            facecolor="#F7F7F7",
+            edgecolor=PALETTE[0],
+            linewidth=2,
+            transform=ax.transAxes,
         )
     )
     # Each block starts below the previous one: one line takes about 6.5 % of the card's height.

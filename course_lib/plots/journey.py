@@ -96,7 +96,9 @@ def plot_funnel(table: pd.DataFrame, *, hue: str | None = None, ax: Axes | None 
             label.set_horizontalalignment("right")
         ax.legend(title=hue)
         return finish_axes(
-            ax, title=f"Funnel by {hue}", xlabel="Stage (in funnel order)",
+            ax,
+            title=f"Funnel by {hue}",
+            xlabel="Stage (in funnel order)",
             ylabel="Reached (% of the first stage)",
         )
     if len(stages) != len(table):
@@ -111,8 +113,7 @@ def plot_funnel(table: pd.DataFrame, *, hue: str | None = None, ax: Axes | None 
         if position != positions[0]:
             start, previous = row.conversion_from_start, row.conversion_from_previous
             label += f"  ({start:.0%} of start, {previous:.0%} of previous)"
-        ax.annotate(label, (row.reached, position), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=9)
+        ax.annotate(label, (row.reached, position), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
     ax.set_yticks(positions, stages)
     ax.set_xlim(0, table["reached"].max() * 1.6)  # room for the labels
     ax.grid(axis="y", visible=False)
@@ -184,8 +185,7 @@ def plot_transition_flow(
     _check_shares(matrix)
     if not 0 <= min_share <= 1:
         raise ValueError(
-            "The 'min_share' parameter of plot_transition_flow must lie between 0 and 1. "
-            f"Got {min_share!r} instead."
+            f"The 'min_share' parameter of plot_transition_flow must lie between 0 and 1. Got {min_share!r} instead."
         )
     ax = resolve_ax(ax)
     events = [state for state in matrix.index if state != START]
@@ -220,16 +220,31 @@ def plot_transition_flow(
         colour = PALETTE[5] if target in bottom_row else PALETTE[0]
         ax.add_patch(
             FancyArrowPatch(
-                (x1, y1), (x2, y2), connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>", mutation_scale=14,
-                linewidth=1 + 8 * share, color=colour, alpha=0.7, shrinkA=24, shrinkB=24,
+                (x1, y1),
+                (x2, y2),
+                connectionstyle=f"arc3,rad={rad}",
+                arrowstyle="-|>",
+                mutation_scale=14,
+                linewidth=1 + 8 * share,
+                color=colour,
+                alpha=0.7,
+                shrinkA=24,
+                shrinkB=24,
             )
         )
         # The middle of matplotlib's arc3 curve lies rad / 2 of the way along the perpendicular.
         label_x = (x1 + x2) / 2 + rad / 2 * (y2 - y1)
         label_y = (y1 + y2) / 2 - rad / 2 * (x2 - x1)
         label_heights.append(label_y)
-        ax.text(label_x, label_y, f"{share:.0%}", ha="center", va="center", fontsize=9,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+        ax.text(
+            label_x,
+            label_y,
+            f"{share:.0%}",
+            ha="center",
+            va="center",
+            fontsize=9,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        )
     for state, (x, y) in position.items():
         label = state
         if state != START:
@@ -238,8 +253,16 @@ def plot_transition_flow(
                 label += f"\nagain {matrix.loc[state, state]:.0%}"
             label += f"\nexit {matrix.loc[state, END]:.0%}"
         face = "0.9" if state == START else "#FBE3D6" if state in bottom_row else "#DCEBF6"
-        ax.text(x, y, label, ha="center", va="center", fontsize=10, zorder=3,
-                bbox={"boxstyle": "round,pad=0.4", "facecolor": face, "edgecolor": "0.4"})
+        ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=10,
+            zorder=3,
+            bbox={"boxstyle": "round,pad=0.4", "facecolor": face, "edgecolor": "0.4"},
+        )
     right = max(x for x, _ in position.values())
     ax.set_xlim(-0.8, right + 0.8)
     ax.set_ylim(min(label_heights) - 0.7, max(label_heights) + 0.7)
@@ -256,9 +279,7 @@ def plot_transition_flow(
     )
 
 
-def plot_cohort_retention(
-    table: pd.DataFrame, *, annotate: bool | None = None, ax: Axes | None = None
-) -> Axes:
+def plot_cohort_retention(table: pd.DataFrame, *, annotate: bool | None = None, ax: Axes | None = None) -> Axes:
     """Draw a cohort retention table as a heatmap: cohorts down, periods since the start across.
 
     Parameters
@@ -303,8 +324,13 @@ def plot_cohort_retention(
     # cohort_retention gives shares as floats and counts as integers.
     shares = not pd.api.types.is_integer_dtype(table.dtypes.iloc[0]) and np.nanmax(values, initial=0) <= 1
     ax = resolve_ax(ax)
-    image = ax.imshow(np.ma.masked_invalid(values), cmap=SEQUENTIAL_CMAP, aspect="auto",
-                      vmin=0, vmax=1 if shares else np.nanmax(values, initial=1))
+    image = ax.imshow(
+        np.ma.masked_invalid(values),
+        cmap=SEQUENTIAL_CMAP,
+        aspect="auto",
+        vmin=0,
+        vmax=1 if shares else np.nanmax(values, initial=1),
+    )
     if annotate is None:
         annotate = values.shape[1] <= 18
     if annotate:
@@ -312,8 +338,15 @@ def plot_cohort_retention(
         middle = 0.5 if shares else np.nanmax(values, initial=1) / 2
         for (row, column), value in np.ndenumerate(values):
             if not np.isnan(value):
-                ax.text(column, row, f"{value:.0%}" if shares else f"{value:.0f}", ha="center", va="center",
-                        fontsize=size, color="black" if value >= middle else "white")
+                ax.text(
+                    column,
+                    row,
+                    f"{value:.0%}" if shares else f"{value:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=size,
+                    color="black" if value >= middle else "white",
+                )
     cohorts = table.index.get_level_values("cohort")
     labels = [str(cohort) for cohort in cohorts]
     if "customers" in table.index.names:
@@ -388,9 +421,7 @@ def plot_journey_map(
     require_dataframe(table, name="table")
     require_non_empty(table, name="table")
     if not fontsize > 0:
-        raise ValueError(
-            f"The 'fontsize' parameter of plot_journey_map must be positive. Got {fontsize!r} instead."
-        )
+        raise ValueError(f"The 'fontsize' parameter of plot_journey_map must be positive. Got {fontsize!r} instead.")
     ax = resolve_ax(ax)
     n_rows, n_stages = table.shape
     label_width, header_height = 0.85, 0.45  # in units of one stage column and one row
@@ -406,25 +437,49 @@ def plot_journey_map(
 
     for number, stage in enumerate(table.columns):
         x = label_width + number
-        ax.add_patch(
-            Rectangle((x, 0), 1, header_height, facecolor=PALETTE[0], edgecolor="white", linewidth=2)
+        ax.add_patch(Rectangle((x, 0), 1, header_height, facecolor=PALETTE[0], edgecolor="white", linewidth=2))
+        ax.text(
+            x + 0.5,
+            header_height / 2,
+            _fit_text(str(stage), width=characters, max_lines=2),
+            ha="center",
+            va="center",
+            fontsize=fontsize + 2,
+            fontweight="bold",
+            color="white",
         )
-        ax.text(x + 0.5, header_height / 2, _fit_text(str(stage), width=characters, max_lines=2),
-                ha="center", va="center", fontsize=fontsize + 2, fontweight="bold", color="white")
     for row_number, (row, cells) in enumerate(table.iterrows()):
         y = header_height + row_number
         tint = _ROW_TINTS.get(str(row))
         ax.add_patch(Rectangle((0, y), label_width, 1, facecolor="0.88", edgecolor="white", linewidth=2))
-        ax.text(padding, y + 0.5, _fit_text(str(row), width=label_characters, max_lines=max_lines),
-                ha="left", va="center", fontsize=fontsize + 1, fontweight="bold")
+        ax.text(
+            padding,
+            y + 0.5,
+            _fit_text(str(row), width=label_characters, max_lines=max_lines),
+            ha="left",
+            va="center",
+            fontsize=fontsize + 1,
+            fontweight="bold",
+        )
         for number, cell in enumerate(cells):
             x = label_width + number
-            ax.add_patch(Rectangle((x, y), 1, 1, facecolor=tint or "0.97", alpha=0.18 if tint else 1.0,
-                                   edgecolor="white", linewidth=2))
+            ax.add_patch(
+                Rectangle(
+                    (x, y), 1, 1, facecolor=tint or "0.97", alpha=0.18 if tint else 1.0, edgecolor="white", linewidth=2
+                )
+            )
             text = "" if pd.isna(cell) else str(cell).strip()
             shown = _fit_text(text, width=characters, max_lines=max_lines) if text else "—"
-            ax.text(x + padding, y + 0.08, shown, ha="left", va="top", fontsize=fontsize,
-                    color="black" if text else "0.6", linespacing=_LINE_SPACING)
+            ax.text(
+                x + padding,
+                y + 0.08,
+                shown,
+                ha="left",
+                va="top",
+                fontsize=fontsize,
+                color="black" if text else "0.6",
+                linespacing=_LINE_SPACING,
+            )
     ax.set_xlim(0, label_width + n_stages)
     ax.set_ylim(header_height + n_rows, 0)  # the header on top
     ax.set_xticks([])

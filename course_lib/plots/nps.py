@@ -61,7 +61,7 @@ def plot_nps(table: pd.DataFrame, *, by: str | Sequence[str], ax: Axes | None = 
     require_non_empty(table, name="table")
     ax = resolve_ax(ax)
     labels = table[by].astype(str).agg(" · ".join, axis=1) + table["n"].map(lambda n: f" (n={n})")
-    positions = np.arange(len(table))[::-1]                      # first group at the top
+    positions = np.arange(len(table))[::-1]  # first group at the top
     small = table["small_sample"].to_numpy(dtype=bool)
     errors = np.vstack([table["nps"] - table["ci_low"], table["ci_high"] - table["nps"]])
     for flagged, colour, face, name in (
@@ -71,8 +71,15 @@ def plot_nps(table: pd.DataFrame, *, by: str | Sequence[str], ax: Axes | None = 
         chosen = small == flagged
         if chosen.any():
             ax.errorbar(
-                table["nps"].to_numpy()[chosen], positions[chosen], xerr=errors[:, chosen],
-                fmt="o", color=colour, markerfacecolor=face, ecolor=colour, capsize=3, label=name,
+                table["nps"].to_numpy()[chosen],
+                positions[chosen],
+                xerr=errors[:, chosen],
+                fmt="o",
+                color=colour,
+                markerfacecolor=face,
+                ecolor=colour,
+                capsize=3,
+                label=name,
             )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(positions, labels.tolist())

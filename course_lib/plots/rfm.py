@@ -70,7 +70,7 @@ def plot_segment_sizes(summary: pd.DataFrame, *, labels: bool = True, ax: Axes |
     require_non_empty(summary, name="summary")
     ax = resolve_ax(ax)
     shown = summary[summary["customer_share"] > 0]
-    positions = np.arange(len(shown))[::-1]          # first segment at the top
+    positions = np.arange(len(shown))[::-1]  # first segment at the top
     height = 0.4
     for offset, column, label, colour in (
         (height / 2, "customer_share", "customers", PALETTE[0]),
@@ -82,9 +82,7 @@ def plot_segment_sizes(summary: pd.DataFrame, *, labels: bool = True, ax: Axes |
     ax.set_yticks(positions, [str(segment) for segment in shown.index])
     ax.set_xlim(0, max(100 * shown[["customer_share", "revenue_share"]].to_numpy().max(), 1) * 1.15)
     ax.legend(loc="lower right")
-    return finish_axes(
-        ax, title="Customers and revenue by segment", xlabel="Share of the total (%)", ylabel="Segment"
-    )
+    return finish_axes(ax, title="Customers and revenue by segment", xlabel="Share of the total (%)", ylabel="Segment")
 
 
 def plot_rf_heatmap(
@@ -131,18 +129,27 @@ def plot_rf_heatmap(
     bins = int(max(scores["r_score"].max(), scores["f_score"].max())) if bins is None else bins
     require_positive_int(bins, parameter="bins", function="plot_rf_heatmap", minimum=2)
     ax = resolve_ax(ax)
-    grid = (
-        scores.pivot_table(index="f_score", columns="r_score", values=value, aggfunc="mean", observed=True)
-        .reindex(index=range(1, bins + 1), columns=range(1, bins + 1))
+    grid = scores.pivot_table(index="f_score", columns="r_score", values=value, aggfunc="mean", observed=True).reindex(
+        index=range(1, bins + 1), columns=range(1, bins + 1)
     )
     image = ax.imshow(
-        np.ma.masked_invalid(grid.to_numpy(dtype="float64")), origin="lower", cmap=SEQUENTIAL_CMAP,
-        extent=(0.5, bins + 0.5, 0.5, bins + 0.5), aspect="auto",
+        np.ma.masked_invalid(grid.to_numpy(dtype="float64")),
+        origin="lower",
+        cmap=SEQUENTIAL_CMAP,
+        extent=(0.5, bins + 0.5, 0.5, bins + 0.5),
+        aspect="auto",
     )
     middle = np.nanmean(grid.to_numpy(dtype="float64"))
     for (f_score, r_score), mean in grid.stack().dropna().items():
-        ax.text(r_score, f_score, f"{mean:.0f}", ha="center", va="center", fontsize=8,
-                color="black" if mean >= middle else "white")
+        ax.text(
+            r_score,
+            f_score,
+            f"{mean:.0f}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="black" if mean >= middle else "white",
+        )
     ax.set_xticks(range(1, bins + 1))
     ax.set_yticks(range(1, bins + 1))
     ax.grid(False)
@@ -151,8 +158,8 @@ def plot_rf_heatmap(
     return finish_axes(
         ax,
         title=f"Mean {value} by R and F score",
-        xlabel="Recency score R (score 1-{0}, {0} = most recent)".format(bins),
-        ylabel="Frequency score F (score 1-{0}, {0} = most purchases)".format(bins),
+        xlabel=f"Recency score R (score 1-{bins}, {bins} = most recent)",
+        ylabel=f"Frequency score F (score 1-{bins}, {bins} = most purchases)",
     )
 
 
@@ -192,7 +199,7 @@ def plot_rfm_distributions(table: pd.DataFrame, *, axes: Sequence[Axes] | None =
     axes = np.asarray(axes, dtype=object).ravel()
     if len(axes) != len(_DISTRIBUTION_PANELS) or not all(isinstance(ax, Axes) for ax in axes):
         raise TypeError(f"`axes` must be 3 matplotlib Axes, got {len(axes)} object(s) instead.")
-    for ax, (column, title, xlabel) in zip(axes, _DISTRIBUTION_PANELS):
+    for ax, (column, title, xlabel) in zip(axes, _DISTRIBUTION_PANELS, strict=False):
         values = table[column]
         counts_are_few = column == "frequency" and values.max() - values.min() <= 40
         edges = np.arange(values.min() - 0.5, values.max() + 1.5) if counts_are_few else 40

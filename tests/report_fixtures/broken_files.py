@@ -35,13 +35,17 @@ def _text(content: str, *, encoding: str = "utf-8") -> Callable[[Path], None]:
 
 
 def _excel(path: Path) -> None:
-    frame = pd.DataFrame({
-        "Order ID": ["A-1", "A-2", "A-3", "A-4"],
-        "Customer": ["Ana Ortiz", "Ben Kim", "Ana Ortiz", "Chloé Dubois"],
-        "Order Date": pd.to_datetime(["2024-02-01 12:30", "2024-02-03 19:00", "2024-03-15 12:10", "2024-04-02 20:45"],
-                                     format="%Y-%m-%d %H:%M"),
-        "Total": [23.5, 41.0, 18.25, 30.0],
-    })
+    frame = pd.DataFrame(
+        {
+            "Order ID": ["A-1", "A-2", "A-3", "A-4"],
+            "Customer": ["Ana Ortiz", "Ben Kim", "Ana Ortiz", "Chloé Dubois"],
+            "Order Date": pd.to_datetime(
+                ["2024-02-01 12:30", "2024-02-03 19:00", "2024-03-15 12:10", "2024-04-02 20:45"],
+                format="%Y-%m-%d %H:%M",
+            ),
+            "Total": [23.5, 41.0, 18.25, 30.0],
+        }
+    )
     frame.to_excel(path, index=False, sheet_name="Orders", engine="openpyxl")
 
 
@@ -84,7 +88,9 @@ BROKEN_FILES: tuple[BrokenFile, ...] = (
     BrokenFile(
         "byte_order_mark.csv",
         "Excel's 'CSV UTF-8': a byte-order mark before the first column name",
-        lambda path: path.write_bytes(codecs.BOM_UTF8 + b"Customer ID,Order Date,Total\n7,2024-05-01,9.90\n8,2024-05-02,19.90\n"),
+        lambda path: path.write_bytes(
+            codecs.BOM_UTF8 + b"Customer ID,Order Date,Total\n7,2024-05-01,9.90\n8,2024-05-02,19.90\n"
+        ),
         expected={"customers": 2, "purchases": 2, "revenue": 29.8},
     ),
     BrokenFile(
@@ -109,27 +115,39 @@ BROKEN_FILES: tuple[BrokenFile, ...] = (
         "non_numeric_prices.csv",
         "some prices are words ('N/A', 'free') or carry a currency sign: the words are dropped and counted;"
         " every day is 12 or less, so the report says day and month could not be told apart",
-        _text(UCI_HEADER + "".join([
-            "536365,85123A,MUG,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n",
-            "536366,71053,LANTERN,2,12/1/2010 8:28,N/A,17850.0,United Kingdom\n",
-            "536367,84406B,CREAM CUPID,1,12/2/2010 9:00,free,13047.0,United Kingdom\n",
-            "536368,84029G,FLAG,4,12/3/2010 10:00,1.25,13047.0,United Kingdom\n",
-            "536369,22752,SET 7,3,12/3/2010 11:00,£7.65,13047.0,United Kingdom\n",
-        ])),
-        expected={"customers": 2, "purchases": 3, "revenue": 6 * 2.55 + 4 * 1.25 + 3 * 7.65, "unreadable money": 2,
-                  "ambiguous": True},
+        _text(
+            UCI_HEADER
+            + "".join(
+                [
+                    "536365,85123A,MUG,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n",
+                    "536366,71053,LANTERN,2,12/1/2010 8:28,N/A,17850.0,United Kingdom\n",
+                    "536367,84406B,CREAM CUPID,1,12/2/2010 9:00,free,13047.0,United Kingdom\n",
+                    "536368,84029G,FLAG,4,12/3/2010 10:00,1.25,13047.0,United Kingdom\n",
+                    "536369,22752,SET 7,3,12/3/2010 11:00,£7.65,13047.0,United Kingdom\n",
+                ]
+            )
+        ),
+        expected={
+            "customers": 2,
+            "purchases": 3,
+            "revenue": 6 * 2.55 + 4 * 1.25 + 3 * 7.65,
+            "unreadable money": 2,
+            "ambiguous": True,
+        },
     ),
     BrokenFile(
         "script_customer.csv",
         "HTML in the data: a customer called <script>..., a column name with a tag (named by hand)",
-        _text('customer,date,<b>amount</b>\n"<script>alert(\'x\')</script>",2024-01-05,50\nbob & co,2024-01-06,5\n'),
+        _text("customer,date,<b>amount</b>\n\"<script>alert('x')</script>\",2024-01-05,50\nbob & co,2024-01-06,5\n"),
         expected={"customers": 2, "revenue": 55.0},
         overrides={"amount": "<b>amount</b>"},
     ),
     BrokenFile(
         "title_above_header.csv",
         "the shop system writes a title and the export date above the table, then a blank line",
-        _text("Orders export;;\nCreated 2024-06-30 08:00;;\n\nClient;Date;Total\nana;2024-06-01;10,00\nben;2024-06-02;5,50\n"),
+        _text(
+            "Orders export;;\nCreated 2024-06-30 08:00;;\n\nClient;Date;Total\nana;2024-06-01;10,00\nben;2024-06-02;5,50\n"
+        ),
         expected={"customers": 2, "purchases": 2, "revenue": 15.5},
     ),
     BrokenFile(
@@ -141,26 +159,40 @@ BROKEN_FILES: tuple[BrokenFile, ...] = (
     BrokenFile("empty.csv", "zero bytes", _text(""), error="is empty"),
     BrokenFile("blank_lines.csv", "only blank lines", _text("\n\n  \n"), error="is empty"),
     BrokenFile(
-        "only_a_byte_order_mark.csv", "Excel's empty 'CSV UTF-8': three invisible bytes",
-        lambda path: path.write_bytes(codecs.BOM_UTF8), error="is empty",
+        "only_a_byte_order_mark.csv",
+        "Excel's empty 'CSV UTF-8': three invisible bytes",
+        lambda path: path.write_bytes(codecs.BOM_UTF8),
+        error="is empty",
     ),
     BrokenFile(
-        "empty_sheet.xlsx", "a workbook whose first sheet is empty",
-        lambda path: pd.DataFrame().to_excel(path, index=False, engine="openpyxl"), error="first sheet",
+        "empty_sheet.xlsx",
+        "a workbook whose first sheet is empty",
+        lambda path: pd.DataFrame().to_excel(path, index=False, engine="openpyxl"),
+        error="first sheet",
     ),
     BrokenFile(
-        "header_only.csv", "a header and no rows", _text("customer,date,amount\n"), error="but no rows",
+        "header_only.csv",
+        "a header and no rows",
+        _text("customer,date,amount\n"),
+        error="but no rows",
     ),
     BrokenFile(
         "all_cancellations.csv",
         "every invoice is a cancellation (C and digits, negative quantities)",
-        _text(UCI_HEADER + "".join(
-            f"C53637{i},22633,HAND WARMER,-{i + 1},12/1/2010 9:0{i},1.85,1485{i}.0,United Kingdom\n" for i in range(4)
-        )),
+        _text(
+            UCI_HEADER
+            + "".join(
+                f"C53637{i},22633,HAND WARMER,-{i + 1},12/1/2010 9:0{i},1.85,1485{i}.0,United Kingdom\n"
+                for i in range(4)
+            )
+        ),
         error="No purchase is left",
     ),
     BrokenFile(
-        "binary_garbage.csv", "random bytes with a .csv name", _garbage, error="not a text table",
+        "binary_garbage.csv",
+        "random bytes with a .csv name",
+        _garbage,
+        error="not a text table",
     ),
     BrokenFile(
         "old_excel.xls",
@@ -169,8 +201,10 @@ BROKEN_FILES: tuple[BrokenFile, ...] = (
         error="old Excel workbook",
     ),
     BrokenFile(
-        "fake_workbook.xlsx", "a zip archive that is no workbook",
-        lambda path: path.write_bytes(b"PK\x03\x04" + bytes(60)), error="cannot be opened as an Excel workbook",
+        "fake_workbook.xlsx",
+        "a zip archive that is no workbook",
+        lambda path: path.write_bytes(b"PK\x03\x04" + bytes(60)),
+        error="cannot be opened as an Excel workbook",
     ),
     BrokenFile(
         "ragged_rows.csv",
@@ -185,7 +219,10 @@ BROKEN_FILES: tuple[BrokenFile, ...] = (
         error="more cells than the header",
     ),
     BrokenFile(
-        "single_column.csv", "no separator at all", _text("orders\n12\n15\n"), error="single column",
+        "single_column.csv",
+        "no separator at all",
+        _text("orders\n12\n15\n"),
+        error="single column",
     ),
     BrokenFile(
         "repeated_column_names.csv",

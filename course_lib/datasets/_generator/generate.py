@@ -2,7 +2,7 @@
 
 The simulation is vectorised (no loop over customers or orders), so a million
 order lines take seconds. Each customer gets a planted type (see
-:mod:`course_lib.datasets.world`), a sign-up day, a lifetime after which they
+:mod:`course_lib.datasets._generator.world`), a sign-up day, a lifetime after which they
 stop ordering (churn), and orders that arrive as a Poisson process whose rate
 follows the calendar: weekday lunches, weekday dinners and weekends each have
 their own day weights, times the month's seasonality (a January spike).
@@ -25,16 +25,7 @@ import zlib
 import numpy as np
 import pandas as pd
 
-from course_lib.datasets.schema import (
-    ACQUISITION_CHANNELS,
-    AGE_BANDS,
-    DATETIME_DTYPE,
-    DIETS,
-    ORDER_CHANNELS,
-    TABLES,
-    ZONES,
-)
-from course_lib.datasets.world import (
+from course_lib.datasets._generator.world import (
     BUSINESS_PROFILE,
     COVERED_ZONES,
     END,
@@ -47,6 +38,15 @@ from course_lib.datasets.world import (
     TYPE_PROFILES,
     CustomerType,
     type_traits,
+)
+from course_lib.datasets.schema import (
+    ACQUISITION_CHANNELS,
+    AGE_BANDS,
+    DATETIME_DTYPE,
+    DIETS,
+    ORDER_CHANNELS,
+    TABLES,
+    ZONES,
 )
 from course_lib.validation import require_positive_int
 
@@ -117,7 +117,10 @@ def _trait(codes: np.ndarray, name: str) -> np.ndarray:
 
 
 def _draw(
-    rng: np.random.Generator, options: dict[str, float] | tuple[float, ...], size: int, labels: tuple | list | None = None
+    rng: np.random.Generator,
+    options: dict[str, float] | tuple[float, ...],
+    size: int,
+    labels: tuple | list | None = None,
 ) -> np.ndarray:
     """Draw `size` labels with probabilities proportional to their weights.
 
@@ -272,8 +275,12 @@ def _add_customer_traits(frame: pd.DataFrame, rng: np.random.Generator) -> pd.Da
         profile, size = _profile(code), len(members)
         columns["acquisition_channel"][members] = _draw(rng, profile.acquisition, size)
         favourite = _draw(rng, profile.order_channels, size)
-        same_as_acquisition = np.isin(columns["acquisition_channel"][members], ORDER_CHANNELS) & (rng.random(size) < 0.55)
-        columns["preferred_channel"][members] = np.where(same_as_acquisition, columns["acquisition_channel"][members], favourite)
+        same_as_acquisition = np.isin(columns["acquisition_channel"][members], ORDER_CHANNELS) & (
+            rng.random(size) < 0.55
+        )
+        columns["preferred_channel"][members] = np.where(
+            same_as_acquisition, columns["acquisition_channel"][members], favourite
+        )
         if code == "business":
             columns["work_zone"][members] = columns["zone"][members] = _draw(rng, profile.work_zones, size)
         else:
@@ -281,7 +288,9 @@ def _add_customer_traits(frame: pd.DataFrame, rng: np.random.Generator) -> pd.Da
             columns["work_zone"][members] = _draw(rng, profile.work_zones or home_zones, size)
             columns["age_band"][members] = _draw(rng, profile.age_bands, size, labels=AGE_BANDS)
             columns["diet"][members] = _draw(rng, profile.diets, size)
-            household[members] = 1 + rng.choice(6, size=size, p=np.array(profile.household_sizes) / sum(profile.household_sizes))
+            household[members] = 1 + rng.choice(
+                6, size=size, p=np.array(profile.household_sizes) / sum(profile.household_sizes)
+            )
         consent["email"][members] = rng.random(size) < profile.consent["email"]
         consent["sms"][members] = rng.random(size) < profile.consent["sms"]
         personalisation = profile.consent["personalisation"] * np.where(consent["email"][members], 1.15, 0.6)
@@ -375,7 +384,7 @@ def _repeat_orders(customers: pd.DataFrame, rng: np.random.Generator, intensity:
 
 def _occasion_of_day(rng: np.random.Generator, days: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """An occasion that fits the day of the week, drawn with the type's weights."""
-    weekday = (pd.DatetimeIndex(np.datetime64(START) + days.astype("timedelta64[D]")).day_of_week < 5)
+    weekday = pd.DatetimeIndex(np.datetime64(START) + days.astype("timedelta64[D]")).day_of_week < 5
     result = np.full(len(days), "weekend", dtype=object)
     for code in sorted(pd.unique(codes)):
         occasions = _profile(code).occasions
@@ -462,7 +471,9 @@ def simulate_orders(customers: pd.DataFrame, *, seed: int, intensity: float = 1.
     ['cancelled', 'delivered', 'refunded']
     """
     rng = _rng(seed, "orders")
-    registered = pd.concat([_first_orders(customers, rng), _repeat_orders(customers, rng, intensity)], ignore_index=True)
+    registered = pd.concat(
+        [_first_orders(customers, rng), _repeat_orders(customers, rng, intensity)], ignore_index=True
+    )
     orders = pd.concat(
         [registered, _guest_orders(registered["day"].to_numpy(), rng), _test_orders(rng)], ignore_index=True
     )
@@ -470,7 +481,9 @@ def simulate_orders(customers: pd.DataFrame, *, seed: int, intensity: float = 1.
     minutes = _times_of_day(rng, orders["occasion"].to_numpy())
     staff = orders["type"].to_numpy() == "staff"
     minutes[staff] = rng.integers(9 * 60, 17 * 60, size=staff.sum())
-    orders["ordered_at"] = pd.to_datetime(np.datetime64(START, "m") + (orders["day"].to_numpy() * 1440 + minutes).astype("timedelta64[m]"))
+    orders["ordered_at"] = pd.to_datetime(
+        np.datetime64(START, "m") + (orders["day"].to_numpy() * 1440 + minutes).astype("timedelta64[m]")
+    )
 
     by_id = customers.set_index("customer_id")
     known = orders["customer_id"].isin(by_id.index).to_numpy()
@@ -504,7 +517,11 @@ def _promotions(orders: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     january = orders["ordered_at"].dt.month.to_numpy() == 1
     welcome = orders["first_order"].to_numpy() & (rng.random(size) < np.minimum(0.7 * propensity + 0.1, 0.85))
     veganuary = january & (rng.random(size) < 0.18 * propensity)
-    lunch = (orders["type"].to_numpy() == "A") & (orders["occasion"].to_numpy() == "weekday_lunch") & (rng.random(size) < 0.22)
+    lunch = (
+        (orders["type"].to_numpy() == "A")
+        & (orders["occasion"].to_numpy() == "weekday_lunch")
+        & (rng.random(size) < 0.22)
+    )
     return np.select([welcome, veganuary, lunch], ["WELCOME20", "VEGANUARY15", "LUNCH10"], None)
 
 
@@ -693,6 +710,8 @@ def _keep_first_lines_of_random_orders(lines: pd.DataFrame, n_lines: int, *, see
     rng = _rng(seed, "trim")
     order_ids = lines["order_id"].unique()
     rank = pd.Series(rng.permutation(len(order_ids)), index=order_ids)
-    shuffled = lines.assign(_rank=lines["order_id"].map(rank).to_numpy()).sort_values(["_rank", "line_number"], kind="stable")
+    shuffled = lines.assign(_rank=lines["order_id"].map(rank).to_numpy()).sort_values(
+        ["_rank", "line_number"], kind="stable"
+    )
     kept = shuffled.iloc[:n_lines].drop(columns="_rank")
     return kept.sort_values(["order_id", "line_number"], kind="stable").reset_index(drop=True)

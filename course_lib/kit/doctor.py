@@ -52,9 +52,15 @@ class Finding:
         return f"PROBLEM  {self.name}: {self.detail}. Fix: {self.fix}"
 
 
-def pinned_versions(pyproject: Path = KIT_ROOT / "pyproject.toml") -> dict[str, str]:
-    """The exact pins (``name==version``) of the kit's direct dependencies."""
-    requirements = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
+def pinned_versions(pyproject: Path = KIT_ROOT / "pyproject.toml", *, extras: tuple[str, ...] = ()) -> dict[str, str]:
+    """The exact pins (``name==version``) of the kit's direct dependencies.
+
+    ``extras`` adds optional groups of ``pyproject.toml`` (``("test",)`` for the test tools).
+    """
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    requirements = list(project["dependencies"])
+    for extra in extras:
+        requirements += project["optional-dependencies"][extra]
     pins = {}
     for requirement in requirements:
         match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s;]+)\s*", requirement)
@@ -100,7 +106,11 @@ def check_widgets_frontend() -> list[Finding]:
     from jupyter_core.paths import jupyter_path
 
     name = "@jupyter-widgets/jupyterlab-manager"
-    found = [Path(folder) / name for folder in jupyter_path("labextensions") if (Path(folder) / name / "package.json").exists()]
+    found = [
+        Path(folder) / name
+        for folder in jupyter_path("labextensions")
+        if (Path(folder) / name / "package.json").exists()
+    ]
     if found:
         return [Finding("ipywidgets front-end", True, f"{name} is installed for JupyterLab")]
     return [
@@ -136,7 +146,12 @@ def check_writable(root: Path = KIT_ROOT, folders: tuple[str, ...] = WRITABLE_FO
             findings.append(Finding(f"folder {name}/", True, "writable"))
         except OSError as error:
             findings.append(
-                Finding(f"folder {name}/", False, f"cannot write in {folder} ({error.strerror})", "copy the kit to a folder you own, for example in your home folder")
+                Finding(
+                    f"folder {name}/",
+                    False,
+                    f"cannot write in {folder} ({error.strerror})",
+                    "copy the kit to a folder you own, for example in your home folder",
+                )
             )
     return findings
 

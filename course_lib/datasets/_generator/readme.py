@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from course_lib.datasets.schema import CRM_TABLES, TABLES, Column, Table
 
 if TYPE_CHECKING:  # pragma: no cover - for type hints only, avoids an import cycle
-    from course_lib.datasets.build import World
+    from course_lib.datasets._generator.build import World
 
 __all__ = ["column_table", "render_readme"]
 
@@ -46,9 +46,19 @@ def _allowed(column: Column) -> str:
 
 def column_table(table: Table) -> str:
     """A Markdown table of the columns: name, dtype, unit, allowed values, meaning, what missing means."""
-    rows = ["| column | type | unit | allowed values | meaning | missing means |", "| --- | --- | --- | --- | --- | --- |"]
+    rows = [
+        "| column | type | unit | allowed values | meaning | missing means |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for column in table.columns:
-        cells = (f"`{column.name}`", _dtype(column), column.unit, _allowed(column), column.description, column.missing or "never")
+        cells = (
+            f"`{column.name}`",
+            _dtype(column),
+            column.unit,
+            _allowed(column),
+            column.description,
+            column.missing or "never",
+        )
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(rows)
 

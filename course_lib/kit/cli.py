@@ -18,7 +18,7 @@ LESSON_FOLDERS = ("notebooks", "solutions")
 
 
 def _doctor(arguments: argparse.Namespace) -> int:
-    from course_lib.doctor import run_all
+    from course_lib.kit.doctor import run_all
 
     findings = run_all()
     for finding in findings:
@@ -37,12 +37,14 @@ def _data(arguments: argparse.Namespace) -> int:
     paths = write_world(arguments.out, seed=arguments.seed, n_customers=arguments.customers, progress=True)
     print(f"Wrote {len(paths)} files to {arguments.out} (seed {arguments.seed}, {arguments.customers} customers).")
     if Path(arguments.out).resolve() != (KIT_ROOT / "datasets").resolve():
-        print(f"To use them in the lessons, set COURSE_KIT_DATA={Path(arguments.out).resolve()} before starting JupyterLab.")
+        print(
+            f"To use them in the lessons, set COURSE_KIT_DATA={Path(arguments.out).resolve()} before starting JupyterLab."
+        )
     return 0
 
 
 def _build(arguments: argparse.Namespace) -> int:
-    from course_lib.exercise_build import build_exercises
+    from course_lib.kit.exercise_build import build_exercises
 
     for path in build_exercises(KIT_ROOT / "solutions", KIT_ROOT / "exercises"):
         print(f"wrote {path.relative_to(KIT_ROOT)}")
@@ -50,8 +52,8 @@ def _build(arguments: argparse.Namespace) -> int:
 
 
 def _refresh(arguments: argparse.Namespace) -> int:
-    from course_lib.exercise_build import build_exercises
-    from course_lib.notebook_run import refresh_notebook
+    from course_lib.kit.exercise_build import build_exercises
+    from course_lib.kit.notebook_run import refresh_notebook
 
     # The kernels inherit this: one thread each, as in the test suite (see conftest.py).
     os.environ["OMP_NUM_THREADS"] = os.environ["OPENBLAS_NUM_THREADS"] = "1"
@@ -68,8 +70,8 @@ def _refresh(arguments: argparse.Namespace) -> int:
 
 
 def _slides(arguments: argparse.Namespace) -> int:
-    from course_lib.plan import find_lessons
-    from course_lib.slides import build_deck
+    from course_lib.kit.plan import find_lessons
+    from course_lib.kit.slides import build_deck
 
     for path in find_lessons(arguments.lessons or None):
         print(f"wrote {build_deck(path, arguments.out, speaker_notes=not arguments.handout)}")
@@ -78,14 +80,14 @@ def _slides(arguments: argparse.Namespace) -> int:
 
 
 def _plan(arguments: argparse.Namespace) -> int:
-    from course_lib.plan import class_plan, find_lessons, render_plan
+    from course_lib.kit.plan import class_plan, find_lessons, render_plan
 
     print(render_plan(class_plan(find_lessons(arguments.lessons or None)), target_minutes=arguments.minutes))
     return 0
 
 
 def _grade(arguments: argparse.Namespace) -> int:
-    from course_lib.grading import grade_submissions, write_grades
+    from course_lib.kit.grading import grade_submissions, write_grades
 
     grades, feedback = grade_submissions(
         arguments.submissions, reference=arguments.reference, timeout=arguments.timeout, progress=True
@@ -119,23 +121,33 @@ def _report(arguments: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from course_lib.datasets import DEFAULT_CUSTOMERS, DEFAULT_SEED
 
-    parser = argparse.ArgumentParser(prog="python -m course_lib", description="Tools of the customer segmentation course kit.")
+    parser = argparse.ArgumentParser(
+        prog="python -m course_lib", description="Tools of the customer segmentation course kit."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     doctor = commands.add_parser("doctor", help="check the installation, one line per check")
     doctor.set_defaults(run=_doctor)
 
     data = commands.add_parser("data", help="generate the course data (a new seed gives a cohort its own data)")
-    data.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED}, the shipped data)")
-    data.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS, help=f"number of customers (default {DEFAULT_CUSTOMERS})")
+    data.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED}, the shipped data)"
+    )
+    data.add_argument(
+        "--customers", type=int, default=DEFAULT_CUSTOMERS, help=f"number of customers (default {DEFAULT_CUSTOMERS})"
+    )
     data.add_argument("--out", type=Path, default=KIT_ROOT / "datasets", help="output folder (default: datasets/)")
     data.set_defaults(run=_data)
 
     build = commands.add_parser("build", help="generate exercises/ from solutions/")
     build.set_defaults(run=_build)
 
-    refresh = commands.add_parser("refresh", help="re-run lessons and solutions, store their outputs, rebuild exercises")
-    refresh.add_argument("notebooks", nargs="*", type=Path, help="notebooks to re-run (default: all lessons and solutions)")
+    refresh = commands.add_parser(
+        "refresh", help="re-run lessons and solutions, store their outputs, rebuild exercises"
+    )
+    refresh.add_argument(
+        "notebooks", nargs="*", type=Path, help="notebooks to re-run (default: all lessons and solutions)"
+    )
     refresh.set_defaults(run=_refresh)
 
     slides = commands.add_parser("slides", help="build offline HTML slide decks of the lessons")
@@ -152,16 +164,25 @@ def build_parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="run a folder of submitted exercises and write grades and feedback")
     grade.add_argument("submissions", type=Path, help="folder of submitted .ipynb files")
     grade.add_argument("--out", type=Path, default=Path("grades.csv"), help="grades table (default: grades.csv)")
-    grade.add_argument("--reference", type=Path, default=None, help="unsolved exercise to expect the checks of (default: found from the lesson)")
+    grade.add_argument(
+        "--reference",
+        type=Path,
+        default=None,
+        help="unsolved exercise to expect the checks of (default: found from the lesson)",
+    )
     grade.add_argument("--timeout", type=int, default=60, help="seconds a cell may run (default 60)")
     grade.set_defaults(run=_grade)
 
     report = commands.add_parser("report", help="a one-page HTML report of your own orders file (CSV or Excel)")
     report.add_argument("orders", type=Path, help="the orders export (.csv or .xlsx); it is only read")
-    report.add_argument("--out", type=Path, default=Path("report.html"), help="the HTML page to write (default: report.html)")
+    report.add_argument(
+        "--out", type=Path, default=Path("report.html"), help="the HTML page to write (default: report.html)"
+    )
     for role in ("customer", "date", "amount", "quantity", "price", "order", "status"):
         report.add_argument(f"--{role}", metavar="COLUMN", help=f"the {role} column (default: guessed from the names)")
-    report.add_argument("--date-format", metavar="FORMAT", help="the dates' format, like %%d/%%m/%%Y (default: guessed)")
+    report.add_argument(
+        "--date-format", metavar="FORMAT", help="the dates' format, like %%d/%%m/%%Y (default: guessed)"
+    )
     report.add_argument("--decimal", choices=[".", ","], help="the money's decimal mark (default: guessed)")
     report.set_defaults(run=_report)
     return parser

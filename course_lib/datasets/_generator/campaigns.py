@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course_lib.datasets.generate import _occasion_of_day, _rng, _times_of_day
-from course_lib.datasets.world import CAMPAIGN_PLANS, START
+from course_lib.datasets._generator.generate import _occasion_of_day, _rng, _times_of_day
+from course_lib.datasets._generator.world import CAMPAIGN_PLANS, START
 
 __all__ = ["CAMPAIGN_PLANS", "campaign_outcomes", "plan_campaigns"]
 
@@ -57,9 +57,9 @@ def plan_campaigns(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int) 
     Parameters
     ----------
     customers : DataFrame
-        The output of :func:`~course_lib.datasets.generate.simulate_customers`.
+        The output of :func:`~course_lib.datasets._generator.generate.simulate_customers`.
     orders : DataFrame
-        The output of :func:`~course_lib.datasets.generate.simulate_orders`.
+        The output of :func:`~course_lib.datasets._generator.generate.simulate_orders`.
     seed : int
         Random seed.
 
@@ -79,7 +79,7 @@ def plan_campaigns(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int) 
 
     Examples
     --------
-    >>> from course_lib.datasets.generate import simulate_customers, simulate_orders
+    >>> from course_lib.datasets._generator.generate import simulate_customers, simulate_orders
     >>> customers = simulate_customers(400, seed=1)
     >>> audience, extra = plan_campaigns(customers, simulate_orders(customers, seed=1), seed=1)
     >>> sorted(audience["campaign_id"].unique().tolist())
@@ -149,11 +149,16 @@ def campaign_outcomes(audience: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFra
     [True, False]
     """
     sent = pd.DataFrame(
-        {"campaign_id": [plan["campaign_id"] for plan in CAMPAIGN_PLANS], "sent_at": [pd.Timestamp(plan["sent_at"]) for plan in CAMPAIGN_PLANS]}
+        {
+            "campaign_id": [plan["campaign_id"] for plan in CAMPAIGN_PLANS],
+            "sent_at": [pd.Timestamp(plan["sent_at"]) for plan in CAMPAIGN_PLANS],
+        }
     )
     placed = lines.loc[(lines["status"] != "cancelled") & lines["customer_id"].notna(), ["customer_id", "ordered_at"]]
-    pairs = audience[["campaign_id", "customer_id"]].merge(sent, on="campaign_id").merge(
-        placed.astype({"customer_id": "int64"}), on="customer_id"
+    pairs = (
+        audience[["campaign_id", "customer_id"]]
+        .merge(sent, on="campaign_id")
+        .merge(placed.astype({"customer_id": "int64"}), on="customer_id")
     )
     delay = pairs["ordered_at"] - pairs["sent_at"]
     in_window = (delay > pd.Timedelta(0)) & (delay <= pd.Timedelta(days=RESPONSE_WINDOW_DAYS))

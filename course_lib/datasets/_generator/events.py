@@ -25,9 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from course_lib.datasets.generate import _draw, _rng
-from course_lib.datasets.schema import DATETIME_DTYPE, TABLES
-from course_lib.datasets.world import (
+from course_lib.datasets._generator.generate import _draw, _rng
+from course_lib.datasets._generator.world import (
     COVERED_ZONES,
     END,
     EVENTS_START,
@@ -35,6 +34,7 @@ from course_lib.datasets.world import (
     PAIN_POINTS,
     UNCOVERED_ZONE,
 )
+from course_lib.datasets.schema import DATETIME_DTYPE, TABLES
 
 __all__ = ["EventLog", "simulate_events"]
 
@@ -189,7 +189,11 @@ def _converting_sessions(window: pd.DataFrame, devices: pd.DataFrame, rng: np.ra
     channel = window["channel"].astype(str).to_numpy()
     anonymous = np.array([f"{value:012x}" for value in rng.integers(0, 2**48, size=n)], dtype=object)
     device = _draw(rng, WEB_DEVICES, n)
-    for kind, id_column, device_column in (("web", "web_id", "web_device"), ("app", "app_id", "app_device"), ("phone", "phone_id", None)):
+    for kind, id_column, device_column in (
+        ("web", "web_id", "web_device"),
+        ("app", "app_id", "app_device"),
+        ("phone", "phone_id", None),
+    ):
         rows = known & (channel == kind)
         lookup = by_id.loc[window.loc[rows, "customer_id"].to_numpy(dtype=np.int64)]
         anonymous[rows] = lookup[id_column].to_numpy()
@@ -279,7 +283,9 @@ def _cell_sessions(
         customer, start = _sessions_on_version(rng, known, version, active, by_id)
     lookup = by_id.reindex(customer)
     id_column = {"web": "web_id", "app": "app_id", "phone": "phone_id"}[channel]
-    anonymous = np.where(known, lookup[id_column].to_numpy(), [f"{value:012x}" for value in rng.integers(0, 2**48, size)])
+    anonymous = np.where(
+        known, lookup[id_column].to_numpy(), [f"{value:012x}" for value in rng.integers(0, 2**48, size)]
+    )
     if channel == "phone":
         anonymous = np.where(known, anonymous, [f"tel-{value:08x}" for value in rng.integers(0, 2**32, size)])
     device_column = {"web": "web_device", "app": "app_device"}.get(channel)
@@ -337,7 +343,9 @@ def _sessions_on_version(
     """
     size = len(known)
     window = (np.datetime64(EVENTS_START, "s"), np.datetime64(END + pd.Timedelta(hours=23, minutes=59), "s"))
-    spans = _version_spans(by_id.loc[active, "has_4.2.0"].to_numpy(), by_id.loc[active, "has_4.2.1"].to_numpy(), version, window)
+    spans = _version_spans(
+        by_id.loc[active, "has_4.2.0"].to_numpy(), by_id.loc[active, "has_4.2.1"].to_numpy(), version, window
+    )
     eligible = active[spans[1] > spans[0]]
     if not len(eligible):  # nobody known ran this version: all its sessions are anonymous
         known = np.zeros(size, dtype=bool)
@@ -385,7 +393,15 @@ def _uncovered_sessions(n_converting: int, rng: np.random.Generator) -> pd.DataF
     anonymous = rng.choice(visitors, size=size)
     channel = np.where(rng.random(size) < 0.7, "web", "app")
     start = _session_times(rng, size)
-    version = np.where(channel == "app", _app_version(start, np.datetime64(RELEASES[0][1]) + np.timedelta64(3, "D"), np.datetime64(RELEASES[1][1]) + np.timedelta64(3, "D")), None)
+    version = np.where(
+        channel == "app",
+        _app_version(
+            start,
+            np.datetime64(RELEASES[0][1]) + np.timedelta64(3, "D"),
+            np.datetime64(RELEASES[1][1]) + np.timedelta64(3, "D"),
+        ),
+        None,
+    )
     stop = np.asarray(["visit", "view_menu", "view_dish", "add_to_cart", "address_outside_zone"], dtype=object)[
         rng.choice(5, size=size, p=UNCOVERED_STOPS)
     ]
@@ -401,7 +417,9 @@ def _uncovered_sessions(n_converting: int, rng: np.random.Generator) -> pd.DataF
             "zone": UNCOVERED_ZONE,
             "anchor": start,
             "stop": stop,
-            "n_dish_views": np.where(np.isin(stop, ["visit", "view_menu"]), 0, n_cart + rng.poisson(0.6, size) + (n_cart == 0)),
+            "n_dish_views": np.where(
+                np.isin(stop, ["visit", "view_menu"]), 0, n_cart + rng.poisson(0.6, size) + (n_cart == 0)
+            ),
             "n_cart": n_cart,
             "n_failures": 0,
             "delivered": False,
@@ -414,17 +432,27 @@ def _expand(sessions: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     stop = sessions["stop"].to_numpy()
     reached = {step: np.isin(stop, FUNNEL_STEPS[k:] + ("address_outside_zone",)) for k, step in enumerate(FUNNEL_STEPS)}
     reached["pay"] = stop == "pay"
-    support_after_failure = (sessions["n_failures"].to_numpy() > 0) & (rng.random(len(sessions)) < SUPPORT_SHARE["payment"])
+    support_after_failure = (sessions["n_failures"].to_numpy() > 0) & (
+        rng.random(len(sessions)) < SUPPORT_SHARE["payment"]
+    )
     turned_away = stop == "address_outside_zone"
     support_turned_away = turned_away & (rng.random(len(sessions)) < SUPPORT_SHARE["delivery_area"])
-    support_cancelled = reached["pay"] & ~sessions["delivered"].to_numpy() & (rng.random(len(sessions)) < SUPPORT_SHARE["late_delivery"])
-    rated = sessions["delivered"].to_numpy() & (rng.random(len(sessions)) < sessions["channel"].map(RATING_SHARE).to_numpy(dtype=float))
+    support_cancelled = (
+        reached["pay"]
+        & ~sessions["delivered"].to_numpy()
+        & (rng.random(len(sessions)) < SUPPORT_SHARE["late_delivery"])
+    )
+    rated = sessions["delivered"].to_numpy() & (
+        rng.random(len(sessions)) < sessions["channel"].map(RATING_SHARE).to_numpy(dtype=float)
+    )
 
     def rows(mask_or_counts, event, major, minor_step=1, minor_offset=0):
         counts = np.asarray(mask_or_counts).astype(np.int64)
         session = np.repeat(np.arange(len(sessions)), counts)
         within = np.arange(len(session)) - np.repeat(np.cumsum(counts) - counts, counts)
-        return pd.DataFrame({"row": session, "event": event, "major": major, "minor": within * minor_step + minor_offset})
+        return pd.DataFrame(
+            {"row": session, "event": event, "major": major, "minor": within * minor_step + minor_offset}
+        )
 
     parts = [
         rows(np.ones(len(sessions)), "visit", STEP["visit"]),
@@ -440,7 +468,9 @@ def _expand(sessions: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
         rows(support_cancelled, "contact_support", STEP["order_delivered"]),
         rows(rated, "rate_order", STEP["rate_order"]),
     ]
-    events = pd.concat(parts, ignore_index=True).sort_values(["row", "major", "minor"], kind="stable").reset_index(drop=True)
+    events = (
+        pd.concat(parts, ignore_index=True).sort_values(["row", "major", "minor"], kind="stable").reset_index(drop=True)
+    )
     mean_gap = events["event"].map(MEAN_GAP_SECONDS).to_numpy(dtype=float)
     gap = np.where(mean_gap > 0, 2 + rng.exponential(np.maximum(mean_gap, 1.0)), 0.0).astype(np.int64)
     events["offset"] = pd.Series(gap).groupby(events["row"].to_numpy()).cumsum().to_numpy()
@@ -455,10 +485,10 @@ def simulate_events(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int)
     Parameters
     ----------
     customers : DataFrame
-        The output of :func:`~course_lib.datasets.generate.simulate_customers`.
+        The output of :func:`~course_lib.datasets._generator.generate.simulate_customers`.
     orders : DataFrame
         Order lines (the output of
-        :func:`~course_lib.datasets.generate.expand_order_lines`).
+        :func:`~course_lib.datasets._generator.generate.expand_order_lines`).
     seed : int
         Random seed.
 
@@ -469,7 +499,7 @@ def simulate_events(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int)
 
     Examples
     --------
-    >>> from course_lib.datasets.generate import expand_order_lines, simulate_customers, simulate_orders
+    >>> from course_lib.datasets._generator.generate import expand_order_lines, simulate_customers, simulate_orders
     >>> customers = simulate_customers(300, seed=1)
     >>> lines = expand_order_lines(simulate_orders(customers, seed=1), seed=1)
     >>> log = simulate_events(customers, lines, seed=1)
@@ -499,9 +529,9 @@ def simulate_events(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int)
 
     session = sessions.iloc[events["row"].to_numpy()].reset_index(drop=True)
     timestamp = session["start"].to_numpy() + events["offset"].to_numpy().astype("timedelta64[s]")
-    logs_in_late = (session["channel"].to_numpy() == "web") & (
-        rng.random(len(sessions)) < LOGIN_AT_CHECKOUT_SHARE
-    )[events["row"].to_numpy()]
+    logs_in_late = (session["channel"].to_numpy() == "web") & (rng.random(len(sessions)) < LOGIN_AT_CHECKOUT_SHARE)[
+        events["row"].to_numpy()
+    ]
     customer = session["customer_id"].to_numpy()
     visible = (customer >= 0) & ~(logs_in_late & (events["major"].to_numpy() < STEP["start_checkout"]))
     log = pd.DataFrame(
@@ -523,7 +553,9 @@ def simulate_events(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int)
     log = log.sort_values(["timestamp", "session_id", "_position"], kind="stable").drop(columns="_position")
     return EventLog(
         events=_typed_events(log.reset_index(drop=True)),
-        payment_trouble=set(sessions.loc[(sessions["order_id"] >= 0) & (sessions["n_failures"] > 0), "order_id"].astype(int)),
+        payment_trouble=set(
+            sessions.loc[(sessions["order_id"] >= 0) & (sessions["n_failures"] > 0), "order_id"].astype(int)
+        ),
         support_contacts=_support_contacts(events, sessions, timestamp),
         uncovered_visitors=_first_visits(sessions.loc[sessions["zone"] == UNCOVERED_ZONE]),
     )
@@ -532,14 +564,18 @@ def simulate_events(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int)
 def _support_contacts(events: pd.DataFrame, sessions: pd.DataFrame, timestamp: np.ndarray) -> pd.DataFrame:
     support = events["event"].to_numpy() == "contact_support"
     rows = events.loc[support, "row"].to_numpy()
-    return pd.DataFrame(
-        {
-            "customer_id": sessions["customer_id"].to_numpy()[rows],
-            "order_id": sessions["order_id"].to_numpy()[rows],
-            "timestamp": timestamp[support],
-            "reason": events.loc[support, "reason"].to_numpy(),
-        }
-    ).sort_values("timestamp", kind="stable").reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "customer_id": sessions["customer_id"].to_numpy()[rows],
+                "order_id": sessions["order_id"].to_numpy()[rows],
+                "timestamp": timestamp[support],
+                "reason": events.loc[support, "reason"].to_numpy(),
+            }
+        )
+        .sort_values("timestamp", kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def _first_visits(sessions: pd.DataFrame) -> pd.DataFrame:

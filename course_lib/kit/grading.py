@@ -99,7 +99,7 @@ __all__ = [
 
 STATUSES = ("graded", "error", "timeout", "kernel died", "not a notebook", "wrong lesson", "could not run")
 _LESSON_IN_NAME = re.compile(r"(?<![0-9])([0-9]{2})_[A-Za-z]")
-_QUIET = logging.getLogger("course_lib.grading.nbclient")
+_QUIET = logging.getLogger("course_lib.kit.grading.nbclient")
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False  # nbclient logs every timeout and dead kernel; the grades table says it
 
@@ -306,7 +306,9 @@ def default_reference(folder: Path | str, *, exercises: Path | str = KIT_ROOT / 
     lesson = counts.most_common(1)[0][0]
     found = sorted(Path(exercises).glob(f"{lesson}_*.ipynb"))
     if not found:
-        raise ValueError(f"No exercise notebook {Path(exercises).name}/{lesson}_*.ipynb for lesson {lesson}: pass `reference=`.")
+        raise ValueError(
+            f"No exercise notebook {Path(exercises).name}/{lesson}_*.ipynb for lesson {lesson}: pass `reference=`."
+        )
     return found[0]
 
 
@@ -377,7 +379,9 @@ def grade_submissions(
         if notebook is None:
             run = CheckRun("not a notebook", "the file is not a valid Jupyter notebook (.ipynb JSON).")
         elif expected_lesson and lesson and lesson != expected_lesson:
-            run = CheckRun("wrong lesson", f"this is a notebook for lesson {lesson}; lesson {expected_lesson} was expected.")
+            run = CheckRun(
+                "wrong lesson", f"this is a notebook for lesson {lesson}; lesson {expected_lesson} was expected."
+            )
         else:
             run = run_checks(path, timeout=timeout)
         checks = _verdict_per_check(expected, run.results)

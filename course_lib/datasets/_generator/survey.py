@@ -23,9 +23,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course_lib.datasets.generate import _rng, _trait
+from course_lib.datasets._generator.generate import _rng, _trait
+from course_lib.datasets._generator.world import END, START, TYPE_PROFILES
 from course_lib.datasets.schema import DATETIME_DTYPE, LIKERT_ITEMS, TABLES
-from course_lib.datasets.world import END, START, TYPE_PROFILES
 
 __all__ = ["simulate_survey"]
 
@@ -109,13 +109,17 @@ ORDER_COMMENTS = {
 }
 
 
-def _likert_answers(rng: np.random.Generator, means: np.ndarray, sd: float | np.ndarray, leaning: np.ndarray) -> np.ndarray:
+def _likert_answers(
+    rng: np.random.Generator, means: np.ndarray, sd: float | np.ndarray, leaning: np.ndarray
+) -> np.ndarray:
     """Round mean + leaning + noise to the nearest whole answer, clipped to 1-5."""
     noise = rng.normal(0.0, 1.0, means.shape) * np.asarray(sd).reshape(-1, 1)
     return np.clip(np.rint(means + leaning.reshape(-1, 1) + noise), 1, 5).astype(np.int64)
 
 
-def _comments(rng: np.random.Generator, keys: np.ndarray, pools: dict[str, tuple[str, ...]], share: float | np.ndarray) -> np.ndarray:
+def _comments(
+    rng: np.random.Generator, keys: np.ndarray, pools: dict[str, tuple[str, ...]], share: float | np.ndarray
+) -> np.ndarray:
     """One sentence per row from the pool named by its key, left empty with probability 1 - share."""
     picks = np.full(len(keys), None, dtype=object)
     for key in sorted(pd.unique(keys)):
@@ -137,11 +141,17 @@ def _relationship(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
     answers = (rng.random(len(personal)) < rate) & (answered_at <= np.datetime64(END + pd.Timedelta(hours=23)))
     respondents = personal.loc[answers]
     codes = respondents["type"].to_numpy()
-    means = pd.DataFrame({code: profile.survey_means for code, profile in TYPE_PROFILES.items()}).T.reindex(codes).to_numpy()
+    means = (
+        pd.DataFrame({code: profile.survey_means for code, profile in TYPE_PROFILES.items()})
+        .T.reindex(codes)
+        .to_numpy()
+    )
     spread = _trait(codes, "survey_sd")
     likert = _likert_answers(rng, means, spread, rng.normal(0.0, 0.35, len(codes)))
     skipped = rng.random(likert.shape) < SKIP_RATE
-    skipped[:, LIKERT_ITEMS.index("q_few_restaurants_near_work")] |= (codes != "A") & (rng.random(len(codes)) < SKIP_RATE_WORK_QUESTION)
+    skipped[:, LIKERT_ITEMS.index("q_few_restaurants_near_work")] |= (codes != "A") & (
+        rng.random(len(codes)) < SKIP_RATE_WORK_QUESTION
+    )
     nps = np.clip(np.rint(rng.normal(_trait(codes, "nps_mean"), 1.6)), 0, 10)
     frame = pd.DataFrame(
         {
@@ -149,7 +159,10 @@ def _relationship(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
             "survey": "relationship",
             "order_id": pd.NA,
             "answered_at": answered_at[answers],
-            **{item: pd.array(np.where(skipped[:, k], -1, likert[:, k]), dtype="Int64") for k, item in enumerate(LIKERT_ITEMS)},
+            **{
+                item: pd.array(np.where(skipped[:, k], -1, likert[:, k]), dtype="Int64")
+                for k, item in enumerate(LIKERT_ITEMS)
+            },
             "nps": np.where(rng.random(len(codes)) < NPS_SKIP_RATE, -1, nps).astype(np.int64),
             "comment": _comments(rng, codes, RELATIONSHIP_COMMENTS, share=0.55),
         }
@@ -159,7 +172,9 @@ def _relationship(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
     return frame
 
 
-def _post_purchase(customers: pd.DataFrame, orders: pd.DataFrame, payment_trouble: set[int], rng: np.random.Generator) -> pd.DataFrame:
+def _post_purchase(
+    customers: pd.DataFrame, orders: pd.DataFrame, payment_trouble: set[int], rng: np.random.Generator
+) -> pd.DataFrame:
     personal_ids = customers.loc[customers["account_type"] == "personal", ["customer_id", "type"]]
     first_lines = orders.drop_duplicates("order_id")
     answered = first_lines.loc[first_lines["customer_id"].isin(personal_ids["customer_id"])]
@@ -176,9 +191,9 @@ def _post_purchase(customers: pd.DataFrame, orders: pd.DataFrame, payment_troubl
     penalty = np.select([trouble, outcome == "refunded", late], [4.0, 3.5, 2.5], 0.0)
     nps = np.clip(np.rint(rng.normal(base - penalty, 1.8)), 0, 10).astype(np.int64)
     kind = np.select([trouble, outcome == "refunded", late], ["payment", "refunded", "bad"], "good")
-    answered_at = answered["ordered_at"].to_numpy() + (
-        (1.5 + rng.exponential(3.0, len(codes))) * 3600
-    ).astype("timedelta64[s]")
+    answered_at = answered["ordered_at"].to_numpy() + ((1.5 + rng.exponential(3.0, len(codes))) * 3600).astype(
+        "timedelta64[s]"
+    )
     frame = pd.DataFrame(
         {
             "customer_id": answered["customer_id"].to_numpy(),
@@ -200,10 +215,10 @@ def simulate_survey(
     Parameters
     ----------
     customers : DataFrame
-        The output of :func:`~course_lib.datasets.generate.simulate_customers`.
+        The output of :func:`~course_lib.datasets._generator.generate.simulate_customers`.
     orders : DataFrame
         Order lines (the output of
-        :func:`~course_lib.datasets.generate.expand_order_lines`).
+        :func:`~course_lib.datasets._generator.generate.expand_order_lines`).
     seed : int
         Random seed.
     payment_trouble : set of int, default=frozenset()
@@ -217,7 +232,7 @@ def simulate_survey(
 
     Examples
     --------
-    >>> from course_lib.datasets.generate import expand_order_lines, simulate_customers, simulate_orders
+    >>> from course_lib.datasets._generator.generate import expand_order_lines, simulate_customers, simulate_orders
     >>> customers = simulate_customers(300, seed=1)
     >>> lines = expand_order_lines(simulate_orders(customers, seed=1), seed=1)
     >>> survey = simulate_survey(customers, lines, seed=1)
@@ -227,7 +242,9 @@ def simulate_survey(
     rng = _rng(seed, "survey")
     relationship = _relationship(customers, rng)
     post_purchase = _post_purchase(customers, orders, set(payment_trouble), rng)
-    frame = pd.concat([relationship, post_purchase], ignore_index=True).sort_values(["answered_at", "customer_id"], kind="stable")
+    frame = pd.concat([relationship, post_purchase], ignore_index=True).sort_values(
+        ["answered_at", "customer_id"], kind="stable"
+    )
     frame.insert(0, "response_id", np.arange(1, len(frame) + 1))
     frame["answered_at"] = frame["answered_at"].dt.floor("min").astype(DATETIME_DTYPE)
     frame["nps"] = pd.array(frame["nps"].to_numpy(dtype=float), dtype="Int64").copy()

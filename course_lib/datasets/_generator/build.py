@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from course_lib.datasets.campaigns import CAMPAIGN_PLANS, campaign_outcomes, plan_campaigns
-from course_lib.datasets.crm import simulate_crm, write_crm
-from course_lib.datasets.events import simulate_events
-from course_lib.datasets.generate import (
+from course_lib.datasets._generator.campaigns import CAMPAIGN_PLANS, campaign_outcomes, plan_campaigns
+from course_lib.datasets._generator.crm import simulate_crm, write_crm
+from course_lib.datasets._generator.events import simulate_events
+from course_lib.datasets._generator.generate import (
     DEFAULT_CUSTOMERS,
     DEFAULT_SEED,
     MINIMUM_CUSTOMERS,
@@ -43,11 +43,11 @@ from course_lib.datasets.generate import (
     simulate_customers,
     simulate_orders,
 )
+from course_lib.datasets._generator.readme import render_readme
+from course_lib.datasets._generator.survey import simulate_survey
+from course_lib.datasets._generator.world import END, EVENTS_START, PAIN_POINTS, START, TYPE_PROFILES
 from course_lib.datasets.online_retail import NON_PRODUCT_CODES, format_online_retail, simulate_online_retail
-from course_lib.datasets.readme import render_readme
 from course_lib.datasets.schema import LIKERT_ITEMS, TABLES, Table
-from course_lib.datasets.survey import simulate_survey
-from course_lib.datasets.world import END, EVENTS_START, PAIN_POINTS, START, TYPE_PROFILES
 from course_lib.validation import require_positive_int
 
 __all__ = ["CHECKSUM_FILE", "World", "generate_world", "verify_checksums", "write_world"]
@@ -94,7 +94,9 @@ def generate_world(*, seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_CUSTO
     World
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"The 'seed' parameter of generate_world must be an int. Got {seed!r} of type {type(seed).__name__} instead.")
+        raise TypeError(
+            f"The 'seed' parameter of generate_world must be an int. Got {seed!r} of type {type(seed).__name__} instead."
+        )
     require_positive_int(n_customers, parameter="n_customers", function="generate_world", minimum=MINIMUM_CUSTOMERS)
     seed = int(seed)
     with tqdm(total=7, desc="Generating the course data", disable=not progress, unit="step") as bar:
@@ -172,7 +174,9 @@ def _data_problems(customers: pd.DataFrame, lines: pd.DataFrame, crm: dict[str, 
     bulk = lines.loc[lines["customer_id"].isin(business_ids)]
     contacts = crm["contacts"]
     linked = contacts.dropna(subset=["customer_id"]).merge(
-        customers[["customer_id", "zone", "consent_email"]].astype({"customer_id": "Int64"}), on="customer_id", suffixes=("", "_shop")
+        customers[["customer_id", "zone", "consent_email"]].astype({"customer_id": "Int64"}),
+        on="customer_id",
+        suffixes=("", "_shop"),
     )
     return {
         "duplicate_order_lines": int(duplicated.sum()),

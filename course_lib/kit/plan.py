@@ -69,7 +69,9 @@ PLAN_COLUMNS = ["lesson", "lesson_title", "section", "activity", "minutes", "sta
 _LESSON_FILE = re.compile(r"^(\d\d)_")
 
 
-def find_lessons(lessons: Iterable[str | int] | None = None, *, folder: Path | str = KIT_ROOT / "notebooks") -> list[Path]:
+def find_lessons(
+    lessons: Iterable[str | int] | None = None, *, folder: Path | str = KIT_ROOT / "notebooks"
+) -> list[Path]:
     """The lesson notebooks ``NN_name.ipynb`` of `folder`, all of them or those numbered `lessons`.
 
     Parameters
@@ -98,9 +100,7 @@ def find_lessons(lessons: Iterable[str | int] | None = None, *, folder: Path | s
     for lesson in lessons:
         number = f"{int(lesson):02d}" if str(lesson).strip().isdigit() else str(lesson)
         if number not in available:
-            raise ValueError(
-                f"No lesson {number} in {folder.name}/. Lessons there: {sorted(available) or 'none'}."
-            )
+            raise ValueError(f"No lesson {number} in {folder.name}/. Lessons there: {sorted(available) or 'none'}.")
         paths.append(available[number])
     return paths
 
@@ -156,7 +156,12 @@ def lesson_sections(notebook: NotebookNode, *, lesson: str, title: str) -> pd.Da
             raise ValueError(
                 f"Lesson {lesson}, cell {index}: metadata.course.minutes must be a positive number; got {minutes!r}."
             )
-        require_one_of(activity, ACTIVITIES, parameter=f"metadata.course.activity (lesson {lesson}, cell {index})", function="the class plan")
+        require_one_of(
+            activity,
+            ACTIVITIES,
+            parameter=f"metadata.course.activity (lesson {lesson}, cell {index})",
+            function="the class plan",
+        )
         rows.append((lesson, title, _section_name(cell.source), activity, float(minutes)))
     if not rows:
         minutes = course.get("minutes")
@@ -284,7 +289,7 @@ def _fit_summary(plan: pd.DataFrame, target_minutes: float) -> str:
     first = left.iloc[0]
     return (
         f"Target {target} min: {_number(total - target_minutes)} min too long. Within {target} min: {within}. "
-        f'Left for another session ({_number(left["minutes"].sum())} min): lesson {first["lesson"]} '
+        f"Left for another session ({_number(left['minutes'].sum())} min): lesson {first['lesson']} "
         f'from "{first["section"]}" on.'
     )
 
@@ -307,7 +312,9 @@ def render_plan(plan: pd.DataFrame, *, target_minutes: float | None = None) -> s
     """
     require_columns(plan, PLAN_COLUMNS, name="plan")
     require_non_empty(plan, name="plan")
-    if target_minutes is not None and (isinstance(target_minutes, bool) or not isinstance(target_minutes, (int, float)) or target_minutes <= 0):
+    if target_minutes is not None and (
+        isinstance(target_minutes, bool) or not isinstance(target_minutes, (int, float)) or target_minutes <= 0
+    ):
         raise ValueError(f"`target_minutes` must be a positive number of minutes; got {target_minutes!r}.")
     lessons = list(plan["lesson"].unique())
     total = plan["minutes"].sum()
@@ -315,10 +322,15 @@ def render_plan(plan: pd.DataFrame, *, target_minutes: float | None = None) -> s
     lines += _schedule_lines(plan)
     lines += ["", "Totals per lesson"]
     for row in lesson_totals(plan).itertuples(index=False):
-        split = ", ".join(f"{activity} {_number(getattr(row, activity))}" for activity in ACTIVITIES if getattr(row, activity) > 0)
+        split = ", ".join(
+            f"{activity} {_number(getattr(row, activity))}" for activity in ACTIVITIES if getattr(row, activity) > 0
+        )
         lines.append(f"  {row.lesson} {row.lesson_title}: {_number(row.minutes)} min ({split})")
     exercises = plan.loc[plan["activity"] == "exercise"]
-    slots = [f"{row.lesson} \"{row.section}\" at {_clock(row.start)} ({_number(row.minutes)} min)" for row in exercises.itertuples(index=False)]
+    slots = [
+        f'{row.lesson} "{row.section}" at {_clock(row.start)} ({_number(row.minutes)} min)'
+        for row in exercises.itertuples(index=False)
+    ]
     lines += ["", "Exercise slots: " + ("; ".join(slots) if slots else "none")]
     if target_minutes is not None:
         lines += ["", _fit_summary(plan, target_minutes)]

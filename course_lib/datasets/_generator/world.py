@@ -262,6 +262,7 @@ BUSINESS_PROFILE = CustomerType(
     work_zones={"Business Park": 0.7, "Station": 0.3},
 )
 
+
 def type_traits() -> pd.DataFrame:
     """The numeric behaviour parameters of every kind of buyer, one row each (index: type code).
 

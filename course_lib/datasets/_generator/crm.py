@@ -20,24 +20,104 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from course_lib.datasets.campaigns import CAMPAIGN_PLANS
-from course_lib.datasets.generate import STAFF_TEST_ACCOUNTS, _rng
+from course_lib.datasets._generator.campaigns import CAMPAIGN_PLANS
+from course_lib.datasets._generator.generate import STAFF_TEST_ACCOUNTS, _rng
+from course_lib.datasets._generator.world import COVERED_ZONES, END, UNCOVERED_ZONE
 from course_lib.datasets.schema import CRM_TABLES
-from course_lib.datasets.world import COVERED_ZONES, END, UNCOVERED_ZONE
 
 __all__ = ["simulate_crm", "write_crm"]
 
 FIRST_NAMES = (
-    "Ana", "Ben", "Chiara", "Dmitri", "Elif", "Farah", "Gustavo", "Hana", "Ivo", "Jana", "Kofi", "Lea",
-    "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Samir", "Tove", "Ugo", "Vera", "Wen", "Ximena",
-    "Yusuf", "Zoe", "Amara", "Bruno", "Carmen", "Daan", "Emma", "Felix", "Greta", "Hugo", "Ines", "Jonas",
-    "Kasia", "Luca", "Mei", "Nico", "Olga", "Paulo", "Rania", "Sven", "Tariq", "Uma", "Viktor", "Yara",
+    "Ana",
+    "Ben",
+    "Chiara",
+    "Dmitri",
+    "Elif",
+    "Farah",
+    "Gustavo",
+    "Hana",
+    "Ivo",
+    "Jana",
+    "Kofi",
+    "Lea",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Samir",
+    "Tove",
+    "Ugo",
+    "Vera",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Amara",
+    "Bruno",
+    "Carmen",
+    "Daan",
+    "Emma",
+    "Felix",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kasia",
+    "Luca",
+    "Mei",
+    "Nico",
+    "Olga",
+    "Paulo",
+    "Rania",
+    "Sven",
+    "Tariq",
+    "Uma",
+    "Viktor",
+    "Yara",
 )
 LAST_NAMES = (
-    "Almeida", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ivanova", "Jansen",
-    "Kowalski", "Laine", "Moreau", "Novak", "Okafor", "Petrov", "Quinn", "Rossi", "Santos", "Tanaka",
-    "Ueda", "Varga", "Weber", "Xu", "Yilmaz", "Zeller", "Andersen", "Bianchi", "Chen", "Diallo", "Esposito",
-    "Ferreira", "Gruber", "Horvat", "Iqbal", "Jovanovic", "Kim", "Lindqvist", "Mendes", "Nakamura",
+    "Almeida",
+    "Berg",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ivanova",
+    "Jansen",
+    "Kowalski",
+    "Laine",
+    "Moreau",
+    "Novak",
+    "Okafor",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Santos",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zeller",
+    "Andersen",
+    "Bianchi",
+    "Chen",
+    "Diallo",
+    "Esposito",
+    "Ferreira",
+    "Gruber",
+    "Horvat",
+    "Iqbal",
+    "Jovanovic",
+    "Kim",
+    "Lindqvist",
+    "Mendes",
+    "Nakamura",
 )
 EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
 #: Share of customers typed in a second time by customer service, of CRM zones left stale, of consent flags out of sync.
@@ -76,7 +156,9 @@ def _names(rng: np.random.Generator, size: int, *, first_number: int = 10) -> tu
     last = rng.choice(LAST_NAMES, size=size)
     number = first_number + rng.choice(10 * size + 100, size=size, replace=False)
     domain = rng.choice(EMAIL_DOMAINS, size=size)
-    email = pd.Series(first).str.lower() + "." + pd.Series(last).str.lower() + pd.Series(number).astype(str) + "@" + domain
+    email = (
+        pd.Series(first).str.lower() + "." + pd.Series(last).str.lower() + pd.Series(number).astype(str) + "@" + domain
+    )
     return first, last, email.to_numpy()
 
 
@@ -103,7 +185,9 @@ def _contacts(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
             "first_name": first,
             "last_name": last,
             "email": email,
-            "phone": np.where(rng.random(n) < 0.65, [f"+99 555 {value:07d}" for value in rng.integers(0, 10**7, n)], None),
+            "phone": np.where(
+                rng.random(n) < 0.65, [f"+99 555 {value:07d}" for value in rng.integers(0, 10**7, n)], None
+            ),
             "zone": zone,
             "consent_email": customers["consent_email"].to_numpy() ^ conflict,
             "consent_sms": customers["consent_sms"].to_numpy(),
@@ -115,9 +199,9 @@ def _contacts(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
     twice["customer_id"] = None
     twice["email"] = twice["email"].str.title()
     twice["phone"] = None
-    twice["created_at"] = twice["updated_at"] = twice["created_at"] + pd.to_timedelta(
-        rng.integers(1, 90, len(twice)), unit="D"
-    ).to_numpy()
+    twice["created_at"] = twice["updated_at"] = (
+        twice["created_at"] + pd.to_timedelta(rng.integers(1, 90, len(twice)), unit="D").to_numpy()
+    )
     staff = pd.DataFrame(
         {
             "customer_id": list(STAFF_TEST_ACCOUNTS),
@@ -150,9 +234,16 @@ def _order_tickets(orders: pd.DataFrame, rng: np.random.Generator) -> pd.DataFra
         rng.choice(["late_delivery", "food_quality", "missing_item"], size=len(refunded), p=[0.5, 0.3, 0.2]),
         rng.choice(["missing_item", "food_quality"], size=len(refunded), p=[0.6, 0.4]),
     )
-    opened = refunded["ordered_at"].to_numpy().astype("datetime64[s]") + (rng.uniform(1, 4, len(refunded)) * 3600).astype("timedelta64[s]")
+    opened = refunded["ordered_at"].to_numpy().astype("datetime64[s]") + (
+        rng.uniform(1, 4, len(refunded)) * 3600
+    ).astype("timedelta64[s]")
     return pd.DataFrame(
-        {"customer_id": refunded["customer_id"].to_numpy(), "order_id": refunded["order_id"].to_numpy(), "opened_at": opened, "category": category}
+        {
+            "customer_id": refunded["customer_id"].to_numpy(),
+            "order_id": refunded["order_id"].to_numpy(),
+            "opened_at": opened,
+            "category": category,
+        }
     )
 
 
@@ -168,8 +259,19 @@ def _other_tickets(customers: pd.DataFrame, orders: pd.DataFrame, rng: np.random
     for mask, category, extra_days in ((recipe, "recipe_help", 60), (privacy, "account_privacy", 700)):
         offset = rng.integers(3, extra_days, n) % span
         day = (signup + offset.astype("timedelta64[D]"))[mask]
-        pieces.append(pd.DataFrame({"customer_id": customers["customer_id"].to_numpy()[mask], "order_id": None, "opened_at": _clock(rng, day), "category": category}))
-    placed = orders.loc[orders["customer_id"].notna() & (orders["ordered_at"] < pd.Timestamp("2025-12-01"))].drop_duplicates("order_id")
+        pieces.append(
+            pd.DataFrame(
+                {
+                    "customer_id": customers["customer_id"].to_numpy()[mask],
+                    "order_id": None,
+                    "opened_at": _clock(rng, day),
+                    "category": category,
+                }
+            )
+        )
+    placed = orders.loc[
+        orders["customer_id"].notna() & (orders["ordered_at"] < pd.Timestamp("2025-12-01"))
+    ].drop_duplicates("order_id")
     payment = placed.loc[rng.random(len(placed)) < 0.002]
     pieces.append(
         pd.DataFrame(
@@ -183,7 +285,11 @@ def _other_tickets(customers: pd.DataFrame, orders: pd.DataFrame, rng: np.random
     )
     asked = max(10, n // 100)
     days = np.datetime64("2024-01-01") + rng.integers(0, 700, asked).astype("timedelta64[D]")
-    pieces.append(pd.DataFrame({"customer_id": None, "order_id": None, "opened_at": _clock(rng, days), "category": "delivery_area"}))
+    pieces.append(
+        pd.DataFrame(
+            {"customer_id": None, "order_id": None, "opened_at": _clock(rng, days), "category": "delivery_area"}
+        )
+    )
     return pd.concat(pieces, ignore_index=True)
 
 
@@ -202,7 +308,9 @@ def _tickets(customers, orders, support_contacts, rng) -> pd.DataFrame:
     raised.loc[raised["category"].eq("recipe_help"), "channel"] = "email"
     tickets = pd.concat([raised, from_log], ignore_index=True)
     tickets = tickets.loc[tickets["opened_at"] <= np.datetime64(EXPORTED_AT, "s")]
-    tickets = tickets.iloc[np.lexsort((np.arange(len(tickets)), tickets["opened_at"].to_numpy()))].reset_index(drop=True)
+    tickets = tickets.iloc[np.lexsort((np.arange(len(tickets)), tickets["opened_at"].to_numpy()))].reset_index(
+        drop=True
+    )
     size = len(tickets)
     # Most tickets close within hours; some wait days for a reply; payment trouble takes longer.
     mean_hours = np.where(rng.random(size) < SLOW_TICKET_SHARE, SLOW_TICKET_HOURS, 10.0)
@@ -221,7 +329,9 @@ def _tickets(customers, orders, support_contacts, rng) -> pd.DataFrame:
     )
 
 
-def _leads(customers: pd.DataFrame, contacts: pd.DataFrame, uncovered_visitors: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def _leads(
+    customers: pd.DataFrame, contacts: pd.DataFrame, uncovered_visitors: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
     """The Northfield waiting list (from the site and before it), newsletter sign-ups, food-fair visitors."""
     n = len(customers)
     from_site = uncovered_visitors.loc[rng.random(len(uncovered_visitors)) < 0.15]
@@ -234,8 +344,12 @@ def _leads(customers: pd.DataFrame, contacts: pd.DataFrame, uncovered_visitors: 
     covered = COVERED_ZONES["zone"].to_numpy()
     leads = pd.DataFrame(
         {
-            "zone": np.concatenate([np.full(len(from_site) + earlier, UNCOVERED_ZONE), rng.choice(covered, newsletter + fair)]),
-            "source": np.repeat(["waitlist", "waitlist", "newsletter", "food_fair"], [len(from_site), earlier, newsletter, fair]),
+            "zone": np.concatenate(
+                [np.full(len(from_site) + earlier, UNCOVERED_ZONE), rng.choice(covered, newsletter + fair)]
+            ),
+            "source": np.repeat(
+                ["waitlist", "waitlist", "newsletter", "food_fair"], [len(from_site), earlier, newsletter, fair]
+            ),
             "created_at": np.concatenate(
                 [
                     from_site["timestamp"].to_numpy().astype("datetime64[s]"),
@@ -276,20 +390,22 @@ def _converted_leads(leads: pd.DataFrame, customers: pd.DataFrame, rng: np.rando
     return np.where(converted, chosen.to_numpy(), None)
 
 
-def simulate_crm(customers, orders, audience, support_contacts, uncovered_visitors, *, seed: int) -> dict[str, pd.DataFrame]:
+def simulate_crm(
+    customers, orders, audience, support_contacts, uncovered_visitors, *, seed: int
+) -> dict[str, pd.DataFrame]:
     """Simulate every CRM table, in the column order of ``schema.CRM_TABLES``.
 
     Parameters
     ----------
     customers : DataFrame
-        The output of :func:`~course_lib.datasets.generate.simulate_customers`.
+        The output of :func:`~course_lib.datasets._generator.generate.simulate_customers`.
     orders : DataFrame
         Order lines.
     audience : DataFrame
         Campaign audiences with ``ordered_within_14_days``
-        (:func:`~course_lib.datasets.campaigns.campaign_outcomes`).
+        (:func:`~course_lib.datasets._generator.campaigns.campaign_outcomes`).
     support_contacts, uncovered_visitors : DataFrame
-        From :func:`~course_lib.datasets.events.simulate_events`.
+        From :func:`~course_lib.datasets._generator.events.simulate_events`.
     seed : int
         Random seed.
 
@@ -342,7 +458,7 @@ def write_crm(tables: dict[str, pd.DataFrame], path: Path) -> Path:
         connection.execute("PRAGMA page_size = 4096")
         for name, table in CRM_TABLES.items():
             columns = ", ".join(f'"{column.name}" {column.sql_type}' for column in table.columns)
-            key = f', PRIMARY KEY ({", ".join(table.key)})' if table.key else ""
+            key = f", PRIMARY KEY ({', '.join(table.key)})" if table.key else ""
             connection.execute(f'CREATE TABLE "{name}" ({columns}{key})')
             marks = ", ".join("?" for _ in table.columns)
             connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', _sql_values(tables[name], name))
