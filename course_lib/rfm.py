@@ -476,7 +476,7 @@ def clv_summary(
 # --------------------------------------------------------------------------------------
 
 
-def rfm_scores(table: pd.DataFrame, *, bins: int = 5, ties: str = "first") -> pd.DataFrame:
+def rfm_scores(table: pd.DataFrame, *, bins: int = 5, ties: str = "min") -> pd.DataFrame:
     """Score recency, frequency and monetary from 1 to `bins` by quantiles.
 
     Parameters
@@ -486,14 +486,18 @@ def rfm_scores(table: pd.DataFrame, *, bins: int = 5, ties: str = "first") -> pd
         ``frequency`` and ``monetary``, as made by :func:`rfm_table`.
     bins : int, default=5
         Number of scores (quantile groups), at least 2.
-    ties : {"first", "min"}, default="first"
+    ties : {"min", "first"}, default="min"
         How equal values are scored (the names of ``Series.rank`` methods):
 
+        - ``"min"`` (the default): equal values share a score, the score of
+          the first of them. Groups can be uneven (many one-time buyers all
+          get F = 1), but a score never depends on anything but the value.
         - ``"first"``: ties are broken by customer id (the lower id is ranked
           first), so every score holds the same number of customers (to one),
-          but two equal values can get neighbouring scores;
-        - ``"min"``: equal values share the score of the first of them, so the
-          groups can be uneven (many one-time buyers all get F = 1).
+          but two customers with the same value can get neighbouring scores.
+          Ids usually grow with the sign-up date, so this quietly scores
+          older customers lower; use it only when equal group sizes matter
+          more than fairness, and say so.
 
     Returns
     -------
@@ -507,24 +511,30 @@ def rfm_scores(table: pd.DataFrame, *, bins: int = 5, ties: str = "first") -> pd
 
     Notes
     -----
-    With n customers, a customer's rank r (1 = worst value) gives
+    With n customers, a customer's rank r (1 = worst value; with
+    ``ties="min"`` equal values all take the rank of the first of them) gives
 
         score = 1 + floor(bins * (r - 1) / n)
 
-    so each score holds a fraction 1 / `bins` of the customers. Recency is
-    reversed: the *most recent* customers (smallest recency) get `bins`.
-    Frequency and monetary score large values high.
+    so, without ties, each score holds a fraction 1 / `bins` of the
+    customers. Recency is reversed: the *most recent* customers (smallest
+    recency) get `bins`. Frequency and monetary score large values high.
 
-    This rule is chosen because SQL reproduces it exactly (``ROW_NUMBER()`` or
-    ``RANK()`` over the ordered customers, see :mod:`course_lib.rfm_sql`):
+    Why ``"min"`` is the default: two customers who did exactly the same
+    (same days since the last order, same number of orders) must get the
+    same score, or the segment a customer lands in depends on their id.
+
+    This rule is chosen because SQL reproduces it exactly (``RANK()`` or
+    ``ROW_NUMBER()`` over the ordered customers, see :mod:`course_lib.rfm_sql`):
     ``pd.qcut`` cuts at interpolated quantiles and fails on repeated edges,
     and SQL's ``NTILE`` splits ties in an arbitrary order and sizes its groups
     differently; neither agrees with the other.
 
     Examples
     --------
-    Customers 2 and 3 have the same frequency; with ``ties="first"`` the
-    lower id gets the lower score, with ``ties="min"`` both share it:
+    Customers 2 and 3 have the same recency and the same frequency; by
+    default they share both scores, with ``ties="first"`` the lower id gets
+    the lower ones:
 
     >>> table = pd.DataFrame({
     ...     "recency": [5, 40, 40, 200],
@@ -536,16 +546,16 @@ def rfm_scores(table: pd.DataFrame, *, bins: int = 5, ties: str = "first") -> pd
     customer_id
     1                  4        4        4
     2                  2        2        2
-    3                  3        3        3
+    3                  2        2        3
     4                  1        1        1
-    >>> rfm_scores(table, bins=4, ties="min")["f_score"].tolist()
-    [4, 2, 2, 1]
+    >>> rfm_scores(table, bins=4, ties="first")["f_score"].tolist()
+    [4, 2, 3, 1]
     """
     _require_rfm_columns(table, function="rfm_scores")
     require_positive_int(bins, parameter="bins", function="rfm_scores", minimum=2)
-    require_one_of(ties, ("first", "min"), parameter="ties", function="rfm_scores")
+    require_one_of(ties, ("min", "first"), parameter="ties", function="rfm_scores")
 
-    # Sorting by id first makes rank(method="first") break ties by customer id.
+    # Sorting by id first makes rank(method="first") break ties by customer id (min ignores order).
     by_id = table.sort_index(kind="stable")
     goodness = {"r_score": -by_id["recency"], "f_score": by_id["frequency"], "m_score": by_id["monetary"]}
     n_customers = len(table)

@@ -94,7 +94,7 @@ def rfm_sql(
     order: str | None = None,
     as_of: str | dt.date | None = None,
     bins: int = 5,
-    ties: str = "first",
+    ties: str = "min",
     segment_map: pd.DataFrame | None = None,
     dialect: str = "sqlite",
 ) -> str:
@@ -111,10 +111,10 @@ def rfm_sql(
         The snapshot day; None: the day after the last date in `table`.
     bins : int, default=5
         Number of scores, at least 2, as in :func:`course_lib.rfm.rfm_scores`.
-    ties : {"first", "min"}, default="first"
-        Tie rule of :func:`course_lib.rfm.rfm_scores`: ``"first"`` breaks ties
-        by customer id (``ROW_NUMBER``), ``"min"`` shares the score
-        (``RANK``).
+    ties : {"min", "first"}, default="min"
+        Tie rule of :func:`course_lib.rfm.rfm_scores`: ``"min"`` (its default)
+        shares the score (``RANK``), ``"first"`` breaks ties by customer id
+        (``ROW_NUMBER``).
     segment_map : DataFrame or None, default=None
         Given, the query adds a ``segment`` column from this map (first match
         wins, as in :func:`course_lib.rfm.assign_segments`).

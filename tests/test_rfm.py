@@ -355,12 +355,12 @@ def test_rfm_scores_ties_first_break_by_customer_id_not_row_order():
         {"recency": [10, 30, 10, 5, 30], "frequency": [1, 2, 1, 5, 1], "monetary": [5.0, 6.0, 7.0, 8.0, 9.0]},
         index=pd.Index([5, 2, 3, 4, 1], name="customer_id"),
     )
-    scores = rfm_scores(table, bins=5)
+    scores = rfm_scores(table, bins=5, ties="first")
     assert scores["f_score"].to_dict() == {5: 3, 2: 4, 3: 2, 4: 5, 1: 1}
     # Recency reversed: 30 days (ids 1, 2) is worst; id 1 first. Then 10 days (ids 3, 5), then 5 days.
     assert scores["r_score"].to_dict() == {1: 1, 2: 2, 3: 3, 5: 4, 4: 5}
     assert scores["m_score"].to_dict() == {5: 1, 2: 2, 3: 3, 4: 4, 1: 5}
-    shuffled = rfm_scores(table.sample(frac=1, random_state=0), bins=5)
+    shuffled = rfm_scores(table.sample(frac=1, random_state=0), bins=5, ties="first")
     pd.testing.assert_frame_equal(shuffled.loc[scores.index], scores)
 
 
@@ -371,6 +371,7 @@ def test_rfm_scores_ties_min_share_a_score():
     )
     scores = rfm_scores(table, bins=5, ties="min")
     assert scores["f_score"].to_dict() == {5: 1, 2: 4, 3: 1, 4: 5, 1: 1}
+    pd.testing.assert_frame_equal(rfm_scores(table, bins=5), scores)  # "min" is the default
     assert scores["r_score"].to_dict() == {1: 1, 2: 1, 3: 3, 5: 3, 4: 5}
 
 
