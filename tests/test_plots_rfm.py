@@ -91,6 +91,19 @@ def test_distributions_count_every_customer(table):
     assert len(axes[1].patches) == table["frequency"].max() - table["frequency"].min() + 1
 
 
+def test_monetary_histogram_is_readable_on_a_long_tail():
+    # 97 small spenders and 3 catering accounts: on a linear axis 97 customers share one bar.
+    table = pd.DataFrame(
+        {"recency": np.arange(100), "frequency": np.ones(100), "monetary": [20.0 + i for i in range(97)] + [9e3, 1.2e4, 1.5e4]}
+    )
+    monetary = plot_rfm_distributions(table)[2]
+    heights = [patch.get_height() for patch in monetary.patches]
+    assert monetary.get_xscale() == "log" and "log scale" in monetary.get_xlabel()
+    assert sum(heights) == len(table) and max(heights) < 50  # the small spenders spread over several bars
+    with_zero = plot_rfm_distributions(table.assign(monetary=table["monetary"] - 20.0))[2]
+    assert with_zero.get_xscale() == "linear"  # a log axis cannot show 0
+
+
 def test_distributions_use_given_axes_and_reject_a_wrong_number(table):
     fig, given = plt.subplots(1, 3)
     assert list(plot_rfm_distributions(table, axes=given)) == list(given)

@@ -179,6 +179,10 @@ def plot_rfm_distributions(table: pd.DataFrame, *, axes: Sequence[Axes] | None =
     ndarray of Axes
         The three Axes, in the order recency, frequency, monetary. Frequency
         gets one bar per purchase count (up to 40 counts; beyond, 40 bins).
+        Monetary is drawn on a logarithmic axis with bins of equal width on
+        it when every amount is positive: spend has a long tail (a few
+        catering accounts spend a hundred times the median), and on a linear
+        axis almost every customer would fall in the first bar.
 
     Examples
     --------
@@ -202,7 +206,16 @@ def plot_rfm_distributions(table: pd.DataFrame, *, axes: Sequence[Axes] | None =
     for ax, (column, title, xlabel) in zip(axes, _DISTRIBUTION_PANELS, strict=False):
         values = table[column]
         counts_are_few = column == "frequency" and values.max() - values.min() <= 40
-        edges = np.arange(values.min() - 0.5, values.max() + 1.5) if counts_are_few else 40
+        on_log_axis = column == "monetary" and values.min() > 0 and values.max() > values.min()
+        if counts_are_few:
+            edges = np.arange(values.min() - 0.5, values.max() + 1.5)
+        elif on_log_axis:
+            edges = np.geomspace(values.min(), values.max(), 31)
+        else:
+            edges = 40
         ax.hist(values, bins=edges, color=PALETTE[0], edgecolor="white")
+        if on_log_axis:
+            ax.set_xscale("log")
+            xlabel = xlabel.replace(")", ", log scale)")
         finish_axes(ax, title=title, xlabel=xlabel, ylabel="Customers (count)")
     return axes
