@@ -94,7 +94,11 @@ def test_distributions_count_every_customer(table):
 def test_monetary_histogram_is_readable_on_a_long_tail():
     # 97 small spenders and 3 catering accounts: on a linear axis 97 customers share one bar.
     table = pd.DataFrame(
-        {"recency": np.arange(100), "frequency": np.ones(100), "monetary": [20.0 + i for i in range(97)] + [9e3, 1.2e4, 1.5e4]}
+        {
+            "recency": np.arange(100),
+            "frequency": np.ones(100),
+            "monetary": [20.0 + i for i in range(97)] + [9e3, 1.2e4, 1.5e4],
+        }
     )
     monetary = plot_rfm_distributions(table)[2]
     heights = [patch.get_height() for patch in monetary.patches]

@@ -381,6 +381,7 @@ def plot_journey_map(
     *,
     title: str = "Customer journey map",
     fontsize: float = 13,
+    emotion: pd.Series | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Draw the journey map: a grid of stages (columns) by rows of text, readable when projected.
@@ -395,6 +396,11 @@ def plot_journey_map(
     fontsize : float, default=13
         Size of the cell text in points; headers and title are larger. 13 pt on
         a 16 x 9 inch figure stays legible at the back of a classroom.
+    emotion : Series, optional
+        The emotion line: one value per stage (index: stage names of `table`),
+        from -1 (frustrated) to +1 (delighted). Drawn as a line in an extra strip
+        under the grid, up for good; stages left out get no point. Say where the
+        values come from (data or a hypothesis) in the title or a note.
     ax : Axes, optional
         Where to draw; by default the current Axes. Use a wide figure:
         ``fig, ax = plt.subplots(figsize=(16, 9))``.
@@ -422,13 +428,15 @@ def plot_journey_map(
     require_non_empty(table, name="table")
     if not fontsize > 0:
         raise ValueError(f"The 'fontsize' parameter of plot_journey_map must be positive. Got {fontsize!r} instead.")
+    feeling = None if emotion is None else _emotion_values(emotion, table.columns)
     ax = resolve_ax(ax)
     n_rows, n_stages = table.shape
+    n_strips = n_rows + (feeling is not None)  # the emotion line takes one more row
     label_width, header_height = 0.85, 0.45  # in units of one stage column and one row
     # One cell's size in points, from the Axes' size in inches (72 points to the inch), to wrap text to fit.
     box = ax.get_position()
     cell_width = box.width * ax.figure.get_figwidth() * 72 / (label_width + n_stages)
-    cell_height = box.height * ax.figure.get_figheight() * 72 / (header_height + n_rows)
+    cell_height = box.height * ax.figure.get_figheight() * 72 / (header_height + n_strips)
     # DejaVu Sans, matplotlib's default font, averages ~0.58 em a character (bold ~0.65 em).
     characters = max(int(cell_width / (0.58 * fontsize)) - 1, 6)
     label_characters = max(int(label_width * cell_width / (0.65 * (fontsize + 1))) - 1, 6)
@@ -480,8 +488,18 @@ def plot_journey_map(
                 color="black" if text else "0.6",
                 linespacing=_LINE_SPACING,
             )
+    if feeling is not None:
+        _draw_emotion_strip(
+            ax,
+            feeling,
+            list(table.columns),
+            top=header_height + n_rows,
+            label_width=label_width,
+            fontsize=fontsize,
+            padding=padding,
+        )
     ax.set_xlim(0, label_width + n_stages)
-    ax.set_ylim(header_height + n_rows, 0)  # the header on top
+    ax.set_ylim(header_height + n_strips, 0)  # the header on top
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
@@ -492,3 +510,32 @@ def plot_journey_map(
     ax.xaxis.label.set_fontsize(fontsize)
     ax.yaxis.label.set_fontsize(fontsize)
     return ax
+
+
+def _emotion_values(emotion: pd.Series, stages: pd.Index) -> pd.Series:
+    """The emotion line's values, checked: a Series of numbers from -1 to 1 indexed by stages of the map."""
+    if not isinstance(emotion, pd.Series):
+        raise TypeError(f"`emotion` must be a pandas Series indexed by stage; got {type(emotion).__name__}.")
+    unknown = [stage for stage in emotion.index if stage not in stages]
+    if unknown:
+        raise ValueError(f"`emotion` names stages that are not in the map: {unknown}; the stages are {list(stages)}.")
+    values = pd.to_numeric(emotion, errors="coerce").dropna()
+    if len(values) < len(emotion.dropna()) or not values.between(-1, 1).all():
+        raise ValueError(f"`emotion` must hold numbers from -1 (frustrated) to 1 (delighted); got {emotion.to_dict()}.")
+    return values.reindex([stage for stage in stages if stage in values.index])
+
+
+def _draw_emotion_strip(
+    ax: Axes, feeling: pd.Series, stages: list, *, top: float, label_width: float, fontsize: float, padding: float
+) -> None:
+    """One strip under the grid: a dashed neutral line and the emotion line through the stages' centres."""
+    ax.add_patch(Rectangle((0, top), label_width, 1, facecolor="0.88", edgecolor="white", linewidth=2))
+    ax.text(
+        padding, top + 0.5, "Emotion\n(up: delighted)", ha="left", va="center", fontsize=fontsize, fontweight="bold"
+    )
+    ax.add_patch(Rectangle((label_width, top), len(stages), 1, facecolor="0.97", edgecolor="white", linewidth=2))
+    middle = top + 0.5
+    ax.plot([label_width, label_width + len(stages)], [middle, middle], color="0.6", linestyle="--", linewidth=1)
+    xs = [label_width + stages.index(stage) + 0.5 for stage in feeling.index]
+    ys = [middle - 0.4 * value for value in feeling]  # the y axis points down: a good feeling sits higher
+    ax.plot(xs, ys, color=PALETTE[0], marker="o", linewidth=2.5, markersize=8)
