@@ -175,3 +175,19 @@ def test_lesson_06_reads_the_retention_colour_bar_the_right_way_round():
     assert "dark means *low* retention" in text
     assert "darkens downward would mean newer customers stay longer" not in text
     assert luminance[0] < luminance[1], "low values are not the dark end of the colour map"
+
+
+# ----------------------------------------------------------------------------- 03: fits its time
+
+
+def test_lesson_03_fits_its_stated_time_and_keeps_going_further_optional():
+    notebook = nbformat.read(NOTEBOOKS / "03_rfm.ipynb", as_version=4)
+    stated = re.search(r"About \*\*(\d+) minutes\*\*", "\n".join(cell.source for cell in notebook.cells))
+    timed = [cell.metadata.get("course", {}).get("minutes", 0) for cell in notebook.cells]
+    assert stated and sum(timed) == int(stated.group(1)) == notebook.metadata.course.minutes
+    start = next(i for i, cell in enumerate(notebook.cells) if cell.source.startswith("## Going further (optional)"))
+    recap = next(i for i, cell in enumerate(notebook.cells) if cell.source.startswith("## Recap"))
+    assert recap < start, "the optional sections come after the recap"
+    assert not any(timed[start:]), "optional sections must not count in the lesson's time"
+    headings = [cell.source.splitlines()[0] for cell in notebook.cells[start:] if cell.source.startswith("#")]
+    assert len([heading for heading in headings if heading.startswith("### Going further")]) == 3
