@@ -191,3 +191,84 @@ def test_lesson_03_fits_its_stated_time_and_keeps_going_further_optional():
     assert not any(timed[start:]), "optional sections must not count in the lesson's time"
     headings = [cell.source.splitlines()[0] for cell in notebook.cells[start:] if cell.source.startswith("#")]
     assert len([heading for heading in headings if heading.startswith("### Going further")]) == 3
+
+
+# ----------------------------------------------------------------------------- 01: no causal claim, no welcome-code artefact
+
+
+def test_lesson_01_reads_discount_use_on_repeat_orders_computed_by_hand():
+    from course_lib.datasets import load_customers
+
+    orders = load_orders()
+    delivered = order_values(orders[orders["category"].ne("test")].drop_duplicates(["order_id", "line_number"]))
+    delivered = delivered[delivered["status"] == "delivered"]
+    per_order = delivered.groupby("order_id").agg(
+        customer_id=("customer_id", "first"), ordered_at=("ordered_at", "first"), promo_code=("promo_code", "first")
+    )
+    per_order = per_order.dropna(subset=["customer_id"]).sort_values("ordered_at", kind="stable")
+    repeat = per_order[per_order.groupby("customer_id").cumcount() > 0]  # each customer's first order left out
+    diet = load_customers().set_index("customer_id")["diet"]
+    expected = repeat["promo_code"].notna().groupby(repeat["customer_id"].map(diet)).mean().round(3)
+    stored = _stored_text("01_segmentation.ipynb", "repeat_orders_with_a_promo_code")
+    for name, share in expected.items():
+        row = re.search(rf"^{name}\s+([\d.]+)\s+([\d.]+)", stored, flags=re.M)
+        assert row and float(row.group(2)) == pytest.approx(share, abs=0.0015), (name, share, stored)
+    notebook = nbformat.read(NOTEBOOKS / "01_segmentation.ipynb", as_version=4)
+    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert "respond to offers" not in prose  # the causal claim of the first version
+    assert "lifetime value** (CLV) is all the money" not in prose
+
+
+# ----------------------------------------------------------------------------- 02: test orders
+
+
+def test_lesson_02_unknown_customers_are_the_staff_test_orders():
+    from course_lib.datasets import load_customers
+
+    orders = load_orders()
+    known = set(load_customers()["customer_id"])
+    unknown = orders[orders["customer_id"].notna() & ~orders["customer_id"].isin(known)]
+    assert set(unknown.index) == set(orders.index[orders["category"] == "test"])
+    stored = _stored_text("02_customer_data.ipynb", "known_ids = set(")
+    assert f"{len(unknown)} lines from unknown customers" in stored and "the same lines: True" in stored
+
+
+# ----------------------------------------------------------------------------- 04: Hennig, weak structure
+
+
+def test_lesson_04_and_clustering_do_not_credit_hennig_with_an_ari_cut_off():
+    from course_lib import clustering
+
+    notebook = nbformat.read(NOTEBOOKS / "04_clustering.ipynb", as_version=4)
+    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    for text in (prose, clustering.cluster_stability.__doc__):
+        assert "not a real structure" not in text
+        assert "Hennig" in text and "Jaccard" in text
+    assert "necessary, not sufficient" in clustering.cluster_stability.__doc__
+    assert "no maths beyond averages" not in prose
+    assert "weak" in prose and "shuffled" in prose
+
+
+# ----------------------------------------------------------------------------- 07: power
+
+
+def test_lesson_07_minimum_detectable_uplift_is_computed_at_80_percent_power():
+    from contextlib import closing
+
+    from course_lib.datasets import connect_crm
+
+    with closing(connect_crm()) as crm:
+        held_out = pd.read_sql(
+            "SELECT r.ordered_within_14_days FROM campaign_responses AS r JOIN campaigns AS c "
+            "ON c.campaign_id = r.campaign_id WHERE r.holdout = 1 AND c.name LIKE '%winback%'",
+            crm,
+        )["ordered_within_14_days"]
+    stored = _stored_text("07_segments_to_action.ipynb", "detectable = (norm.ppf(0.975)")
+    counts = re.search(r"(\d+) contacted, (\d+) held out", stored)
+    contacted, holdout = int(counts.group(1)), int(counts.group(2))
+    rate = held_out.mean()
+    standard_error = np.sqrt(rate * (1 - rate) * (1 / contacted + 1 / holdout))
+    detectable = re.search(r"Minimum detectable uplift at 80% power: ([\d.]+) percentage points", stored)
+    assert float(detectable.group(1)) == pytest.approx(100 * (1.959964 + 0.841621) * standard_error, abs=0.05)
+    half_width = re.search(r"Half-width of the interval: ([\d.]+) points", stored)
+    assert float(half_width.group(1)) == pytest.approx(100 * 1.959964 * standard_error, abs=0.05)
