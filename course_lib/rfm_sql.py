@@ -62,7 +62,7 @@ import pandas as pd
 from course_lib.rfm import check_segment_map
 from course_lib.validation import require_one_of, require_positive_int
 
-__all__ = ["SQL_DIALECTS", "rfm_sql"]
+__all__ = ["SQL_DIALECTS", "rfm_sql", "sql_name"]
 
 #: How each engine spells the three things that differ: a date's day number
 #: (days since 1970-01-01, or any fixed origin), integer division, and quoted names.
@@ -163,12 +163,7 @@ def rfm_sql(
     spelling = SQL_DIALECTS[dialect]
 
     def quote(name: str, parameter: str) -> str:
-        if not isinstance(name, str) or not name or spelling["quote"] in name:
-            raise ValueError(
-                f"The {parameter!r} parameter of rfm_sql must be a non-empty name without "
-                f"{spelling['quote']}. Got {name!r} instead."
-            )
-        return f"{spelling['quote']}{name}{spelling['quote']}"
+        return sql_name(name, parameter=parameter, dialect=dialect, function="rfm_sql")
 
     def day(value: str) -> str:
         return spelling["day"].format(value=value)
@@ -244,6 +239,22 @@ SELECT scored.*{segment}
 FROM scored
 ORDER BY {customer_q}
 """
+
+
+def sql_name(name: str, *, parameter: str, dialect: str, function: str) -> str:
+    """Quote a table or column name the way `dialect` does, refusing names that would break the query.
+
+    Examples
+    --------
+    >>> sql_name("customer_id", parameter="customer", dialect="spark", function="rfm_sql")
+    '`customer_id`'
+    """
+    mark = SQL_DIALECTS[dialect]["quote"]
+    if not isinstance(name, str) or not name or mark in name:
+        raise ValueError(
+            f"The {parameter!r} parameter of {function} must be a non-empty name without {mark}. Got {name!r} instead."
+        )
+    return f"{mark}{name}{mark}"
 
 
 def _date_literal(as_of: str | dt.date) -> str:
