@@ -34,12 +34,33 @@ def _doctor(arguments: argparse.Namespace) -> int:
 def _data(arguments: argparse.Namespace) -> int:
     from course_lib.datasets import write_world
 
+    if arguments.lines is not None:
+        return _data_at_scale(arguments)
+
     paths = write_world(arguments.out, seed=arguments.seed, n_customers=arguments.customers, progress=True)
     print(f"Wrote {len(paths)} files to {arguments.out} (seed {arguments.seed}, {arguments.customers} customers).")
     if Path(arguments.out).resolve() != (KIT_ROOT / "datasets").resolve():
         print(
             f"To use them in the lessons, set COURSE_KIT_DATA={Path(arguments.out).resolve()} before starting JupyterLab."
         )
+    return 0
+
+
+def _data_at_scale(arguments: argparse.Namespace) -> int:
+    """``data --lines N``: order lines only, at any size, partitioned by month (lesson 03b)."""
+    from course_lib.datasets._generator.scale import write_order_lines
+
+    if arguments.out is None or Path(arguments.out).resolve() == (KIT_ROOT / "datasets").resolve():
+        print("error: --lines needs --out DIR, a folder outside datasets/ (the course's own data stays as shipped).")
+        return 2
+    paths = write_order_lines(
+        arguments.out, n_lines=arguments.lines, seed=arguments.seed, file_format=arguments.format, progress=True
+    )
+    print(
+        f"Wrote {arguments.lines:,} order lines in {len(paths)} {arguments.format} files under {arguments.out}, "
+        f"one folder per month (seed {arguments.seed}). Read them all at once with DuckDB: "
+        f"SELECT ... FROM read_{arguments.format}('{Path(arguments.out).as_posix()}/**/*.{arguments.format}')"
+    )
     return 0
 
 
@@ -137,6 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--customers", type=int, default=DEFAULT_CUSTOMERS, help=f"number of customers (default {DEFAULT_CUSTOMERS})"
     )
     data.add_argument("--out", type=Path, default=KIT_ROOT / "datasets", help="output folder (default: datasets/)")
+    data.add_argument(
+        "--lines",
+        type=int,
+        default=None,
+        help="write only order lines, this many (e.g. 10000000), partitioned by month, for lesson 03b; needs --out",
+    )
+    data.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet", help="file format with --lines (default parquet)"
+    )
     data.set_defaults(run=_data)
 
     build = commands.add_parser("build", help="generate exercises/ from solutions/")
