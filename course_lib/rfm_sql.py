@@ -210,7 +210,7 @@ occasions AS (
 customers AS (
     -- Purchases are occasions netting to more than 0; every occasion counts in the money.
     SELECT customer,
-           SUM(CASE WHEN net > 0 THEN 1 ELSE 0 END) AS frequency,
+           CAST(SUM(CASE WHEN net > 0 THEN 1 ELSE 0 END) AS BIGINT) AS frequency,
            MIN(CASE WHEN net > 0 THEN day_number END) AS first_day,
            MAX(CASE WHEN net > 0 THEN day_number END) AS last_day,
            CAST(SUM(net) AS DOUBLE) AS monetary
