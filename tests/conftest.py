@@ -13,7 +13,7 @@ matplotlib.use("Agg")  # tests draw off-screen
 
 
 def notebooks_in(folder: str) -> list[Path]:
-    return sorted((KIT_ROOT / folder).glob("[0-9][0-9]_*.ipynb"))
+    return sorted((KIT_ROOT / folder).glob("[0-9][0-9]*_*.ipynb"))
 
 
 LESSONS = notebooks_in("notebooks")
