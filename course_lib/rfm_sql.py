@@ -44,13 +44,16 @@ The same as pandas, to the last digit:
 >>> result.equals(rfm_scores(rfm_table(parsed), bins=3))
 True
 
-In DuckDB (dates stored as dates or timestamps), the same in one line::
+In DuckDB (dates stored as dates or timestamps), over a pandas frame or a folder of
+Parquet files, the same in one line::
 
     duckdb.sql(rfm_sql(table="orders", dialect="duckdb")).df()
 
 and in Spark SQL, with the orders registered as a view ``orders``::
 
-    spark.sql(rfm_sql(table="orders", dialect="spark")).toPandas()
+    spark.sql(rfm_sql(table="orders", dialect="spark"))
+
+Lesson 03b runs both on millions of lines.
 """
 
 from __future__ import annotations
@@ -140,11 +143,10 @@ def rfm_sql(
 
         score = 1 + bins * (rank - 1) DIV (number of customers)
 
-    The SQLite version is tested equal to pandas (``tests/test_rfm_sql.py``);
-    the DuckDB version gave the same result on the same test data with
-    DuckDB 2.0 (checked by hand: DuckDB is not a course dependency); the
-    Spark version differs from them only in :data:`SQL_DIALECTS`, written from
-    Spark's documentation and not run here. Two differences from pandas to keep in mind:
+    The query is tested equal to pandas, to the last digit, on SQLite, on DuckDB
+    (over a pandas frame and over Parquet files) and on Spark in local mode
+    (``tests/test_rfm_sql.py``, ``tests/test_sql_engines.py``); lesson 03b runs it
+    at scale. Two differences from pandas to keep in mind:
     the query does not check its input (run :func:`course_lib.rfm.rfm_table`
     on a sample for the report and the errors), and money sums of decimal
     fractions can differ in the last binary digit between engines because
