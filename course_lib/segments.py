@@ -308,3 +308,207 @@ def with_consent(data: pd.DataFrame, *, consent: str | Sequence[str] = "consent_
             )
     allowed = data[flags].astype("boolean").fillna(False).all(axis=1).to_numpy(dtype=bool)
     return data.loc[allowed]
+
+
+# ------------------------------------------------------------------ migration
+
+#: Customers in the later snapshot only enter the migration matrix from this row.
+NOT_YET_A_CUSTOMER = "(not yet a customer)"
+
+#: The flows :func:`migration` names by default, for the RFM segments of :func:`course_lib.rfm.default_segment_map`:
+#: name -> (segments before, segments after).
+RFM_FLOWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "champions slipping": (
+        ("Champions",),
+        ("Loyal", "Potential loyalist", "Need attention", "About to sleep", "At risk", "Can't lose them", "Lost"),
+    ),
+    "loyal slipping to at risk": (("Loyal", "Champions"), ("At risk", "Can't lose them", "Lost")),
+    "new customers becoming loyal": (
+        ("New customers", NOT_YET_A_CUSTOMER),
+        ("Potential loyalist", "Loyal", "Champions"),
+    ),
+    "won back": (
+        ("At risk", "Can't lose them", "Lost", "About to sleep"),
+        ("Champions", "Loyal", "Potential loyalist", "Need attention"),
+    ),
+}
+
+
+class Migration:
+    """How customers moved between segments from one snapshot to the next (see :func:`migration`).
+
+    Attributes
+    ----------
+    counts : DataFrame
+        Customers, rows = segment before, columns = segment after.
+    shares : DataFrame
+        Each row of `counts` divided by its total: where the customers of a segment went (rows add to 1).
+    flows : DataFrame
+        The named flows: ``flow``, ``from``, ``to``, ``customers``, ``base`` (customers in the
+        "from" segments) and ``share`` (customers / base).
+    """
+
+    def __init__(self, counts: pd.DataFrame, shares: pd.DataFrame, flows: pd.DataFrame) -> None:
+        self.counts, self.shares, self.flows = counts, shares, flows
+
+    def __repr__(self) -> str:
+        total = int(self.counts.to_numpy().sum())
+        stayed = sum(int(self.counts.loc[s, s]) for s in self.counts.index if s in self.counts.columns)
+        return f"Migration({total} customers, {stayed} stayed in their segment, {len(self.flows)} named flow(s))"
+
+
+def _snapshot(data: pd.DataFrame, *, segment: str, customer: str, name: str) -> pd.Series:
+    """The snapshot as a Series segment by customer id (from the `customer` column, or the index)."""
+    require_non_empty(data, name=name)
+    require_columns(data, [segment], name=name)
+    ids = data[customer] if customer in data.columns else data.index.to_series()
+    if customer not in data.columns and data.index.name != customer:
+        raise ValueError(
+            f"`{name}` needs its customer ids in a {customer!r} column or as the index named {customer!r} "
+            f"(one row per customer); its index is named {data.index.name!r}."
+        )
+    repeated = ids[ids.duplicated()]
+    if len(repeated):
+        raise ValueError(
+            f"`{name}` lists {len(repeated)} customer(s) more than once, like {sample_of(repeated)}; a snapshot has one row per customer."
+        )
+    if data[segment].isna().any():
+        missing = ids[data[segment].isna().to_numpy()]
+        raise ValueError(
+            f"Column {segment!r} of `{name}` has no segment for {len(missing)} customer(s), like {sample_of(missing)}."
+        )
+    return pd.Series(data[segment].to_numpy(), index=pd.Index(ids.to_numpy(), name=customer), name=segment)
+
+
+def _order(values: pd.Series) -> list:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [c for c in values.cat.categories if c in set(values)]
+    return sorted(values.unique(), key=str)
+
+
+def migration(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    *,
+    segment: str = "segment",
+    customer: str = "customer_id",
+    flows: dict[str, tuple[Sequence[str], Sequence[str]]] | None = None,
+) -> Migration:
+    """Where each segment's customers went between two snapshots, and the flows that matter.
+
+    Parameters
+    ----------
+    before, after : DataFrame
+        One row per customer with its `segment`, at two dates (for example
+        RFM segments a quarter apart, each computed with its own ``as_of``).
+        Customer ids in a `customer` column or as the index. `after` may add
+        customers who were not customers yet; it must keep every customer of
+        `before`. Not modified.
+    segment : str, default="segment"
+        The segment column, in both.
+    customer : str, default="customer_id"
+        The customer id column (or index name).
+    flows : dict, optional
+        Named flows to report: ``{name: (segments before, segments after)}``.
+        Default :data:`RFM_FLOWS` (champions slipping, loyal slipping to at
+        risk, new customers becoming loyal, won back), keeping those whose
+        segments occur in the data.
+
+    Returns
+    -------
+    Migration
+        ``counts`` and ``shares`` (rows = before, columns = after; customers
+        new in `after` come from the row ``"(not yet a customer)"``) and
+        ``flows``.
+
+    Raises
+    ------
+    ValueError
+        Snapshots that do not match: a customer of `before` missing from
+        `after`, no customer in common, ids of different types, repeated
+        customers, missing segments, a named flow with an unknown segment.
+
+    Notes
+    -----
+    A migration matrix describes movement; it does not say why customers
+    moved. Segments defined by quantiles (RFM scores) move even when nobody
+    changes behaviour, because the cut-offs move with everyone else.
+
+    Examples
+    --------
+    >>> before = pd.DataFrame({"customer_id": [1, 2, 3, 4],
+    ...                        "segment": ["Champions", "Champions", "New customers", "Lost"]})
+    >>> after = pd.DataFrame({"customer_id": [1, 2, 3, 4, 5],
+    ...                       "segment": ["Champions", "At risk", "Loyal", "Lost", "New customers"]})
+    >>> moves = migration(before, after)
+    >>> moves
+    Migration(5 customers, 2 stayed in their segment, 4 named flow(s))
+    >>> moves.flows.set_index("flow").loc[["champions slipping", "new customers becoming loyal"], ["customers", "base", "share"]]
+                                  customers  base  share
+    flow
+    champions slipping                    1     2    0.5
+    new customers becoming loyal          1     2    0.5
+    """
+    old = _snapshot(before, segment=segment, customer=customer, name="before")
+    new = _snapshot(after, segment=segment, customer=customer, name="after")
+    if old.index.dtype.kind != new.index.dtype.kind and not (
+        old.index.dtype.kind in "iu" and new.index.dtype.kind in "iu"
+    ):
+        raise ValueError(
+            f"The customer ids of `before` ({old.index.dtype}) and `after` ({new.index.dtype}) are of different types, "
+            f"like {sample_of(old.index)} and {sample_of(new.index)}; convert one so they match."
+        )
+    common = old.index.intersection(new.index)
+    if len(common) == 0:
+        raise ValueError(
+            f"`before` and `after` have no customer in common (like {sample_of(old.index)} and {sample_of(new.index)}): "
+            "they are not two snapshots of the same customers."
+        )
+    lost = old.index.difference(new.index)
+    if len(lost):
+        raise ValueError(
+            f"{len(lost)} customer(s) of `before` are missing from `after`, like {sample_of(lost)}. Both snapshots "
+            "must cover the same customers (a later one only adds new customers); compute both from the same "
+            "customer table with a different as_of."
+        )
+    came_from = old.reindex(new.index).astype(object).fillna(NOT_YET_A_CUSTOMER)
+    rows = _order(old) + ([NOT_YET_A_CUSTOMER] if (came_from == NOT_YET_A_CUSTOMER).any() else [])
+    columns = _order(new)
+    counts = (
+        pd.crosstab(came_from.to_numpy(), new.astype(object).to_numpy())
+        .reindex(index=rows, columns=columns, fill_value=0)
+        .rename_axis(index=f"{segment} before", columns=f"{segment} after")
+    )
+    shares = counts.div(counts.sum(axis=1), axis=0)
+
+    known = set(rows) | set(columns)
+    if flows is None:
+        chosen = {
+            name: pair for name, pair in RFM_FLOWS.items() if set(pair[0]) & set(rows) and set(pair[1]) & set(columns)
+        }
+    else:
+        chosen = dict(flows)
+        for name, (sources, targets) in chosen.items():
+            unknown = [s for s in [*sources, *targets] if s not in known]
+            if unknown:
+                raise ValueError(
+                    f"Flow {name!r} names segment(s) {unknown} found in neither snapshot; segments are {sorted(known, key=str)}."
+                )
+    records = []
+    for name, (sources, targets) in chosen.items():
+        sources = [s for s in sources if s in counts.index]
+        targets = [t for t in targets if t in counts.columns and t not in sources]
+        moved = int(counts.loc[sources, targets].to_numpy().sum())
+        base = int(counts.loc[sources].to_numpy().sum())
+        records.append(
+            {
+                "flow": name,
+                "from": ", ".join(map(str, sources)),
+                "to": ", ".join(map(str, targets)),
+                "customers": moved,
+                "base": base,
+                "share": moved / base if base else np.nan,
+            }
+        )
+    flow_table = pd.DataFrame(records, columns=["flow", "from", "to", "customers", "base", "share"])
+    return Migration(counts=counts, shares=shares, flows=flow_table)
