@@ -377,7 +377,7 @@ def _snapshot(data: pd.DataFrame, *, segment: str, customer: str, name: str) -> 
         raise ValueError(
             f"Column {segment!r} of `{name}` has no segment for {len(missing)} customer(s), like {sample_of(missing)}."
         )
-    return pd.Series(data[segment].to_numpy(), index=pd.Index(ids.to_numpy(), name=customer), name=segment)
+    return pd.Series(data[segment].array, index=pd.Index(ids.to_numpy(), name=customer), name=segment)
 
 
 def _order(values: pd.Series) -> list:
