@@ -888,3 +888,228 @@ def campaign_uplift(
         }
     )
     return result.reset_index(drop=campaign is None)
+
+
+# ------------------------------------------------------------ segment scorecard
+
+#: Cut-offs that turn each measured criterion into a score of 1 to 5 (below the first: 1;
+#: at or above the last: 5). Edit a copy and pass it as ``bins=`` to change them.
+SCORECARD_BINS: dict[str, tuple[float, float, float, float]] = {
+    # share of the segment's customers with every defining column recorded
+    "measurable": (0.4, 0.6, 0.8, 0.95),
+    # share of all customers in the segment
+    "substantial": (0.05, 0.10, 0.20, 0.30),
+    # share of the segment's customers who consented to be contacted
+    "accessible": (0.4, 0.6, 0.8, 0.95),
+    # largest |standardised difference| of a profile column between the segment and the rest
+    # (Cohen's 0.2 small, 0.5 medium, 0.8 large)
+    "differentiable": (0.2, 0.5, 0.8, 1.2),
+    # share of all revenue
+    "size": (0.05, 0.10, 0.20, 0.30),
+    # relative change in customers between two snapshots (after / before - 1)
+    "growth": (-0.10, -0.02, 0.02, 0.10),
+    # margin per customer relative to the average customer's
+    "margin": (0.5, 0.8, 1.2, 1.5),
+}
+#: The criteria a table of judgements supplies: no data can say them.
+JUDGED_CRITERIA = ("actionable", "fit")
+
+
+def _score(values: pd.Series, cuts: Sequence[float]) -> pd.Series:
+    scores = pd.Series(np.digitize(values.to_numpy(dtype=float), cuts) + 1, index=values.index, dtype="Int64")
+    return scores.mask(values.isna())
+
+
+def segment_scorecard(
+    data: pd.DataFrame,
+    *,
+    segment: str = "segment",
+    customer: str = "customer_id",
+    revenue: str = "net_revenue",
+    measured_by: Sequence[str] = (),
+    consent: str | None = "consent_email",
+    profile: Sequence[str] = (),
+    growth: pd.Series | dict | None = None,
+    judgements: pd.DataFrame | None = None,
+    min_customers: int = 50,
+    bins: dict[str, Sequence[float]] | None = None,
+) -> pd.DataFrame:
+    """Score each segment on Kotler's five criteria and on its attractiveness, 1 (poor) to 5 (strong).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer: the `segment`, the `customer` id, `revenue`
+        (euros), and the columns named below. Not modified.
+    segment, customer, revenue : str
+        Column names.
+    measured_by : sequence of str, default=()
+        The columns the segment is defined from; **measurable** is the share
+        of the segment's customers with all of them recorded (1.0 when empty:
+        the segment column itself is complete).
+    consent : str or None, default="consent_email"
+        True/False column; **accessible** is the share who may be contacted.
+        None leaves accessible to `judgements`.
+    profile : sequence of str, default=()
+        Numeric columns that describe customers (frequency, spend, a survey
+        answer); **differentiable** is the largest standardised difference
+        between the segment and the rest. Empty leaves it to `judgements`.
+    growth : Series or dict, optional
+        Relative change in each segment's customers, for example from
+        :func:`course_lib.segments.migration` (customers after / before − 1).
+    judgements : DataFrame, optional
+        The small editable table of what data cannot say: indexed by segment,
+        columns ``actionable`` and ``fit`` (1-5; can Green Fork act on it, does
+        it fit the brand and skills), optionally ``margin_share`` (gross
+        margin share of revenue, 0-1, default 1) and any criterion missing
+        from the data. Scores given here override nothing measured.
+    min_customers : int, default=50
+        Fewer customers than this scores **substantial** 1 whatever the share:
+        too few to serve or to measure a campaign on.
+    bins : dict, optional
+        Replacement cut-offs for :data:`SCORECARD_BINS`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by segment: the measured values (``customers``,
+        ``customer_share``, ``revenue_share``, ``revenue_per_customer``,
+        ``complete_share``, ``consent_share``, ``max_std_difference``,
+        ``growth_rate``, ``margin_index``), one score column per criterion
+        (``measurable``, ``substantial``, ``accessible``, ``differentiable``,
+        ``actionable``, ``size``, ``growth``, ``margin``, ``fit``),
+        ``kotler`` (the lowest of the five: a segment is as usable as its
+        weakest criterion), ``attractiveness`` (mean of the four; missing until all four are scored) and
+        ``to_judge`` (criteria still without a score).
+
+    Notes
+    -----
+    The cut-offs are conventions, stated in :data:`SCORECARD_BINS`, not
+    laws: the scorecard makes a choice discussable, it does not make it.
+    Standardised difference = (segment mean − rest mean) / pooled sd.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({
+    ...     "customer_id": range(200),
+    ...     "segment": ["Lunch"] * 150 + ["Gourmet"] * 50,
+    ...     "net_revenue": [100.0] * 150 + [400.0] * 50,
+    ...     "consent_email": [True] * 120 + [False] * 30 + [True] * 50,
+    ... })
+    >>> judged = pd.DataFrame({"actionable": [5, 4], "fit": [5, 3]}, index=["Lunch", "Gourmet"])
+    >>> card = segment_scorecard(data, judgements=judged, profile=["net_revenue"], growth={"Lunch": 0.0, "Gourmet": 0.15})
+    >>> card[["customers", "accessible", "substantial", "kotler", "margin", "attractiveness"]]
+             customers  accessible  substantial  kotler  margin  attractiveness
+    segment
+    Gourmet         50           5            4       4       5            4.50
+    Lunch          150           4            5       4       2            3.75
+    """
+    function = "segment_scorecard"
+    require_non_empty(data, name="data")
+    columns = [segment, customer, revenue, *measured_by, *profile] + ([consent] if consent else [])
+    require_columns(data, columns, name="data")
+    require_numeric(data, revenue, name="data")
+    for column in profile:
+        require_numeric(data, column, name="data")
+    require_positive_int(min_customers, parameter="min_customers", function=function)
+    if data[customer].duplicated().any():
+        raise ValueError(
+            f"`data` lists customers more than once, like {sample_of(data.loc[data[customer].duplicated(), customer])}; one row per customer."
+        )
+    if data[segment].isna().any():
+        raise ValueError(
+            f"Column {segment!r} of `data` has {int(data[segment].isna().sum())} customer(s) without a segment; assign or drop them first."
+        )
+    if consent:
+        _require_boolean(data, consent, name="data")
+    cuts = {**SCORECARD_BINS, **(bins or {})}
+    unknown_bins = set(cuts) - set(SCORECARD_BINS)
+    if unknown_bins:
+        raise ValueError(
+            f"The 'bins' parameter of {function} has unknown criteria {sorted(unknown_bins)}; known: {sorted(SCORECARD_BINS)}."
+        )
+
+    grouped = data.groupby(segment, observed=True)
+    card = pd.DataFrame({"customers": grouped.size()})
+    card["customer_share"] = card["customers"] / len(data)
+    money = data[revenue].astype(float).fillna(0.0)
+    card["revenue_share"] = money.groupby(data[segment], observed=True).sum() / money.sum() if money.sum() else np.nan
+    card["revenue_per_customer"] = money.groupby(data[segment], observed=True).mean()
+    complete = data[list(measured_by)].notna().all(axis=1) if measured_by else pd.Series(True, index=data.index)
+    card["complete_share"] = complete.groupby(data[segment], observed=True).mean()
+    card["consent_share"] = (
+        data[consent].astype(float).groupby(data[segment], observed=True).mean() if consent else np.nan
+    )
+    differences = []
+    for name in card.index:
+        inside = data[segment] == name
+        gaps = []
+        for column in profile:
+            a, b = data.loc[inside, column].astype(float).dropna(), data.loc[~inside, column].astype(float).dropna()
+            if len(a) > 1 and len(b) > 1:
+                pooled = np.sqrt(((len(a) - 1) * a.var() + (len(b) - 1) * b.var()) / (len(a) + len(b) - 2))
+                gaps.append(abs(a.mean() - b.mean()) / pooled if pooled > 0 else np.inf)
+        differences.append(max(gaps) if gaps else np.nan)
+    card["max_std_difference"] = differences
+    growth_rate = pd.Series(growth if growth is not None else {}, dtype=float)
+    card["growth_rate"] = growth_rate.reindex(card.index)
+
+    table = pd.DataFrame(index=card.index) if judgements is None else judgements
+    if judgements is not None:
+        unknown = [s for s in judgements.index if s not in card.index]
+        if unknown:
+            raise ValueError(
+                f"`judgements` has segment(s) {unknown} not in column {segment!r} of `data`; segments are {card.index.tolist()}."
+            )
+        for column in judgements.columns:
+            if column == "margin_share":
+                values = judgements[column].dropna()
+                if ((values <= 0) | (values > 1)).any():
+                    raise ValueError("Column 'margin_share' of `judgements` must lie in (0, 1], a share of revenue.")
+            elif (
+                column in (*JUDGED_CRITERIA, *SCORECARD_BINS)
+                and not judgements[column].dropna().isin([1, 2, 3, 4, 5]).all()
+            ):
+                raise ValueError(f"Column {column!r} of `judgements` must hold scores 1 to 5 (or be empty).")
+    table = table.reindex(card.index)
+    margin_share = table["margin_share"].fillna(1.0) if "margin_share" in table else pd.Series(1.0, index=card.index)
+    margin_per_customer = card["revenue_per_customer"] * margin_share
+    average = (margin_per_customer * card["customers"]).sum() / card["customers"].sum()
+    card["margin_index"] = margin_per_customer / average if average else np.nan
+
+    measured = {
+        "measurable": "complete_share",
+        "substantial": "customer_share",
+        "accessible": "consent_share",
+        "differentiable": "max_std_difference",
+        "size": "revenue_share",
+        "growth": "growth_rate",
+        "margin": "margin_index",
+    }
+    for criterion in (
+        "measurable",
+        "substantial",
+        "accessible",
+        "differentiable",
+        "actionable",
+        "size",
+        "growth",
+        "margin",
+        "fit",
+    ):
+        score = (
+            _score(card[measured[criterion]], cuts[criterion])
+            if criterion in measured
+            else pd.Series(pd.NA, index=card.index, dtype="Int64")
+        )
+        if criterion in table:
+            score = score.fillna(table[criterion].astype("Int64"))
+        card[criterion] = score
+    card.loc[card["customers"] < min_customers, "substantial"] = 1
+    five = ["measurable", "substantial", "accessible", "differentiable", "actionable"]
+    four = ["size", "growth", "margin", "fit"]
+    card["kotler"] = card[five].min(axis=1, skipna=False).astype("Int64")
+    card["attractiveness"] = card[four].astype(float).mean(axis=1, skipna=False)  # a partial mean would hide a gap
+    missing = card[five + four].isna()
+    card["to_judge"] = missing.apply(lambda row: ", ".join(row.index[row]), axis=1)
+    return card
