@@ -107,3 +107,26 @@ def test_flow_chart_draws_one_band_per_move_and_blocks_as_tall_as_the_segments(s
 def test_flow_chart_rejects_what_is_not_a_migration():
     with pytest.raises(TypeError, match="migration"):
         plot_migration([[1, 2]])
+
+
+def test_rfm_a_quarter_apart_on_the_course_data_reconciles():
+    from course_lib.datasets import load_orders
+    from course_lib.rfm import assign_segments, order_values, rfm_scores, rfm_table
+
+    lines = order_values(load_orders())
+
+    def snapshot(cut: str) -> pd.DataFrame:
+        table = rfm_table(lines[lines["ordered_at"] < cut], order="order_id", as_of=cut)
+        return assign_segments(rfm_scores(table))
+
+    before, after = snapshot("2025-10-01"), snapshot("2026-01-01")
+    moves = migration(before, after)
+    assert moves.counts.to_numpy().sum() == len(after)
+    assert moves.counts.loc[NOT_YET_A_CUSTOMER].sum() == len(after) - len(before)
+    for name, size in before["segment"].value_counts().loc[lambda sizes: sizes > 0].items():
+        assert moves.counts.loc[name].sum() == size
+    champions = moves.flows.set_index("flow").loc["champions slipping"]
+    assert champions["base"] == (before["segment"] == "Champions").sum()
+    fig, ax = plt.subplots(figsize=(8, 6))
+    plot_migration(moves, before_label="1 Oct 2025", after_label="1 Jan 2026", ax=ax)
+    plt.close(fig)
