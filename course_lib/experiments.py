@@ -137,7 +137,7 @@ def sample_size_conversion(
     1531
     """
     function = "sample_size_conversion"
-    p0 = _require_number(baseline, parameter="baseline", function=function, low=0, high=1)
+    p0 = _require_number(baseline, parameter="baseline", function=function, low=0, high=1, closed="left")
     uplift = _require_number(uplift, parameter="uplift", function=function, low=-1, high=1)
     p1 = p0 + uplift
     if uplift == 0 or not 0 < p1 < 1:
@@ -246,7 +246,7 @@ def mde_conversion(
     0.088
     """
     function = "mde_conversion"
-    p0 = _require_number(baseline, parameter="baseline", function=function, low=0, high=1)
+    p0 = _require_number(baseline, parameter="baseline", function=function, low=0, high=1, closed="left")
     n1 = _require_group_size(n_treatment, parameter="n_treatment", function=function)
     n0 = _require_group_size(n_holdout, parameter="n_holdout", function=function)
     z = _z_sum(alpha, power, function)

@@ -55,6 +55,8 @@ def test_sample_size_conversion_matches_the_formula_worked_by_hand():
     assert sample_size_conversion(0.10, 0.05) == 683
     # One held-out customer for four contacted: 7.848879 * (0.1275 + 0.09 / 0.25) / 0.0025 = 1530.5 -> 1531.
     assert sample_size_conversion(0.10, 0.05, holdout_ratio=0.25) == 1531
+    # A new offer nobody takes without the message: 7.848879 * 0.0475 / 0.0025 = 149.1 -> 150.
+    assert sample_size_conversion(0.0, 0.05) == 150
 
 
 @pytest.mark.parametrize(
