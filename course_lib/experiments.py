@@ -577,6 +577,9 @@ def campaign_economics(
     given to *every* contacted customer who used it, including those who
     would have ordered anyway. ROI = (incremental revenue × margin − cost) / cost;
     0 is break-even, −1 means everything spent was lost.
+    Discounts in the hold-out (a public code both groups can use) are not a
+    cost of the campaign and are not counted; if contacted customers would
+    have used such a code anyway, the cost here is an upper bound.
 
     Examples
     --------

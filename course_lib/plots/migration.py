@@ -73,7 +73,9 @@ def plot_migration(
     -------
     Axes
         The Axes drawn on. Each band has the colour of the segment it came
-        from; a block's height is its number of customers.
+        from (arrivals in grey); a block's height is its number of customers.
+        With more than eight segments the palette's colours repeat, so every
+        block carries its name and size.
     """
     counts = _counts(moves)
     ax = resolve_ax(ax)
@@ -82,6 +84,8 @@ def plot_migration(
     left, right = counts.sum(axis=1), counts.sum(axis=0)
     left_bottom, right_bottom = _stack(left, gap), _stack(right, gap)
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(counts.index)}
+    # Arrivals are not a segment: grey keeps them apart from the palette's colours.
+    colours.update({name: "#999999" for name in counts.index if str(name).startswith("(")})
     x0, x1 = _BAR_WIDTH, 1 - _BAR_WIDTH
     xs = np.linspace(x0, x1, 50)
     smooth = 3 * ((xs - x0) / (x1 - x0)) ** 2 - 2 * ((xs - x0) / (x1 - x0)) ** 3  # an S-curve from 0 to 1
