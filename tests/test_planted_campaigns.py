@@ -88,3 +88,36 @@ def test_the_app_push_drop_is_what_a_zero_effect_and_a_40_customer_holdout_produ
     measurable = lax.loc[~lax["too_small"]]
     assert len(measurable) >= 1
     assert (measurable["ci_high"] > 0).all()
+
+
+def test_campaign_economics_on_the_orders_recovers_the_win_back_revenue(responses):
+    from course_lib.datasets import load_orders
+    from course_lib.experiments import campaign_economics
+
+    with closing(connect_crm()) as crm:
+        campaigns = pd.read_sql("SELECT campaign_id, sent_at, promo_code FROM campaigns", crm, parse_dates=["sent_at"])
+    lines = load_orders().query("status != 'cancelled'")
+    lines = lines.assign(gross=lines["quantity"] * lines["unit_price"])
+    parts = []
+    for campaign in campaigns.itertuples():
+        window = lines[
+            lines["ordered_at"].between(campaign.sent_at, campaign.sent_at + pd.Timedelta(days=14), inclusive="left")
+        ]
+        revenue = window.groupby("customer_id")["gross"].sum().rename("revenue")
+        discount = window[window["promo_code"] == campaign.promo_code].groupby("customer_id")["discount"].sum()
+        part = responses[responses["campaign_id"] == campaign.campaign_id].set_index("customer_id")
+        part = part.join(revenue).join(discount.rename("discount")).fillna({"revenue": 0.0, "discount": 0.0})
+        parts.append(part.reset_index())
+    data = pd.concat(parts, ignore_index=True)
+    economics = campaign_economics(data, contact_cost=0.02, margin=0.3).set_index("campaign_id")
+    # The cost reconciles with the discounts the contacted customers received with each campaign's code.
+    contacted = data[data["holdout"] == 0]
+    assert economics["discount_cost"].to_dict() == pytest.approx(
+        contacted.groupby("campaign_id")["discount"].sum().to_dict()
+    )
+    assert economics.loc[2, "discount_cost"] == 0  # the app push offered no discount
+    # The win-back's extra 10 points of orders at the average order's value: the interval holds it and excludes 0.
+    order_value = lines.groupby("order_id")["gross"].sum().mean()
+    winback = economics.loc[3]
+    assert winback["incremental_ci_low"] > 0
+    assert winback["incremental_ci_low"] < 0.10 * order_value < winback["incremental_ci_high"]
