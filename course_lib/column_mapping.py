@@ -50,7 +50,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,16 +58,21 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineError
 
+from course_lib.datasets.online_retail import cancellation_invoices
 from course_lib.validation import require_columns, require_dataframe, require_non_empty, sample_of
 
 __all__ = [
     "CANCELLED_STATUS",
+    "CURRENCIES",
     "DATE_FORMATS",
     "ROLES",
     "ColumnMapping",
     "OrdersFile",
+    "OrderLines",
     "TidyOrders",
+    "detect_currency",
     "guess_column_mapping",
+    "order_lines",
     "parse_dates",
     "parse_numbers",
     "read_orders_file",
@@ -121,6 +126,11 @@ NAME_HINTS: Mapping[str, tuple[str, ...]] = {
         "idcliente",
         "clienteid",
         "cliente",
+        "nombrecliente",
+        "nomecliente",
+        "comprador",
+        "correo",
+        "correoelectronico",
         "numeroclient",
         "klant",
         "klantnummer",
@@ -145,8 +155,15 @@ NAME_HINTS: Mapping[str, tuple[str, ...]] = {
         "rechnungsdatum",
         "datum",
         "fechapedido",
+        "fechadepedido",
+        "fechadelpedido",
+        "fechadecompra",
+        "fechadeventa",
         "fechafactura",
         "fecha",
+        "datadopedido",
+        "datadacompra",
+        "datadavenda",
         "datecommande",
         "data",
         "datum",
@@ -174,6 +191,10 @@ NAME_HINTS: Mapping[str, tuple[str, ...]] = {
         "gesamtbetrag",
         "importe",
         "importetotal",
+        "monto",
+        "montototal",
+        "totalpedido",
+        "valordopedido",
         "montant",
         "montanttotal",
         "valor",
@@ -234,12 +255,26 @@ NAME_HINTS: Mapping[str, tuple[str, ...]] = {
         "auftragsnummer",
         "pedido",
         "numeropedido",
+        "numerodepedido",
+        "numerodopedido",
+        "idpedido",
         "factura",
         "commande",
         "numerocommande",
         "bestelling",
     ),
-    "status": ("orderstatus", "status", "state", "paymentstatus", "financialstatus", "estado", "statut"),
+    "status": (
+        "orderstatus",
+        "status",
+        "state",
+        "paymentstatus",
+        "financialstatus",
+        "estado",
+        "estadodelpedido",
+        "situacion",
+        "situacao",
+        "statut",
+    ),
 }
 
 #: Status words (lower-case, matched inside the status) of rows that were not a
@@ -254,10 +289,19 @@ CANCELLED_STATUS = (
     "storn",
     "zurück",
     "anul",
+    "devol",
     "devuel",
+    "reembols",
+    "estorn",
+    "rechaz",
+    "recusad",
+    "fallid",
+    "falhou",
     "rembours",
     "annul",
 )
+#: Status words that mean only part of the order was refunded: the sale stands (no row is left out).
+PARTIAL_STATUS = ("partial", "parcial")
 
 #: Date formats tried on text dates, most common first. Day-first formats come
 #: before month-first ones: when every date fits both, day-first is assumed
@@ -597,7 +641,7 @@ def _tidy_table(data: pd.DataFrame, name: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 _CURRENCY = re.compile(
-    r"[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|MXN|BRL|ARS|COP|CLP|PEN|SEK|NOK|DKK|PLN)\b", re.IGNORECASE
+    r"R\$|US\$|S/\.?|[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|MXN|BRL|ARS|COP|CLP|PEN|UYU|SEK|NOK|DKK|PLN)\b", re.IGNORECASE
 )
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _NUMBER_SHAPE = re.compile(r"^[+-]?(\d[\d.,]*)?\d([.,]\d*)?$|^[+-]?[.,]\d+$")
@@ -855,7 +899,9 @@ _TOO_GENERIC_ENDINGS = frozenset({"name", "time", "data", "state", "paid", "valu
 
 
 def _normalised(name: str) -> str:
-    """Lower case, accents and everything but letters and digits removed: 'Order Date' -> 'orderdate'."""
+    """Lower case, accents, a currency and everything but letters and digits removed:
+    'Order Date' -> 'orderdate', 'Importe (€)' -> 'importe', 'Total R$' -> 'total'."""
+    name = _CURRENCY.sub("", re.sub(r"\(.*?\)|\[.*?\]", "", str(name)))
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]", "", plain.lower())
 
@@ -959,15 +1005,41 @@ def guess_column_mapping(
     """
     require_dataframe(data, name=name)
     require_non_empty(data, name=name)
-    given = {
-        "customer": customer,
-        "date": date,
-        "amount": amount,
-        "quantity": quantity,
-        "price": price,
-        "order": order,
-        "status": status,
-    }
+    given = _given_columns(
+        data,
+        {
+            "customer": customer,
+            "date": date,
+            "amount": amount,
+            "quantity": quantity,
+            "price": price,
+            "order": order,
+            "status": status,
+        },
+        name=name,
+    )
+    guess = _Guess(data, chosen=dict(given), found_by=dict.fromkeys(given, "given"))
+    guess.by_name("customer", _has_values)
+    guess.by_name("order", _has_values)
+    guess.by_name("date", _reads_as_dates)
+    guess.date_by_content()
+    reads_as_money = lambda values: _reads_as_numbers(values, decimal)  # noqa: E731
+    if not {"quantity", "price"} & given.keys():
+        guess.by_name("amount", reads_as_money)
+    if "amount" not in guess.chosen:
+        guess.by_name("quantity", reads_as_money)
+        guess.by_name("price", reads_as_money)
+    guess.by_name("status", _has_values)
+    _require_customer(guess.chosen, data, name)
+    _require_date(guess.chosen, data, name)
+    _require_money(guess.chosen, data, name)
+    _require_amount_or_product(guess.chosen, given)
+    found_by = {role: guess.found_by.get(role) or _why_missing(role, guess.chosen) for role in ROLES}
+    return ColumnMapping(**{role: guess.chosen.get(role) for role in ROLES}, found_by=found_by)
+
+
+def _given_columns(data: pd.DataFrame, given: Mapping[str, object], *, name: str) -> dict[str, str]:
+    """The columns named by the caller: each a str, each in `data`, none named for two roles."""
     given = {role: column for role, column in given.items() if column is not None}
     for role, column in given.items():
         if not isinstance(column, str):
@@ -979,76 +1051,95 @@ def guess_column_mapping(
                 f"`{name}` has no column {column!r} (given as the {role} column). "
                 f"Available columns: {list(data.columns)}."
             )
-    doubled = [column for column in dict.fromkeys(given.values()) if list(given.values()).count(column) > 1]
+    columns = list(given.values())
+    doubled = [column for column in dict.fromkeys(columns) if columns.count(column) > 1]
     if doubled:
         roles = [role for role, column in given.items() if column == doubled[0]]
         raise ValueError(
             f"Column {doubled[0]!r} is given for several roles ({', '.join(roles)}); give each role its own column."
         )
+    return given
 
-    chosen: dict[str, str] = dict(given)
-    found_by = {role: "given" for role in given}
-    taken = set(given.values())
 
-    def pick(role: str, accept) -> None:
-        if role in chosen:
+@dataclass
+class _Guess:
+    """The columns chosen so far; a column plays one role only."""
+
+    data: pd.DataFrame
+    chosen: dict[str, str]
+    found_by: dict[str, str]
+
+    def _take(self, role: str, column: str, how: str) -> None:
+        self.chosen[role], self.found_by[role] = column, how
+
+    def by_name(self, role: str, accept: Callable[[pd.Series], bool]) -> None:
+        """Rule 1: the free column whose name ranks best for `role` and whose values `accept` takes."""
+        if role in self.chosen:
             return
+        taken = set(self.chosen.values())
         ranked = sorted(
             (rank, position, column)
-            for position, column in enumerate(data.columns)
+            for position, column in enumerate(self.data.columns)
             if column not in taken and (rank := _name_rank(column, role)) is not None
         )
         for _, _, column in ranked:
-            if accept(data[column]):
-                chosen[role], found_by[role] = column, "name"
-                taken.add(column)
+            if accept(self.data[column]):
+                self._take(role, column, "name")
                 return
 
-    pick("customer", lambda values: values.notna().any())
-    pick("order", lambda values: values.notna().any())
-    pick("date", _reads_as_dates)
-    if "date" not in chosen:
-        for column in data.columns:
-            if column not in taken and _reads_as_dates(data[column], found_by="content"):
-                chosen["date"], found_by["date"] = column, "content"
-                taken.add(column)
-                break
-    if not {"quantity", "price"} & given.keys():
-        pick("amount", lambda values: _reads_as_numbers(values, decimal))
-    if "amount" not in chosen:
-        pick("quantity", lambda values: _reads_as_numbers(values, decimal))
-        pick("price", lambda values: _reads_as_numbers(values, decimal))
-    pick("status", lambda values: values.notna().any())
+    def date_by_content(self) -> None:
+        """Rule 2: without a date name, the first free column of which 80 % reads as dates."""
+        if "date" in self.chosen:
+            return
+        taken = set(self.chosen.values())
+        for column in self.data.columns:
+            if column not in taken and _reads_as_dates(self.data[column], found_by="content"):
+                self._take("date", column, "content")
+                return
 
-    columns = list(data.columns)
+
+def _has_values(values: pd.Series) -> bool:
+    return bool(values.notna().any())
+
+
+def _require_customer(chosen: Mapping[str, str], data: pd.DataFrame, name: str) -> None:
     if "customer" not in chosen:
         raise ValueError(
             f"`{name}` has no column that looks like a customer (an id, e-mail or name, called for "
-            f"example 'CustomerID', 'Client' or 'Email'). Columns in the file: {columns}. Name the "
+            f"example 'CustomerID', 'Client' or 'Email'). Columns in the file: {list(data.columns)}. Name the "
             "customer column yourself (--customer COLUMN, or customer=...); without customers there "
             "is no segmentation."
         )
+
+
+def _require_date(chosen: Mapping[str, str], data: pd.DataFrame, name: str) -> None:
     if "date" not in chosen:
         raise ValueError(
-            f"`{name}` has no column that reads as dates. Columns in the file: {columns}. Name the "
+            f"`{name}` has no column that reads as dates. Columns in the file: {list(data.columns)}. Name the "
             f"date column yourself (--date COLUMN, or date=...); dates written in one of the formats "
             f"{list(DATE_FORMATS[:4])} and similar are read."
         )
-    if "amount" not in chosen and not {"quantity", "price"} <= chosen.keys():
-        half = [role for role in ("quantity", "price") if role in chosen]
-        also = f" (found only a {half[0]} column, {chosen[half[0]]!r})" if half else ""
-        raise ValueError(
-            f"`{name}` has no column that reads as money{also}: neither an amount (called for example "
-            f"'Amount', 'Total' or 'Revenue') nor both a quantity and a unit price. Columns in the "
-            f"file: {columns}. Name them yourself (--amount COLUMN, or --quantity COLUMN --price COLUMN)."
-        )
-    for role in ROLES:
-        if role not in chosen:
-            needed = role in ("quantity", "price") and "amount" in chosen
-            found_by[role] = "not needed" if needed else "not found"
-        elif role in ("quantity", "price") and "amount" in chosen and found_by[role] == "given":
-            raise ValueError("Give either an amount column or a quantity and a price column, not both.")
-    return ColumnMapping(**{role: chosen.get(role) for role in ROLES}, found_by=found_by)
+
+
+def _require_money(chosen: Mapping[str, str], data: pd.DataFrame, name: str) -> None:
+    if "amount" in chosen or {"quantity", "price"} <= chosen.keys():
+        return
+    half = [role for role in ("quantity", "price") if role in chosen]
+    also = f" (found only a {half[0]} column, {chosen[half[0]]!r})" if half else ""
+    raise ValueError(
+        f"`{name}` has no column that reads as money{also}: neither an amount (called for example "
+        f"'Amount', 'Total' or 'Revenue') nor both a quantity and a unit price. Columns in the "
+        f"file: {list(data.columns)}. Name them yourself (--amount COLUMN, or --quantity COLUMN --price COLUMN)."
+    )
+
+
+def _require_amount_or_product(chosen: Mapping[str, str], given: Mapping[str, str]) -> None:
+    if "amount" in chosen and {"quantity", "price"} & given.keys():
+        raise ValueError("Give either an amount column or a quantity and a price column, not both.")
+
+
+def _why_missing(role: str, chosen: Mapping[str, str]) -> str:
+    return "not needed" if role in ("quantity", "price") and "amount" in chosen else "not found"
 
 
 # --------------------------------------------------------------------------------------
@@ -1081,31 +1172,17 @@ def _id_text(values: pd.Series) -> pd.Series:
     return text
 
 
-def _cancellation_ids(orders: pd.Series, money: pd.Series) -> pd.Series:
-    """Rows of cancellation invoices: an id of 'C' and digits (Online Retail's rule), when the
-    other ids are plain digits or the row's money is negative (some shops start every id with C)."""
-
-    def shapes(ids: pd.Series) -> pd.DataFrame:
-        text = ids.astype("str").str.strip()
-        return pd.DataFrame(
-            {
-                "c_digits": text.str.fullmatch(r"[Cc]\d+", na=False),
-                "digits": text.str.fullmatch(r"\d+", na=False),
-            }
-        )
-
-    codes, distinct = pd.factorize(orders)
-    shape = shapes(pd.Series(distinct, dtype=orders.dtype))
-    c_digits = np.append(shape["c_digits"].to_numpy(), False)[codes]
-    return pd.Series(c_digits & (shape["digits"].any() | (money < 0).to_numpy()), index=orders.index)
-
-
 def _cancelled_status(status: pd.Series) -> pd.Series:
-    """Rows whose status says cancelled, refunded, returned, ... (see CANCELLED_STATUS)."""
+    """Rows whose status says cancelled, refunded, returned, ... (see CANCELLED_STATUS), but not
+    "partially refunded" (PARTIAL_STATUS): such an order still stands."""
     words = "|".join(re.escape(word) for word in CANCELLED_STATUS)
-    return _per_distinct_value(
-        status, lambda distinct: distinct.astype("str").str.lower().str.contains(words, regex=True, na=False)
-    )
+    partial = "|".join(re.escape(word) for word in PARTIAL_STATUS)
+
+    def says_cancelled(distinct: pd.Series) -> pd.Series:
+        text = distinct.astype("str").str.lower()
+        return text.str.contains(words, regex=True, na=False) & ~text.str.contains(partial, regex=True, na=False)
+
+    return _per_distinct_value(status, says_cancelled)
 
 
 def _duplicate_rows(data: pd.DataFrame) -> pd.Series:
@@ -1224,6 +1301,106 @@ def standardise_orders(
       customer_id ordered_at  amount
     0           a 2024-01-05    10.0
     """
+    lines = order_lines(data, mapping, date_format=date_format, decimal=decimal, name=name)
+    table = lines.lines
+    drops = {
+        "exact duplicates": table["duplicate"],
+        "unreadable date": table["ordered_at"].isna(),
+        "unreadable money": table["amount"].isna(),
+        "missing customer": table["customer_id"].isna(),
+        "cancelled or refunded": table["cancelled"],
+        "zero or negative money": table["amount"] <= 0,
+    }
+    keep = pd.Series(True, index=data.index)
+    rows = [("input", 0, len(data), "rows read")]
+    for step, drop in drops.items():
+        dropped = keep & drop.fillna(False).astype(bool)
+        keep &= ~dropped
+        rows.append((step, int(dropped.sum()), int(keep.sum()), CLEANING_STEPS[step]))
+    report = pd.DataFrame(rows, columns=["step", "rows_dropped", "rows_remaining", "why"])
+    if not keep.any():
+        counts = ", ".join(f"{step}: {dropped:,}" for step, dropped, _, _ in rows[1:] if dropped)
+        raise ValueError(
+            f"No purchase is left in `{name}` after cleaning: every one of its {len(data):,} rows was "
+            f"dropped ({counts}). Columns used: customer={mapping.customer!r}, date={mapping.date!r}, "
+            f"money={mapping.money()}. If a column was guessed wrong, name it yourself."
+        )
+    columns = ["customer_id", "ordered_at", "amount"] + (["order_id"] if mapping.order is not None else [])
+    return TidyOrders(
+        orders=table.loc[keep, columns].reset_index(drop=True),
+        report=report,
+        date_formats=lines.date_formats,
+        day_month_ambiguous=lines.day_month_ambiguous,
+    )
+
+
+@dataclass(frozen=True)
+class OrderLines:
+    """What :func:`order_lines` returns: every row of the file, read, nothing dropped.
+
+    Attributes
+    ----------
+    lines : DataFrame
+        One row per row of the input, same index: ``customer_id`` (text, NaN
+        for a guest), ``ordered_at`` (datetime, NaT when unreadable),
+        ``amount`` (float, NaN when unreadable), ``order_id`` (text, when
+        mapped), ``duplicate`` (an exact copy of an earlier row) and
+        ``cancelled`` (a status that says cancelled or refunded, or an Online
+        Retail cancellation invoice).
+    date_formats : tuple of str
+        The formats the dates were read with.
+    day_month_ambiguous : bool
+        The dates were read day-first but would also read month-first.
+    """
+
+    lines: pd.DataFrame
+    date_formats: tuple[str, ...] = ()
+    day_month_ambiguous: bool = False
+
+
+def order_lines(
+    data: pd.DataFrame,
+    mapping: ColumnMapping,
+    *,
+    date_format: str | None = None,
+    decimal: str | None = None,
+    name: str = "data",
+) -> OrderLines:
+    """Read the mapped columns of every row, in the course's names and types; drop nothing.
+
+    :func:`standardise_orders` drops rows from this; the report nets refunds
+    against their sales instead (:func:`course_lib.refunds.net_refunds`).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table (not modified).
+    mapping : ColumnMapping
+        Its columns, from :func:`guess_column_mapping`.
+    date_format, decimal, name
+        As in :func:`standardise_orders`.
+
+    Returns
+    -------
+    OrderLines
+        The rows read (see :class:`OrderLines`), the date formats and the
+        day/month ambiguity.
+
+    Raises
+    ------
+    ValueError
+        The date column holds no readable date.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"Pedido": ["1", "1", "C2"], "Cliente": ["ana", "ana", None],
+    ...                     "Fecha": ["05/01/2024", "05/01/2024", "13/01/2024"], "Importe": ["10,50", "10,50", "-3"]})
+    >>> order_lines(raw, guess_column_mapping(raw)).lines
+      customer_id ordered_at  amount order_id  duplicate  cancelled
+    0         ana 2024-01-05    10.5        1      False      False
+    1         ana 2024-01-05    10.5        1       True      False
+    2         NaN 2024-01-13    -3.0       C2      False       True
+    """
     require_dataframe(data, name=name)
     if not isinstance(mapping, ColumnMapping):
         raise TypeError(f"`mapping` must be a ColumnMapping (from guess_column_mapping), got {type(mapping).__name__}.")
@@ -1243,47 +1420,78 @@ def standardise_orders(
         money = parse_numbers(data[mapping.quantity], decimal=decimal) * parse_numbers(
             data[mapping.price], decimal=decimal
         )
-    customers = _customer_ids(data[mapping.customer])
     cancelled = pd.Series(False, index=data.index)
     if mapping.order is not None:
-        cancelled |= _cancellation_ids(data[mapping.order], money)
+        cancelled |= cancellation_invoices(data[mapping.order], money)
     if mapping.status is not None:
         cancelled |= _cancelled_status(data[mapping.status])
-
-    drops = {
-        "exact duplicates": _duplicate_rows(data),
-        "unreadable date": dates.isna(),
-        "unreadable money": money.isna(),
-        "missing customer": customers.isna(),
-        "cancelled or refunded": cancelled,
-        "zero or negative money": money <= 0,
-    }
-    keep = pd.Series(True, index=data.index)
-    rows = [("input", 0, len(data), "rows read")]
-    for step, drop in drops.items():
-        dropped = keep & drop.fillna(False).astype(bool)
-        keep &= ~dropped
-        rows.append((step, int(dropped.sum()), int(keep.sum()), CLEANING_STEPS[step]))
-    report = pd.DataFrame(rows, columns=["step", "rows_dropped", "rows_remaining", "why"])
-    if not keep.any():
-        counts = ", ".join(f"{step}: {dropped:,}" for step, dropped, _, _ in rows[1:] if dropped)
-        raise ValueError(
-            f"No purchase is left in `{name}` after cleaning: every one of its {len(data):,} rows was "
-            f"dropped ({counts}). Columns used: customer={mapping.customer!r}, date={mapping.date!r}, "
-            f"money={mapping.money()}. If a column was guessed wrong, name it yourself."
-        )
-    orders = pd.DataFrame(
-        {
-            "customer_id": customers[keep],
-            "ordered_at": dates[keep],
-            "amount": money[keep],
-        }
-    )
+    lines = pd.DataFrame({"customer_id": _customer_ids(data[mapping.customer]), "ordered_at": dates, "amount": money})
     if mapping.order is not None:
-        orders["order_id"] = data.loc[keep, mapping.order].astype("str").str.strip()
-    return TidyOrders(
-        orders=orders.reset_index(drop=True),
-        report=report,
+        lines["order_id"] = _id_text(data[mapping.order])
+    lines["duplicate"] = _duplicate_rows(data)
+    lines["cancelled"] = cancelled.fillna(False).astype(bool)
+    return OrderLines(
+        lines=lines,
         date_formats=formats,
         day_month_ambiguous=date_format is None and _day_month_ambiguous(data[mapping.date], formats),
     )
+
+
+#: Currencies recognised in a money column's name or values, and how the report writes them.
+CURRENCIES: Mapping[str, str] = {
+    "R$": "R$",
+    "BRL": "R$",
+    "US$": "US$",
+    "USD": "US$",
+    "S/": "S/",
+    "PEN": "S/",
+    "€": "€",
+    "EUR": "€",
+    "£": "£",
+    "GBP": "£",
+    "MXN": "MXN",
+    "ARS": "ARS",
+    "COP": "COP",
+    "CLP": "CLP",
+    "UYU": "UYU",
+    "CHF": "CHF",
+    "$": "$",
+}
+
+
+def detect_currency(data: pd.DataFrame, mapping: ColumnMapping) -> str | None:
+    """The currency of the money, from the money column's name or, failing that, its values.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table.
+    mapping : ColumnMapping
+        Its columns; the amount column (or the price column) is looked at.
+
+    Returns
+    -------
+    str or None
+        A symbol or code from :data:`CURRENCIES` (``"€"``, ``"R$"``,
+        ``"MXN"``, ...), or None when neither the name nor the values name one.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"Cliente": ["a"], "Fecha": ["2024-01-05"], "Importe (€)": ["14,95"]})
+    >>> detect_currency(raw, guess_column_mapping(raw))
+    '€'
+    >>> raw = pd.DataFrame({"Cliente": ["a"], "Data": ["2024-01-05"], "Valor": ["R$ 14,95"]})
+    >>> detect_currency(raw, guess_column_mapping(raw))
+    'R$'
+    """
+    column = mapping.amount if mapping.amount is not None else mapping.price
+    texts = [str(column)]
+    values = data[column]
+    if not pd.api.types.is_numeric_dtype(values):
+        texts.extend(values.dropna().astype("str").drop_duplicates().head(SAMPLE_SIZE).tolist())
+    for text in texts:
+        found = _CURRENCY.search(text)
+        if found is not None:
+            token = found.group(0).upper().rstrip(".")
+            return CURRENCIES.get(token, token)
+    return None

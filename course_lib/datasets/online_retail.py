@@ -47,6 +47,7 @@ from course_lib.validation import require_columns, require_datetime, require_non
 
 __all__ = [
     "NON_PRODUCT_CODES",
+    "cancellation_invoices",
     "clean_online_retail",
     "load_online_retail",
     "read_online_retail",
@@ -474,6 +475,47 @@ def _read_csv_any_encoding(path: Path, text_columns: dict[str, str]) -> pd.DataF
 # --------------------------------------------------------------------- cleaning
 
 
+def cancellation_invoices(invoices: pd.Series, money: pd.Series) -> pd.Series:
+    """Which lines are cancellation invoices: the Online Retail convention, the kit's one rule for it.
+
+    Parameters
+    ----------
+    invoices : Series
+        Invoice (or order) ids, as text or numbers; missing values allowed.
+    money : Series
+        Each line's money (``Quantity * UnitPrice``, or an amount), same index.
+
+    Returns
+    -------
+    Series
+        bool, same index: True for a line whose invoice is ``C`` followed by
+        digits (``C536379``), in a file where other invoices are plain digits
+        or where the line's money is negative. A shop whose every order id
+        starts with C (``C1001``, positive amounts) has no cancellation
+        invoices.
+
+    Notes
+    -----
+    :func:`clean_online_retail` drops these lines; the report
+    (:func:`course_lib.refunds.net_refunds`) matches them to the sale they
+    cancel instead. Both use this function, so the two never disagree.
+
+    Examples
+    --------
+    >>> cancellation_invoices(pd.Series(["536365", "C536379", "c536380"]), pd.Series([15.3, -15.3, 2.0])).tolist()
+    [False, True, True]
+    >>> cancellation_invoices(pd.Series(["C1001", "C1002"]), pd.Series([5.0, 6.0])).tolist()
+    [False, False]
+    """
+    codes, distinct = pd.factorize(invoices)
+    text = pd.Series(distinct, dtype="object").astype("str").str.strip()
+    c_digits = np.append(text.str.fullmatch(r"[Cc]\d+").to_numpy(dtype=bool), False)[codes]
+    some_plain_digits = bool(text.str.fullmatch(r"\d+").any())
+    negative = (pd.to_numeric(money, errors="coerce") < 0).to_numpy(dtype=bool)
+    return pd.Series(c_digits & (some_plain_digits | negative), index=invoices.index)
+
+
+
 def clean_online_retail(data: pd.DataFrame, *, drop_non_products: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Drop the lines an RFM or clustering analysis must not count, and say how many and why.
 
@@ -496,7 +538,7 @@ def clean_online_retail(data: pd.DataFrame, *, drop_non_products: bool = True) -
     -----
     Steps, in this order (each counts only the rows still there):
     exact duplicate rows; missing ``CustomerID``; cancellations (``InvoiceNo``
-    starting with "C"); non-positive ``Quantity``; non-positive ``UnitPrice``;
+    of "C" and digits, :func:`cancellation_invoices`); non-positive ``Quantity``; non-positive ``UnitPrice``;
     non-product stock codes. Dropping cancellations, rather than netting them
     against the purchase they cancel, is the usual choice for RFM; it slightly
     overstates the spend of customers who cancelled.
@@ -505,14 +547,14 @@ def clean_online_retail(data: pd.DataFrame, *, drop_non_products: bool = True) -
     require_numeric(data, "Quantity", name="data")
     require_numeric(data, "UnitPrice", name="data")
     require_datetime(data, "InvoiceDate", name="data")
-    invoice = data["InvoiceNo"].astype("str")
+    cancelled = cancellation_invoices(data["InvoiceNo"], data["Quantity"] * data["UnitPrice"])
     steps = [
         ("exact duplicates", data.duplicated(keep="first"), "the same line recorded twice; keep the first"),
         ("missing CustomerID", data["CustomerID"].isna(), "cannot be attributed to a customer"),
         (
             "cancellations",
-            invoice.str.upper().str.startswith("C"),
-            "invoice numbers starting with C cancel an earlier purchase",
+            cancelled,
+            "invoice numbers of C and digits cancel an earlier purchase (see cancellation_invoices)",
         ),
         ("non-positive Quantity", data["Quantity"] <= 0, "returns and stock adjustments, not purchases"),
         ("non-positive UnitPrice", data["UnitPrice"] <= 0, "free items and bad-debt adjustments carry no revenue"),
