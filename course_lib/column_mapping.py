@@ -641,7 +641,8 @@ def _tidy_table(data: pd.DataFrame, name: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 _CURRENCY = re.compile(
-    r"R\$|US\$|S/\.?|[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|MXN|BRL|ARS|COP|CLP|PEN|UYU|SEK|NOK|DKK|PLN)\b", re.IGNORECASE
+    r"R\$|US\$|S/\.?|[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|MXN|BRL|ARS|COP|CLP|PEN|UYU|SEK|NOK|DKK|PLN)\b",
+    re.IGNORECASE,
 )
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _NUMBER_SHAPE = re.compile(r"^[+-]?(\d[\d.,]*)?\d([.,]\d*)?$|^[+-]?[.,]\d+$")

@@ -478,7 +478,9 @@ def _analyse(
     orders = _analysed_orders(rows, trust_orders)
     if orders.empty:
         steps = ", ".join(
-            f"{step}: {count:,}" for step, count in reconciliation["rows"].iloc[1:].items() if count and step != "analysed"
+            f"{step}: {count:,}"
+            for step, count in reconciliation["rows"].iloc[1:].items()
+            if count and step != "analysed"
         )
         raise ValueError(
             f"No purchase is left in `{orders_file.name}` after cleaning: every one of its {len(rows):,} rows "
@@ -605,9 +607,7 @@ def _limitations(
         notes.append(text["limit_ambiguous"])
     if headline["customers"] < FEW_CUSTOMERS:
         notes.append(text["limit_few"].format(customers=number(headline["customers"], language)))
-    notes.append(
-        text["limit_money"].format(currency=currency) if currency is not None else text["limit_money_unknown"]
-    )
+    notes.append(text["limit_money"].format(currency=currency) if currency is not None else text["limit_money_unknown"])
     return tuple(notes)
 
 
@@ -669,9 +669,7 @@ def _segment_figure(summary: pd.DataFrame, language: str) -> str:
             (-height / 2, "revenue_share", text["legend_revenue"], PALETTE[1]),
         ):
             bars = ax.barh(positions + offset, 100 * shown[column], height=height, color=colour, label=label)
-            ax.bar_label(
-                bars, labels=[percent(share, language) for share in shown[column]], padding=2, fontsize=8
-            )
+            ax.bar_label(bars, labels=[percent(share, language) for share in shown[column]], padding=2, fontsize=8)
         ax.set_yticks(positions, [segment_name(segment, language) for segment in shown.index])
         ax.set_xlim(0, max(100 * shown[["customer_share", "revenue_share"]].to_numpy().max(), 1) * 1.2)
         figure.legend(loc="outside upper right", ncols=2, frameon=False)
@@ -691,7 +689,9 @@ def _retention_figure(retention: pd.DataFrame, period: str, language: str) -> st
     norm = Normalize(vmin=0, vmax=max(top, 0.01))
     n_rows, n_columns = values.shape
     with kit_style():
-        figure = Figure(figsize=(min(10.0, 3.8 + 0.62 * n_columns), max(2.8, 1.6 + 0.38 * n_rows)), layout="constrained")
+        figure = Figure(
+            figsize=(min(10.0, 3.8 + 0.62 * n_columns), max(2.8, 1.6 + 0.38 * n_rows)), layout="constrained"
+        )
         ax = figure.subplots()
         image = ax.imshow(
             np.ma.masked_invalid(np.column_stack([np.full(n_rows, np.nan), later])),
@@ -720,7 +720,10 @@ def _retention_figure(retention: pd.DataFrame, period: str, language: str) -> st
         sizes = shown.index.get_level_values("customers")
         ax.set_yticks(
             range(n_rows),
-            [f"{period_label(cohort, language)} ({number(size, language)})" for cohort, size in zip(cohorts, sizes, strict=True)],
+            [
+                f"{period_label(cohort, language)} ({number(size, language)})"
+                for cohort, size in zip(cohorts, sizes, strict=True)
+            ],
         )
         ax.set_xticks(range(n_columns), [str(column) for column in range(n_columns)])
         colorbar = figure.colorbar(image, ax=ax, shrink=0.8)

@@ -29,7 +29,19 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-__all__ = ["LANGUAGES", "SEGMENTS", "TEXT", "day", "guess_language", "money", "number", "percent", "period_label", "segment_action", "segment_name"]
+__all__ = [
+    "LANGUAGES",
+    "SEGMENTS",
+    "TEXT",
+    "day",
+    "guess_language",
+    "money",
+    "number",
+    "percent",
+    "period_label",
+    "segment_action",
+    "segment_name",
+]
 
 LANGUAGES = ("en", "es", "pt")
 
@@ -148,8 +160,7 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         ),
         "limit_profit": "Profit: the file holds revenue, not costs, so a big spender is not necessarily a profitable customer.",
         "limit_before": (
-            "What happens before a purchase: visits, abandoned carts and failed payments are not in an "
-            "orders file."
+            "What happens before a purchase: visits, abandoned carts and failed payments are not in an orders file."
         ),
         "limit_guests": (
             "Guests: {rows} rows ({money}, {share} of your file's total) have no customer, so they are not "
@@ -389,9 +400,7 @@ TEXT: Mapping[str, Mapping[str, str]] = {
             "valiosos de lo que son."
         ),
         "limit_money": "Dinero: en {currency}. El archivo no dice si incluye impuestos, descuentos y envío.",
-        "limit_money_unknown": (
-            "Dinero: el archivo no indica la moneda, ni si incluye impuestos, descuentos y envío."
-        ),
+        "limit_money_unknown": ("Dinero: el archivo no indica la moneda, ni si incluye impuestos, descuentos y envío."),
         "glossary_heading": "Palabras usadas en esta página",
         "glossary": (
             "Recencia|Días desde la última compra de un cliente hasta el día siguiente al último pedido del archivo. Cuanto menos, mejor.\n"
@@ -685,7 +694,10 @@ SEGMENTS: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "Other": ("Other", "No rule of the groups matches these customers: look at them one by one."),
     },
     "es": {
-        "Champions": ("Campeones", "Prémialos: acceso anticipado a productos nuevos; pídeles reseñas y recomendaciones."),
+        "Champions": (
+            "Campeones",
+            "Prémialos: acceso anticipado a productos nuevos; pídeles reseñas y recomendaciones.",
+        ),
         "Loyal": ("Fieles", "Ofréceles un nivel de fidelidad o una suscripción; sugiéreles tu gama alta."),
         "Potential loyalist": (
             "Futuros fieles",
@@ -704,7 +716,10 @@ SEGMENTS: Mapping[str, Mapping[str, tuple[str, str]]] = {
             "A punto de dormirse",
             "Reactívalos con un producto nuevo muy pedido o un pequeño descuento por tiempo limitado.",
         ),
-        "At risk": ("En riesgo", "Recupéralos: un mensaje personal, una oferta que valga la pena; pregúntales qué cambió."),
+        "At risk": (
+            "En riesgo",
+            "Recupéralos: un mensaje personal, una oferta que valga la pena; pregúntales qué cambió.",
+        ),
         "Can't lose them": (
             "No puedes perderlos",
             "Contáctalos en persona con una oferta fuerte para que vuelvan; averigua por qué se fueron.",
@@ -732,7 +747,10 @@ SEGMENTS: Mapping[str, Mapping[str, tuple[str, str]]] = {
             "Quase dormindo",
             "Reative-os com um produto novo muito procurado ou um pequeno desconto por tempo limitado.",
         ),
-        "At risk": ("Em risco", "Reconquiste-os: uma mensagem pessoal, uma oferta que valha a pena; pergunte o que mudou."),
+        "At risk": (
+            "Em risco",
+            "Reconquiste-os: uma mensagem pessoal, uma oferta que valha a pena; pergunte o que mudou.",
+        ),
         "Can't lose them": (
             "Não pode perdê-los",
             "Entre em contato pessoalmente com uma oferta forte para que voltem; descubra por que saíram.",

@@ -274,11 +274,118 @@ def test_standardise_orders_agrees_with_clean_online_retail():
     assert tidy.orders["customer_id"].nunique() == clean["CustomerID"].nunique()
 
 
-
-
 def test_a_given_date_format_settles_the_ambiguity():
     raw = pd.DataFrame({"customer": ["a", "b"], "date": ["01/02/2024", "03/04/2024"], "amount": ["1", "2"]})
     guessed = standardise_orders(raw, guess_column_mapping(raw))
     assert guessed.day_month_ambiguous and guessed.orders["ordered_at"].dt.month.tolist() == [2, 4]
     given = standardise_orders(raw, guess_column_mapping(raw), date_format="%m/%d/%Y")
     assert not given.day_month_ambiguous and given.orders["ordered_at"].dt.month.tolist() == [1, 3]
+
+
+# ------------------------------------------------------------------ one test per guessing rule
+
+
+def test_rule_given_columns_win_and_are_checked():
+    data = pd.DataFrame({"Cliente": ["a"], "Comprador": ["b"], "Fecha": ["2024-01-05"], "Importe": ["3"]})
+    mapping = guess_column_mapping(data, customer="Comprador")
+    assert mapping.customer == "Comprador" and mapping.found_by["customer"] == "given"
+    assert mapping.found_by["amount"] == "name"
+
+
+def test_rule_by_name_takes_the_best_ranked_readable_column():
+    # Both names announce an amount; "Total" ranks above "Revenue" but holds words, so "Revenue" is taken.
+    data = pd.DataFrame(
+        {"Customer": ["a", "b"], "Date": ["2024-01-05"] * 2, "Total": ["n/a", "?"], "Revenue": ["3", "4"]}
+    )
+    assert guess_column_mapping(data).amount == "Revenue"
+
+
+def test_rule_a_column_plays_one_role():
+    # "Pedido" is the order; it is not taken again for the customer even if nothing else fits.
+    data = pd.DataFrame({"Nº pedido": ["1"], "Cliente": ["a"], "Fecha": ["2024-01-05"], "Monto": ["3"]})
+    mapping = guess_column_mapping(data)
+    assert (mapping.order, mapping.customer, mapping.amount) == ("Nº pedido", "Cliente", "Monto")
+    assert len(set(mapping.columns().values())) == len(mapping.columns())
+
+
+def test_rule_quantity_and_price_only_without_an_amount():
+    data = pd.DataFrame({"Client": ["a"], "Date": ["2024-01-05"], "Cantidad": ["2"], "Precio": ["1,5"]})
+    mapping = guess_column_mapping(data)
+    assert (mapping.amount, mapping.quantity, mapping.price) == (None, "Cantidad", "Precio")
+    with_amount = data.assign(Total=["3"])
+    assert guess_column_mapping(with_amount).found_by["quantity"] == "not needed"
+
+
+def test_rule_names_with_a_currency_still_match():
+    for column in ("Importe (€)", "Total R$", "Valor [BRL]", "Amount USD"):
+        data = pd.DataFrame({"Cliente": ["a"], "Fecha": ["2024-01-05"], column: ["3"]})
+        assert guess_column_mapping(data).amount == column, column
+
+
+def test_rule_status_is_optional():
+    data = pd.DataFrame({"Cliente": ["a"], "Fecha": ["2024-01-05"], "Importe": ["3"], "Estado": ["pagado"]})
+    assert guess_column_mapping(data).status == "Estado"
+    assert guess_column_mapping(data.drop(columns="Estado")).found_by["status"] == "not found"
+
+
+# ------------------------------------------------------------------ currencies, statuses, every row read
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "expected"),
+    [
+        ("Importe (€)", ["14,95"], "€"),
+        ("Total", ["14,95 €", "3,00 €"], "€"),
+        ("Valor", ["R$ 14,95"], "R$"),
+        ("Amount", ["$5.00"], "$"),
+        ("Amount (GBP)", ["5.00"], "£"),
+        ("Monto MXN", ["5.00"], "MXN"),
+        ("Total", ["12.50", "3"], None),
+    ],
+)
+def test_detect_currency_from_the_name_or_the_values(column, values, expected):
+    data = pd.DataFrame({"Cliente": ["a"] * len(values), "Fecha": ["2024-01-05"] * len(values), column: values})
+    assert detect_currency(data, guess_column_mapping(data)) == expected
+
+
+def test_parse_numbers_reads_brazilian_and_peruvian_amounts():
+    assert parse_numbers(pd.Series(["R$ 1.234,56", "S/ 12,50", "US$ 3,00"])).tolist() == [1234.56, 12.5, 3.0]
+
+
+def test_statuses_partial_refunds_keep_the_sale():
+    raw = pd.DataFrame(
+        {
+            "customer": ["a", "b", "c", "d", "e"],
+            "date": ["2024-01-05"] * 5,
+            "amount": ["5"] * 5,
+            "status": ["partially_refunded", "reembolso parcial", "Cancelado", "devolvido", "pago"],
+        }
+    )
+    lines = order_lines(raw, guess_column_mapping(raw)).lines
+    assert lines["cancelled"].tolist() == [False, False, True, True, False]
+
+
+def test_order_lines_keeps_every_row_and_its_input():
+    raw = pd.DataFrame(
+        {"customer": ["a", "a", None], "date": ["2024-01-05", "2024-01-05", "x"], "amount": ["1", "1", "-2"]}
+    )
+    before = raw.copy()
+    lines = order_lines(raw, guess_column_mapping(raw)).lines
+    pd.testing.assert_frame_equal(raw, before)
+    assert list(lines.index) == [0, 1, 2]
+    assert lines["duplicate"].tolist() == [False, True, False]
+    assert lines["ordered_at"].isna().tolist() == [False, False, True]
+    assert lines["amount"].tolist() == [1.0, 1.0, -2.0]
+
+
+def test_one_cancellation_rule_for_both_cleanings():
+    """clean_online_retail and standardise_orders drop exactly the lines cancellation_invoices names."""
+    raw = load_online_retail_sample()
+    rule = cancellation_invoices(raw["InvoiceNo"], raw["Quantity"] * raw["UnitPrice"])
+    assert rule.sum() > 0 and rule.tolist() == raw["InvoiceNo"].str.fullmatch(r"C\d+").tolist()
+    _, report = clean_online_retail(raw)
+    kept_before = raw[~raw.duplicated() & raw["CustomerID"].notna()]
+    assert report.set_index("step").at["cancellations", "rows_dropped"] == rule[kept_before.index].sum()
+    text = read_orders_file(data_dir() / "online_retail_sample.csv").data
+    lines = order_lines(text, guess_column_mapping(text)).lines
+    assert lines["cancelled"].tolist() == rule.tolist()

@@ -139,8 +139,12 @@ def test_one_list_per_segment_beside_the_page_and_inside_it(exports):
         listed += len(rows) - 1
         assert f'download="{path.name}"' in page  # the same list, downloadable from the page
     assert listed == result.headline["customers"]
-    ana = [row for path in result.segment_files.values() for row in csv.reader(
-        io.StringIO(path.read_bytes().decode("utf-8-sig")), delimiter=";") if row[0] == "ana@correo.mx"]
+    ana = [
+        row
+        for path in result.segment_files.values()
+        for row in csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig")), delimiter=";")
+        if row[0] == "ana@correo.mx"
+    ]
     assert ana[0][2:5] == ["2024-03-10", "3", "1195,25"]  # last purchase, purchases, revenue with a decimal comma
 
 
@@ -208,9 +212,7 @@ def test_a_cancelled_status_with_a_positive_amount_is_a_cancelled_sale():
 
 
 def test_purchases_are_the_counted_rows_of_known_customers():
-    lines = lines_of(
-        [("a", "1", "2024-01-05", 30.0), ("a", "1", "2024-01-09", -5.0), (None, "2", "2024-01-06", 7.0)]
-    )
+    lines = lines_of([("a", "1", "2024-01-05", 30.0), ("a", "1", "2024-01-09", -5.0), (None, "2", "2024-01-06", 7.0)])
     table = purchases(net_refunds(lines))
     assert table.to_dict("list") == {
         "customer_id": ["a", "a"],

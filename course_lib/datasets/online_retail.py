@@ -515,7 +515,6 @@ def cancellation_invoices(invoices: pd.Series, money: pd.Series) -> pd.Series:
     return pd.Series(c_digits & (some_plain_digits | negative), index=invoices.index)
 
 
-
 def clean_online_retail(data: pd.DataFrame, *, drop_non_products: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Drop the lines an RFM or clustering analysis must not count, and say how many and why.
 

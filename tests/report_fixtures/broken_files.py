@@ -131,7 +131,7 @@ BROKEN_FILES: tuple[BrokenFile, ...] = (
             "customers": 2,
             "purchases": 3,
             "revenue": 6 * 2.55 + 4 * 1.25 + 3 * 7.65,
-            "unreadable money": 2,
+            "no date or amount": 2,
             "ambiguous": True,
         },
     ),
