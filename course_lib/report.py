@@ -656,6 +656,11 @@ def _png(figure: Figure) -> str:
 
 
 def _segment_figure(summary: pd.DataFrame, language: str) -> str:
+    with kit_style():  # drawn under the style it was made with
+        return _png(segment_figure(summary, language))
+
+
+def segment_figure(summary: pd.DataFrame, language: str) -> Figure:
     """Share of customers and of revenue per segment; the legend sits above the bars, never on them."""
     text = TEXT[language]
     shown = summary[summary["customers"] > 0]
@@ -676,10 +681,15 @@ def _segment_figure(summary: pd.DataFrame, language: str) -> str:
         finish_axes(
             ax, title=text["figure_segments_title"], xlabel=text["figure_segments_x"], ylabel=text["figure_segments_y"]
         )
-        return _png(figure)
+        return figure
 
 
 def _retention_figure(retention: pd.DataFrame, period: str, language: str) -> str:
+    with kit_style():
+        return _png(retention_figure(retention, period, language))
+
+
+def retention_figure(retention: pd.DataFrame, period: str, language: str) -> Figure:
     """Cohorts down, periods across, each cell's percentage written in it; column 0 in grey, off the scale."""
     text = TEXT[language]
     shown = retention.iloc[:, : MAX_PERIODS + 1]
@@ -735,7 +745,7 @@ def _retention_figure(retention: pd.DataFrame, period: str, language: str) -> st
             xlabel=text["figure_retention_x"].format(periods=text[f"periods_{period}"]),
             ylabel=text["figure_retention_y"],
         )
-        return _png(figure)
+        return figure
 
 
 def _revenue_figure(orders: pd.DataFrame, period: str, language: str, currency: str | None) -> str:
