@@ -1428,7 +1428,7 @@ def order_lines(
         cancelled |= _cancelled_status(data[mapping.status])
     lines = pd.DataFrame({"customer_id": _customer_ids(data[mapping.customer]), "ordered_at": dates, "amount": money})
     if mapping.order is not None:
-        lines["order_id"] = _id_text(data[mapping.order])
+        lines["order_id"] = _per_distinct_value(data[mapping.order], _id_text)
     lines["duplicate"] = _duplicate_rows(data)
     lines["cancelled"] = cancelled.fillna(False).astype(bool)
     return OrderLines(

@@ -148,116 +148,127 @@ def net_refunds(
                 f"Column {column!r} of `lines` has {int(lines[column].isna().sum()):,} missing value(s); "
                 "leave the rows with no date or no amount out before netting refunds."
             )
-    money = lines[amount].astype("float64")
-    is_refund = money < 0
-    is_cancelled = lines[cancelled].fillna(False).astype(bool) if cancelled else pd.Series(False, index=lines.index)
-    fate = pd.Series(
-        np.select([money == 0, is_refund, is_cancelled], ["zero amount", "unmatched refund", "cancelled"], "sale"),
-        index=lines.index,
-        dtype="object",
-    )
-    matched_by = pd.Series(np.nan, index=lines.index, dtype="object")
-    purchase_order = (
-        lines[order].where(fate == "sale") if order else pd.Series(np.nan, index=lines.index, dtype="object")
-    )
+    money = lines[amount].to_numpy(dtype="float64")
+    is_cancelled = lines[cancelled].fillna(False).to_numpy(dtype=bool) if cancelled else np.zeros(len(lines), bool)
+    # Fates and matches are small integer codes while working (comparing text on every row is slow).
+    fate = np.select(
+        [money == 0, money < 0, is_cancelled], [_ZERO, _UNMATCHED, _CANCELLED], _SALE
+    ).astype(np.int8)
+    matched_by = np.zeros(len(lines), np.int8)
+    purchase_order = np.full(len(lines), None, dtype=object)
     if order:
-        _match_by_order(lines, customer, order, money, fate, matched_by, purchase_order)
-    _match_by_customer_and_amount(lines, customer, ordered_at, money, fate, matched_by, purchase_order)
+        purchase_order[fate == _SALE] = lines[order].to_numpy(dtype=object)[fate == _SALE]
+        _match_by_order(lines[[customer, order]], money, fate, matched_by, purchase_order)
+    _match_by_customer_and_amount(lines[[customer, ordered_at]], money, fate, matched_by, purchase_order)
 
-    counted = fate.isin(COUNTED)
-    sale_dates = lines[ordered_at].where(fate == "sale")
-    purchased_at = sale_dates
-    if order:
-        first_sale = sale_dates.groupby(purchase_order).transform("min")
-        purchased_at = first_sale.where(fate == "refund netted", sale_dates)
+    counted = np.isin(fate, [_SALE, _NETTED])
+    dates = lines[ordered_at]
+    purchased_at = dates.where(fate == _SALE)
+    netted = fate == _NETTED
+    if netted.any():  # a netted refund takes the date of its order's first sale
+        orders = pd.Series(purchase_order, index=lines.index)
+        of_those = (fate == _SALE) & orders.isin(orders[netted].unique()).to_numpy()
+        first_sale = dates[of_those].groupby(orders[of_those]).min()
+        purchased_at[netted] = orders[netted].map(first_sale)
     return lines.assign(
-        fate=fate,
-        matched_by=matched_by,
-        purchase_order=purchase_order.where(counted),
+        fate=_FATE_NAMES[fate],
+        matched_by=_MATCH_NAMES[matched_by],
+        purchase_order=np.where(counted, purchase_order, np.nan),
         purchased_at=purchased_at.where(counted),
     )
 
 
+_SALE, _NETTED, _REFUNDED_SALE, _REFUND, _CANCELLED, _UNMATCHED, _ZERO = range(7)
+_FATE_NAMES = np.array(list(FATES), dtype=object)
+_MATCH_NAMES = np.array([np.nan, "order id", "customer and amount"], dtype=object)
+_BY_ORDER, _BY_CUSTOMER = 1, 2
+
+
 def _match_by_order(
-    lines: pd.DataFrame,
-    customer: str,
-    order: str,
-    money: pd.Series,
-    fate: pd.Series,
-    matched_by: pd.Series,
-    purchase_order: pd.Series,
+    lines: pd.DataFrame, money: np.ndarray, fate: np.ndarray, matched_by: np.ndarray, purchase_order: np.ndarray
 ) -> None:
-    """Rule 1 (in place on the result's columns): refunds that share an order id with sales."""
-    ids = lines[order].astype("object").where(lines[order].notna())
-    is_sale = fate == "sale"
-    # The customer of each order: its first sale's (an order has one customer).
-    order_customer = lines.loc[is_sale, customer].groupby(ids[is_sale]).first()
-    refunds = fate == "unmatched refund"
-    direct = ids.where(refunds & ids.isin(order_customer.index))
-    stripped = ids.where(refunds).astype("str").str.replace(r"^[Cc](?=\d+$)", "", regex=True)
-    target = direct.fillna(stripped.where(refunds & direct.isna() & stripped.isin(order_customer.index)))
-    owner = target.map(order_customer)
-    same_customer = lines[customer].isna() | owner.isna() | (lines[customer] == owner)
-    matched = target.notna() & same_customer
-    if not matched.any():
+    """Rule 1 (in place on the arrays): refunds that share an order id with sales of the same customer."""
+    customer, order = lines.columns
+    refunds = np.flatnonzero((fate == _UNMATCHED) & lines[order].notna().to_numpy())
+    if not len(refunds):
         return
-    purchase_order[matched] = target[matched]
-    in_order = is_sale | matched
-    net = money[in_order].groupby(purchase_order[in_order]).sum()
-    in_full = in_order & purchase_order.isin(net.index[net < CENT])
-    fate[in_full & is_sale] = "refunded sale"
-    fate[in_full & matched] = "refund"
-    fate[matched & ~in_full] = "refund netted"
-    matched_by[matched] = "order id"
-    matched_by[in_full & is_sale] = "order id"
+    ids = lines[order].iloc[refunds]
+    stripped = ids.astype("str").str.replace(r"^[Cc](?=\d+$)", "", regex=True)
+    # The customer of each order refunded: the first known customer of its sales (an order has one customer).
+    sales = (fate == _SALE) & lines[order].isin(pd.concat([ids, stripped]).unique()).to_numpy()
+    order_customer = lines[customer][sales].groupby(lines[order][sales]).first()
+    target = ids.where(ids.isin(order_customer.index), stripped.where(stripped.isin(order_customer.index)))
+    owner = target.map(order_customer)
+    who = lines[customer].iloc[refunds]
+    keep = (target.notna() & (who.isna() | owner.isna() | (who == owner))).to_numpy()
+    refunds, target = refunds[keep], target[keep]
+    if not len(refunds):
+        return
+    purchase_order[refunds] = target.to_numpy(dtype=object)
+    in_order = np.zeros(len(fate), bool)
+    in_order[refunds] = True
+    in_order |= (fate == _SALE) & pd.Series(purchase_order).isin(target.unique()).to_numpy()
+    net = pd.Series(money[in_order]).groupby(purchase_order[in_order]).sum()
+    in_full = in_order & pd.Series(purchase_order).isin(net.index[net < CENT]).to_numpy()
+    matched = np.zeros(len(fate), bool)
+    matched[refunds] = True
+    is_sale = fate == _SALE
+    fate[in_full & is_sale] = _REFUNDED_SALE
+    fate[in_full & matched] = _REFUND
+    fate[matched & ~in_full] = _NETTED
+    matched_by[matched | (in_full & is_sale)] = _BY_ORDER
 
 
 def _match_by_customer_and_amount(
-    lines: pd.DataFrame,
-    customer: str,
-    ordered_at: str,
-    money: pd.Series,
-    fate: pd.Series,
-    matched_by: pd.Series,
-    purchase_order: pd.Series,
+    lines: pd.DataFrame, money: np.ndarray, fate: np.ndarray, matched_by: np.ndarray, purchase_order: np.ndarray
 ) -> None:
     """Rule 2 (in place): each unmatched refund takes the latest earlier sale of its customer and amount."""
-    cents = (money.abs() * 100).round().astype("int64")
-    refunds = (fate == "unmatched refund") & lines[customer].notna()
+    customer, ordered_at = lines.columns
+    known = lines[customer].notna().to_numpy()
+    refunds = (fate == _UNMATCHED) & known
     if not refunds.any():
         return
-    netted_orders = purchase_order[fate == "refund netted"].dropna().unique()
-    sales = (fate == "sale") & lines[customer].notna() & ~purchase_order.isin(netted_orders)
-    keys = pd.MultiIndex.from_arrays([lines[customer], cents])
-    sales &= keys.isin(keys[refunds.to_numpy()])
-    events = pd.DataFrame(
-        {
-            "customer": lines[customer],
-            "cents": cents,
-            "at": lines[ordered_at],
-            "is_refund": refunds,  # at the same time, the sale comes first
-            "row": np.arange(len(lines)),
-        }
-    )[(sales | refunds).to_numpy()].sort_values(["customer", "cents", "at", "is_refund", "row"], kind="stable")
-    pairs = []
+    who, _ = pd.factorize(lines[customer])  # -1 for a guest
+    cents = np.round(np.abs(money) * 100).astype(np.int64)
+    sales = (fate == _SALE) & known
+    netted_orders = pd.unique(purchase_order[fate == _NETTED])
+    if len(netted_orders):
+        sales &= ~pd.Series(purchase_order).isin(netted_orders).to_numpy()
+    # Only sales of a (customer, amount) that some refund has can be matched.
+    amount_codes, amounts = pd.factorize(cents)
+    key = who.astype(np.int64) * len(amounts) + amount_codes  # one integer per (customer, amount), no overflow
+    sales &= np.isin(key, key[refunds])
+    rows = np.flatnonzero(sales | refunds)
+    at = lines[ordered_at].to_numpy()[rows]
+    is_refund = refunds[rows]
+    # Per key in time order; at the same time the sale comes first, then the file's order.
+    by_time = np.lexsort((rows, is_refund, at, key[rows]))
+    event_key, event_is_refund, event_row = key[rows][by_time], is_refund[by_time], rows[by_time]
+    refunds_per_key = pd.Series(event_is_refund).groupby(event_key).transform("sum").to_numpy()
+    # A key with one refund: its sale is the event just before it, if that event has the same key.
+    alone = np.flatnonzero(event_is_refund & (refunds_per_key == 1))
+    alone = alone[(alone > 0) & (event_key[alone - 1] == event_key[alone])]
+    pairs = list(zip(event_row[alone - 1].tolist(), event_row[alone].tolist(), strict=True))
+    # Keys with several refunds: each refund takes the latest sale not yet taken (a stack).
+    several = refunds_per_key > 1
     stack: list[int] = []
     previous = None
-    for who, amount_cents, is_refund, row in zip(
-        events["customer"], events["cents"], events["is_refund"], events["row"], strict=True
+    for this_key, this_is_refund, row in zip(
+        event_key[several].tolist(), event_is_refund[several].tolist(), event_row[several].tolist(), strict=True
     ):
-        if (who, amount_cents) != previous:
-            stack, previous = [], (who, amount_cents)
-        if not is_refund:
+        if this_key != previous:
+            stack, previous = [], this_key
+        if not this_is_refund:
             stack.append(row)
         elif stack:
             pairs.append((stack.pop(), row))
     if not pairs:
         return
     sale_rows, refund_rows = (np.array(side) for side in zip(*pairs, strict=True))
-    fate.iloc[sale_rows] = "refunded sale"
-    fate.iloc[refund_rows] = "refund"
-    matched_by.iloc[np.concatenate([sale_rows, refund_rows])] = "customer and amount"
-    purchase_order.iloc[sale_rows] = np.nan
+    fate[sale_rows] = _REFUNDED_SALE
+    fate[refund_rows] = _REFUND
+    matched_by[sale_rows] = matched_by[refund_rows] = _BY_CUSTOMER
+    purchase_order[sale_rows] = None
 
 
 def purchases(netted: pd.DataFrame, *, customer: str = "customer_id") -> pd.DataFrame:

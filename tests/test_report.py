@@ -224,3 +224,21 @@ def test_an_order_column_shared_by_customers_is_not_trusted(tmp_path):
     assert result.mapping.order == "order"
     assert result.headline["purchases"] == 3  # a on the 5th (two orders, one day), b on the 5th, a on the 9th
     assert any("belong to more than one customer (like '1')" in note for note in result.limitations)
+
+
+def test_the_command_line_names_the_less_known_flags_and_fails_plainly(tmp_path, capsys):
+    from course_lib.kit.cli import build_parser, main
+
+    help_text = build_parser()._subparsers._group_actions[0].choices["report"].format_help()
+    for flag in ("--status", "--date-format", "--decimal", "--lang"):
+        assert flag in help_text
+    source = write(tmp_path, "pedidos.csv", "Cliente;Fecha;Importe\nana;05/01/2024;10,50\nben;06/01/2024;4\n")
+    assert main(["report", str(source), "--out", str(tmp_path / "page.html"), "--lang", "pt"]) == 0
+    printed = capsys.readouterr().out
+    assert "--date-format" in printed and "--decimal" in printed and "--status" in printed
+    assert "Total do seu arquivo 14,50" in printed
+    empty = write(tmp_path, "empty.csv", "")
+    assert main(["report", str(empty), "--out", str(tmp_path / "empty.html")]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: `empty.csv` is empty") and "Traceback" not in error
+    assert not (tmp_path / "empty.html").exists()

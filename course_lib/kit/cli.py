@@ -134,6 +134,7 @@ def _report(arguments: argparse.Namespace) -> int:
         status=arguments.status,
         date_format=arguments.date_format,
         decimal=arguments.decimal,
+        lang=arguments.lang,
     )
     print(result.summary())
     return 0
@@ -203,7 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--timeout", type=int, default=60, help="seconds a cell may run (default 60)")
     grade.set_defaults(run=_grade)
 
-    report = commands.add_parser("report", help="a one-page HTML report of your own orders file (CSV or Excel)")
+    report = commands.add_parser(
+        "report",
+        help="a one-page HTML report of your own orders file (CSV or Excel), with a customer list per group",
+        description="Read an orders export, net its refunds, and write one offline HTML page (and a CSV list "
+        "of customers per group next to it). Less-known options: --status COLUMN names the order status "
+        "column; --date-format %%m/%%d/%%Y reads month-first dates; --decimal , sets a decimal comma.",
+    )
     report.add_argument("orders", type=Path, help="the orders export (.csv or .xlsx); it is only read")
     report.add_argument(
         "--out", type=Path, default=Path("report.html"), help="the HTML page to write (default: report.html)"
@@ -214,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--date-format", metavar="FORMAT", help="the dates' format, like %%d/%%m/%%Y (default: guessed)"
     )
     report.add_argument("--decimal", choices=[".", ","], help="the money's decimal mark (default: guessed)")
+    report.add_argument(
+        "--lang",
+        choices=["en", "es", "pt"],
+        help="the page's language (default: Spanish or Portuguese when the column names are, else English)",
+    )
     report.set_defaults(run=_report)
     return parser
 
