@@ -73,7 +73,7 @@ from course_lib.column_mapping import (
 )
 from course_lib.journey import cohort_retention
 from course_lib.plots.style import PALETTE, SEQUENTIAL_CMAP, finish_axes, kit_style
-from course_lib.refunds import net_refunds, purchases
+from course_lib.refunds import FATES, net_refunds, purchases
 from course_lib.report_text import (
     LANGUAGES,
     SEGMENTS,
@@ -400,31 +400,41 @@ def reconcile(lines: pd.DataFrame, *, trust_orders: bool = True) -> pd.DataFrame
     >>> reconcile(lines)["step"].tolist()
     ['analysed', 'other', 'guests', 'no_date_or_amount']
     """
-    unreadable = lines["ordered_at"].isna() | lines["amount"].isna()
-    duplicate = lines["duplicate"] & ~unreadable
-    readable = lines[~unreadable & ~duplicate]
-    netted = net_refunds(readable, order="order_id" if trust_orders else None)
-    rows = netted.reindex(lines.index)
-    rows.loc[duplicate, "fate"] = "duplicate"
-    rows.loc[unreadable, "fate"] = "no date or amount"
-    for column in lines.columns:  # the skipped rows keep their values
-        rows[column] = lines[column]
-    fate = rows["fate"]
-    step = pd.Series(
-        np.select(
-            [
-                fate.isin(["refunded sale", "refund", "cancelled"]),
-                fate == "unmatched refund",
-                fate == "no date or amount",
-                fate.isin(["duplicate", "zero amount"]),
-                rows["customer_id"].isna(),
-            ],
-            ["refunded", "unmatched", "no_date_or_amount", "other", "guests"],
-            "analysed",
-        ),
-        index=lines.index,
+    unreadable = (lines["ordered_at"].isna() | lines["amount"].isna()).to_numpy()
+    duplicate = lines["duplicate"].to_numpy(dtype=bool) & ~unreadable
+    readable = ~unreadable & ~duplicate
+    netted = net_refunds(lines[readable], order="order_id" if trust_orders else None)
+    fate = np.full(len(lines), "no date or amount", dtype=object)
+    fate[duplicate] = "duplicate"
+    fate[readable] = netted["fate"].to_numpy()
+    matched_by = np.full(len(lines), np.nan, dtype=object)
+    matched_by[readable] = netted["matched_by"].to_numpy()
+    purchase_order = np.full(len(lines), np.nan, dtype=object)
+    purchase_order[readable] = netted["purchase_order"].to_numpy()
+    purchased_at = pd.Series(pd.NaT, index=lines.index, dtype=lines["ordered_at"].dtype)
+    purchased_at[readable] = netted["purchased_at"].to_numpy()
+    fate = pd.Categorical(fate, categories=[*FATES, "duplicate", "no date or amount"])
+    step_of_fate = {
+        "refunded sale": "refunded",
+        "refund": "refunded",
+        "cancelled": "refunded",
+        "unmatched refund": "unmatched",
+        "no date or amount": "no_date_or_amount",
+        "duplicate": "other",
+        "zero amount": "other",
+    }
+    step_codes = np.array(
+        [RECONCILIATION_STEPS.index(step_of_fate.get(name, "analysed")) for name in fate.categories]
+    )[fate.codes]
+    guests = (step_codes == RECONCILIATION_STEPS.index("analysed")) & lines["customer_id"].isna().to_numpy()
+    step_codes[guests] = RECONCILIATION_STEPS.index("guests")
+    return lines.assign(
+        fate=np.asarray(fate, dtype=object),
+        matched_by=matched_by,
+        purchase_order=purchase_order,
+        purchased_at=purchased_at,
+        step=pd.Categorical.from_codes(step_codes, categories=list(RECONCILIATION_STEPS)),
     )
-    return rows.assign(step=step)
 
 
 def _reconciliation_table(rows: pd.DataFrame) -> pd.DataFrame:
