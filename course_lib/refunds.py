@@ -151,9 +151,7 @@ def net_refunds(
     money = lines[amount].to_numpy(dtype="float64")
     is_cancelled = lines[cancelled].fillna(False).to_numpy(dtype=bool) if cancelled else np.zeros(len(lines), bool)
     # Fates and matches are small integer codes while working (comparing text on every row is slow).
-    fate = np.select(
-        [money == 0, money < 0, is_cancelled], [_ZERO, _UNMATCHED, _CANCELLED], _SALE
-    ).astype(np.int8)
+    fate = np.select([money == 0, money < 0, is_cancelled], [_ZERO, _UNMATCHED, _CANCELLED], _SALE).astype(np.int8)
     matched_by = np.zeros(len(lines), np.int8)
     purchase_order = np.full(len(lines), None, dtype=object)
     if order:

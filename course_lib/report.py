@@ -423,9 +423,9 @@ def reconcile(lines: pd.DataFrame, *, trust_orders: bool = True) -> pd.DataFrame
         "duplicate": "other",
         "zero amount": "other",
     }
-    step_codes = np.array(
-        [RECONCILIATION_STEPS.index(step_of_fate.get(name, "analysed")) for name in fate.categories]
-    )[fate.codes]
+    step_codes = np.array([RECONCILIATION_STEPS.index(step_of_fate.get(name, "analysed")) for name in fate.categories])[
+        fate.codes
+    ]
     guests = (step_codes == RECONCILIATION_STEPS.index("analysed")) & lines["customer_id"].isna().to_numpy()
     step_codes[guests] = RECONCILIATION_STEPS.index("guests")
     return lines.assign(
