@@ -801,7 +801,7 @@ h1 { font-size: 1.6em; margin-bottom: 0.1em; } h2 { margin-top: 1.8em; border-bo
 table { border-collapse: collapse; width: 100%; font-size: 0.9em; margin: 8px 0; table-layout: auto; }
 th, td { border-bottom: 1px solid #e3e6ea; padding: 5px 7px; text-align: left; vertical-align: top; }
 th { background: #f0f3f6; hyphens: auto; } td.number, th.number { text-align: right; }
-td.number, td a { white-space: nowrap; } td.id { overflow-wrap: anywhere; }
+td.number, td a { white-space: nowrap; } td.id { overflow-wrap: anywhere; } td.wide { min-width: 16em; }
 tr.total td { font-weight: 700; border-top: 2px solid #888; } tr.first td { font-weight: 700; }
 img { max-width: 100%; height: auto; display: block; margin: 10px 0; }
 .advice { background: #fff7e6; border-left: 4px solid #E69F00; padding: 8px 12px; }
@@ -817,7 +817,7 @@ footer { margin-top: 2.5em; font-size: 0.8em; color: #666; }
   table, thead, tbody, tr, th, td { display: block; width: 100%; }
   thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   tr { border: 1px solid #dde1e6; border-radius: 6px; margin: 0 0 10px; padding: 4px 8px; }
-  td { border: none; padding: 3px 0; }
+  td, td.wide { border: none; padding: 3px 0; min-width: 0; }
   td.number { text-align: left; white-space: normal; }
   tr.total td { border-top: none; } tr.total { border: 2px solid #888; }
   td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; color: #555; }
@@ -836,6 +836,7 @@ def _html_table(
     numeric: Sequence[str] = (),
     raw: Sequence[str] = (),
     ids: Sequence[str] = (),
+    wide: Sequence[str] = (),
     row_classes: Sequence[str] = (),
 ) -> str:
     """A table whose every header and cell is escaped (except `raw` columns, built here from escaped parts).
@@ -846,7 +847,15 @@ def _html_table(
 
     def cell(column: str, value: Any) -> str:
         content = value if column in raw else _e(value)
-        kind = ' class="number"' if column in numeric else ' class="id"' if column in ids else ""
+        kind = (
+            ' class="number"'
+            if column in numeric
+            else ' class="id"'
+            if column in ids
+            else ' class="wide"'
+            if column in wide
+            else ""
+        )
         return f'<td{kind} data-label="{_e(column)}">{content}</td>'
 
     head = "".join(
@@ -953,7 +962,7 @@ def _segment_table(result: ReportResult, lists: Mapping[str, bytes]) -> str:
     )
     numeric = [text[key] for key in ("col_customers", "col_customer_share", "col_revenue", "col_revenue_share")]
     numeric += [text["col_recency_mean"], text["col_frequency_mean"]]
-    return _html_table(frame, numeric=numeric, raw=(text["col_list"],))
+    return _html_table(frame, numeric=numeric, raw=(text["col_list"],), wide=(text["col_action"],))
 
 
 def _advice(result: ReportResult) -> str:

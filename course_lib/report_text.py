@@ -189,8 +189,8 @@ TEXT: Mapping[str, Mapping[str, str]] = {
             "move people from one group to another."
         ),
         "limit_unmatched": (
-            "Refunds: {rows} refunds ({money}) match no sale in the file (the sale may be older than the "
-            "export); they are left out, so those customers may look slightly more valuable than they are."
+            "Refunds with no sale to match in the file: {rows} ({money}). The sale may be older than the "
+            "export; they are left out, so those customers may look slightly more valuable than they are."
         ),
         "limit_money": "Money: in {currency}. The file does not say whether taxes, discounts and shipping are included.",
         "limit_money_unknown": (
@@ -395,9 +395,9 @@ TEXT: Mapping[str, Mapping[str, str]] = {
             "menos mueven a otros de un grupo a otro."
         ),
         "limit_unmatched": (
-            "Devoluciones: {rows} devoluciones ({money}) no corresponden a ninguna venta del archivo (la venta "
-            "puede ser anterior a la exportación); quedan fuera, así que esos clientes pueden parecer algo más "
-            "valiosos de lo que son."
+            "Devoluciones sin una venta que les corresponda en el archivo: {rows} ({money}). La venta puede ser "
+            "anterior a la exportación; quedan fuera, así que esos clientes pueden parecer algo más valiosos de "
+            "lo que son."
         ),
         "limit_money": "Dinero: en {currency}. El archivo no dice si incluye impuestos, descuentos y envío.",
         "limit_money_unknown": ("Dinero: el archivo no indica la moneda, ni si incluye impuestos, descuentos y envío."),
@@ -596,9 +596,8 @@ TEXT: Mapping[str, Mapping[str, str]] = {
             "mudam outros de grupo."
         ),
         "limit_unmatched": (
-            "Devoluções: {rows} devoluções ({money}) não correspondem a nenhuma venda do arquivo (a venda pode "
-            "ser anterior à exportação); ficam de fora, então esses clientes podem parecer um pouco mais "
-            "valiosos do que são."
+            "Devoluções sem uma venda correspondente no arquivo: {rows} ({money}). A venda pode ser anterior à "
+            "exportação; ficam de fora, então esses clientes podem parecer um pouco mais valiosos do que são."
         ),
         "limit_money": "Dinheiro: em {currency}. O arquivo não diz se inclui impostos, descontos e frete.",
         "limit_money_unknown": "Dinheiro: o arquivo não indica a moeda, nem se inclui impostos, descontos e frete.",
