@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from course_lib.checks import compare_ids, compare_table, exercise
+from course_lib.checks.compare import keys_as_columns
 from course_lib.customer_view import customer_view
 from course_lib.datasets import data_dir, load_customers, load_orders
 from course_lib.segments import LIFECYCLE_STAGES, lifecycle_stage, segment_table
@@ -59,18 +60,11 @@ def _shares_hint(answer: pd.DataFrame) -> str | None:
     return None
 
 
-def _flat(answer: Any, keys: list[str]) -> Any:
-    """A table whose key columns sit in the index becomes a table with them as columns."""
-    if isinstance(answer, pd.DataFrame) and set(keys) <= set(answer.index.names):
-        return answer.reset_index()
-    return answer
-
-
 @exercise("01.1", "Segments by diet and channel")
 def diet_channel_segments(answer: Any) -> str | None:
     expected = segment_table(_expected_view(), SEGMENT_COLUMNS)
     columns = [*SEGMENT_COLUMNS, "customers", "customer_share", "revenue", "revenue_share"]
-    answer = _flat(answer, SEGMENT_COLUMNS)
+    answer = keys_as_columns(answer, SEGMENT_COLUMNS)
     if not isinstance(answer, pd.DataFrame):
         return f"The answer should be a DataFrame with columns {columns}; got a {type(answer).__name__}."
     missing = [column for column in columns if column not in answer.columns]
@@ -100,7 +94,7 @@ def _stages_of(answer: Any) -> pd.DataFrame | str:
         answer = answer.rename("stage").reset_index()
     if not isinstance(answer, pd.DataFrame):
         return f"The answer should be a DataFrame with columns customer_id and stage; got a {type(answer).__name__}."
-    answer = _flat(answer, ["customer_id"])
+    answer = keys_as_columns(answer, ["customer_id"])
     missing = [column for column in ("customer_id", "stage") if column not in answer.columns]
     if missing:
         return f"Your table has no column {missing[0]!r}; it needs customer_id and stage."
@@ -134,7 +128,7 @@ def lifecycle_stages(answer: Any) -> str | None:
 def stage_sizes(answer: Any) -> str | None:
     expected = segment_table(_expected_view(), "stage")[["stage", "customers", "customer_share", "revenue_share"]]
     expected = expected.astype({"stage": str})
-    answer = _flat(answer, ["stage"])
+    answer = keys_as_columns(answer, ["stage"])
     hint = compare_table(answer, expected, key="stage")
     if hint is None:
         return None

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from course_lib.checks import compare_number, compare_table, exercise
+from course_lib.checks.compare import keys_as_columns
 from course_lib.customer_view import customer_view, nps, nps_by
 from course_lib.datasets import connect_crm, data_dir, load_customers, load_events, load_orders, load_survey
 
@@ -50,13 +51,6 @@ def _view(folder: Path) -> pd.DataFrame:
     )
 
 
-def _flat(answer: Any, keys: list[str]) -> Any:
-    """A table whose key columns sit in the index becomes a table with them as columns."""
-    if isinstance(answer, pd.DataFrame) and set(keys) <= set(answer.index.names):
-        return answer.reset_index()
-    return answer
-
-
 @exercise("02.1", "Tickets of 2025 per category, in SQL")
 def ticket_stats_2025(answer: Any) -> str | None:
     tickets = _tickets(data_dir())
@@ -66,7 +60,7 @@ def ticket_stats_2025(answer: Any) -> str | None:
         .agg(tickets=("ticket_id", "size"), avg_satisfaction=("satisfaction", "mean"))
         .reset_index()
     )
-    answer = _flat(answer, ["category"])
+    answer = keys_as_columns(answer, ["category"])
     hint = compare_table(answer, expected, key="category")
     if hint is None:
         return None
@@ -133,7 +127,7 @@ def nps_by_hand(answer: Any) -> str | None:
 @exercise("02.4", "NPS by diet and channel, with intervals")
 def nps_by_diet_and_channel(answer: Any) -> str | None:
     expected = nps_by(_view(data_dir()), SEGMENT_COLUMNS)
-    answer = _flat(answer, SEGMENT_COLUMNS)
+    answer = keys_as_columns(answer, SEGMENT_COLUMNS)
     columns = [*SEGMENT_COLUMNS, *NPS_COLUMNS]
     if not isinstance(answer, pd.DataFrame):
         return f"The answer should be a DataFrame with columns {columns}; got a {type(answer).__name__}."
