@@ -50,9 +50,10 @@ def _retail(folder: str) -> pd.DataFrame:
 
 
 def _retail_counts(retail: pd.DataFrame, *, order: str | None = "order_id") -> pd.DataFrame:
+    """Customers and revenue per segment of the Online Retail lines (exercise 03.5)."""
     segmented = assign_segments(rfm_scores(rfm_table(retail, order=order)))
-    counts = segmented["segment"].astype("str").value_counts().rename("customers")
-    return counts.rename_axis("segment").reset_index()
+    segmented = segmented.assign(segment=segmented["segment"].astype("str"))
+    return segmented.groupby("segment").agg(customers=("monetary", "size"), revenue=("monetary", "sum")).reset_index()
 
 
 def _manager_segment_map() -> pd.DataFrame:
@@ -230,6 +231,8 @@ def revenue_per_segment(answer: object) -> str | None:
 @exercise("03.5", "Transfer: RFM segments of the Online Retail sample")
 def retail_segment_counts(answer: object) -> str | None:
     retail = _retail(str(data_dir()))
+    if isinstance(answer, pd.Series):
+        return "The answer should be a table with the columns segment, customers and revenue, not a Series."
     answer = _counts_frame(answer)
     hint = compare_table(answer, _retail_counts(retail), key="segment", exact_columns=True)
     if hint is None:
@@ -238,9 +241,12 @@ def retail_segment_counts(answer: object) -> str | None:
         return f'{hint} An invoice is one purchase: pass `order="order_id"` so orders, not days, are counted.'
     if compare_table(answer, _retail_counts(retail.assign(amount=retail["UnitPrice"])), key="segment") is None:
         return f"{hint} A line's money is Quantity × UnitPrice, not the unit price alone."
-    if isinstance(answer, pd.DataFrame) and "customers" in answer.columns:
-        if pd.to_numeric(answer["customers"], errors="coerce").sum() > retail["customer_id"].nunique():
-            return f"{hint} Start from the cleaned lines: clean_online_retail(raw) drops cancellations and returns."
+    raw = load_online_retail_sample(data_dir=data_dir()).dropna(subset=["CustomerID"])
+    uncleaned = raw.assign(amount=raw["Quantity"] * raw["UnitPrice"]).rename(
+        columns={"CustomerID": "customer_id", "InvoiceDate": "ordered_at", "InvoiceNo": "order_id"}
+    )
+    if compare_table(answer, _retail_counts(uncleaned), key="segment") is None:
+        return f"{hint} Start from the cleaned lines: clean_online_retail(raw) drops cancellations and returns."
     return (
         f"{hint} Clean the sample with clean_online_retail, add `amount`, rename the columns to the course's "
         "names (customer_id, ordered_at, order_id), then rfm_table, rfm_scores and assign_segments with their defaults."
