@@ -61,11 +61,12 @@ def compare_ids(answer: Any, expected: Iterable[Any], *, what: str = "customer i
     extra, missing = given - wanted, wanted - given
     if not extra and not missing:
         return None
-    if len(given) <= _FEW_LABELS and len(values) > 2 * len(given) and not given & wanted:
+    if len(given) <= _FEW_LABELS and len(values) > 2 * len(given):  # ids do not repeat; labels do
         return (
             f"Your answer holds {len(values)} values but only {len(given)} distinct ones "
             f"({sample_of(sorted(given, key=str), 4)}): these look like cluster numbers or labels, not "
-            f"{what}. Give the {what} themselves (for a Series of labels, its index where the label matches)."
+            f"{what}, which appear once each. Give the {what} themselves (for a Series of labels, its "
+            "index where the label matches)."
         )
     parts = []
     if extra:

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from course_lib.checks import compare_table, exercise, free_text
+from course_lib.checks._data import online_retail_lines
 from course_lib.checks._source import calls_in, current_cell_source
-from course_lib.datasets import clean_online_retail, data_dir, load_online_retail_sample, load_orders
+from course_lib.datasets import data_dir, load_orders
 from course_lib.rfm import assign_segments, default_segment_map, order_values, rfm_scores, rfm_table
 
 #: The columns of exercise 03.1's table, exactly.
@@ -38,15 +39,6 @@ def _lines() -> pd.DataFrame:
 @functools.cache
 def _table() -> pd.DataFrame:
     return rfm_table(_lines(), order="order_id")
-
-
-@functools.lru_cache(maxsize=2)
-def _retail(folder: str) -> pd.DataFrame:
-    """Exercise 03.5's Online Retail lines, cleaned, with the course's column names and an `amount`."""
-    clean, _ = clean_online_retail(load_online_retail_sample(data_dir=folder))
-    return clean.assign(amount=clean["Quantity"] * clean["UnitPrice"]).rename(
-        columns={"CustomerID": "customer_id", "InvoiceDate": "ordered_at", "InvoiceNo": "order_id"}
-    )
 
 
 def _retail_counts(retail: pd.DataFrame, *, order: str | None = "order_id") -> pd.DataFrame:
@@ -230,7 +222,7 @@ def revenue_per_segment(answer: object) -> str | None:
 
 @exercise("03.5", "Transfer: RFM segments of the Online Retail sample")
 def retail_segment_counts(answer: object) -> str | None:
-    retail = _retail(str(data_dir()))
+    retail = online_retail_lines(str(data_dir()))
     if isinstance(answer, pd.Series):
         return "The answer should be a table with the columns segment, customers and revenue, not a Series."
     answer = _counts_frame(answer)
@@ -241,10 +233,7 @@ def retail_segment_counts(answer: object) -> str | None:
         return f'{hint} An invoice is one purchase: pass `order="order_id"` so orders, not days, are counted.'
     if compare_table(answer, _retail_counts(retail.assign(amount=retail["UnitPrice"])), key="segment") is None:
         return f"{hint} A line's money is Quantity × UnitPrice, not the unit price alone."
-    raw = load_online_retail_sample(data_dir=data_dir()).dropna(subset=["CustomerID"])
-    uncleaned = raw.assign(amount=raw["Quantity"] * raw["UnitPrice"]).rename(
-        columns={"CustomerID": "customer_id", "InvoiceDate": "ordered_at", "InvoiceNo": "order_id"}
-    )
+    uncleaned = online_retail_lines(str(data_dir()), clean=False)
     if compare_table(answer, _retail_counts(uncleaned), key="segment") is None:
         return f"{hint} Start from the cleaned lines: clean_online_retail(raw) drops cancellations and returns."
     return (
