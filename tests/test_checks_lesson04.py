@@ -242,3 +242,16 @@ def test_stability_reading_and_personas_are_recorded(solved):
     short = check.personas.evaluate(dict.fromkeys(clusters, "x"))
     assert not short.recorded and "too short" in short.hint
     assert not check.personas.evaluate("Regulars, newcomers, quiet ones").recorded
+
+
+def test_stability_table_more_wrong_answers(solved):
+    stability = pd.DataFrame(
+        [cluster_stability(solved["features"], n_clusters=k, n_runs=10, random_state=0) for k in range(2, 7)]
+    ).rename_axis("k")
+    raw = pd.DataFrame(
+        [cluster_stability(solved["rfm"][COLUMNS], n_clusters=k, n_runs=10, random_state=0) for k in range(2, 7)]
+    ).rename_axis("k")
+    assert not check.stability_table.evaluate(raw).passed
+    no_column = check.stability_table.evaluate(stability.rename(columns={"mean_ari": "ari"}))
+    assert not no_column.passed and "'mean_ari'" in no_column.hint
+    assert "DataFrame" in check.stability_table.evaluate([0.9, 0.8]).hint

@@ -199,3 +199,13 @@ def test_worksheet_and_needs_are_recorded_never_correct(solved):
     assert check.needs_per_cluster.evaluate(needs).recorded
     assert "have no line" in check.needs_per_cluster.evaluate({clusters[0]: needs[clusters[0]]}).hint
     assert "too short" in check.needs_per_cluster.evaluate(dict.fromkeys(clusters, "A")).hint
+
+
+def test_type_a_members_more_wrong_answers(solved):
+    labels = solved["labels"]
+    type_a = cluster_profile(solved["answers"], labels)["q_few_restaurants_near_work"].idxmax()
+    numbers = check.type_a_members.evaluate(labels[labels == type_a])
+    assert not numbers.passed and "cluster numbers" in numbers.hint
+    everyone = check.type_a_members.evaluate(labels.index)
+    assert not everyone.passed and "should not be there" in everyone.hint
+    assert "not a whole table" in check.type_a_members.evaluate(solved["answers"]).hint

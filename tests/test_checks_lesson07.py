@@ -179,3 +179,14 @@ def test_convenient_or_creepy_is_recorded():
     assert result.recorded and not result.passed and "Correct" not in str(result)
     assert "at least 25 words" in check.convenient_or_creepy.evaluate("Creepy.").hint
     assert not check.convenient_or_creepy.evaluate(True).recorded
+
+
+def test_left_out_without_consent_more_wrong_answers(data):
+    customers = data["customers"]
+    both = customers.assign(both=customers["consent_email"] & customers["consent_personalisation"])
+    target = abandoned_carts(data["events"], data["orders"], both, consent="both")
+    result = check.left_out_without_consent.evaluate(target.n_without_consent + 1)
+    assert not result.passed and "too high" in result.hint
+    listed = check.left_out_without_consent.evaluate(target.audience)
+    assert not listed.passed and "single number" in listed.hint
+    assert "single number" in check.left_out_without_consent.evaluate(str(target.n_without_consent)).hint

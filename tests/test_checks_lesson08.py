@@ -174,3 +174,24 @@ def test_strategy_is_recorded():
     assert result.recorded and not result.passed and "Correct" not in str(result)
     assert "at least 60 words" in check.strategy.evaluate(sentence).hint
     assert not check.strategy.evaluate({"a": sentence}).recorded
+
+
+def test_more_wrong_answers_for_the_first_checks(solution):
+    mapping = solution["mapping"].columns()
+    no_order = check.column_mapping.evaluate({**mapping, "order": "StockCode"})
+    assert not no_order.passed and "'order'" in no_order.hint
+    as_list = check.column_mapping.evaluate(list(mapping.values()))
+    assert not as_list.passed and "ColumnMapping" in as_list.hint
+    segmented = solution["segmented"]
+    counts = segmented["segment"].astype(str).value_counts().rename("customers").rename_axis("segment").reset_index()
+    counts.loc[0, "customers"] += 1
+    result = check.segment_sizes.evaluate(counts)
+    assert not result.passed and "'customers' differs" in result.hint
+    default_ties = assign_segments(rfm_scores(solution["table"], ties="first"))["segment"].value_counts()
+    if not default_ties.equals(segmented["segment"].value_counts()):
+        assert not check.segment_sizes.evaluate(default_ties).passed
+    assert not check.segment_sizes.evaluate(counts["customers"].tolist()).passed
+    table = solution["table"]
+    revenue_share_of_customers = (table["frequency"] >= 2).mean()
+    assert not check.repeat_revenue_share.evaluate(revenue_share_of_customers).passed
+    assert "single number" in check.repeat_revenue_share.evaluate(table["monetary"]).hint
