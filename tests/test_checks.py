@@ -125,3 +125,22 @@ def test_free_text_is_recorded_never_correct(capsys):
     assert not short.recorded and not short.passed and "at least 8 words" in short.hint
     assert not why.evaluate(...).recorded
     assert why.evaluate(42).hint == "Write text."
+
+
+def test_a_check_reads_its_own_cell_in_a_kernel(tmp_path):
+    """The shortcut a task forbids is seen in a real notebook cell, and only in the cell that calls the check."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from course_lib.kit.notebook_run import execute_notebook
+
+    cells = [
+        "from course_lib.checks._source import calls_in, current_cell_source",
+        "print(calls_in(current_cell_source(), ['rfm_table']))  # calls rfm_table( here? no: a comment",
+        "rfm_table = len\nprint(calls_in(current_cell_source(), ['rfm_table']), rfm_table([1]))",
+    ]
+    path = tmp_path / "cells.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(source) for source in cells]), path)
+    executed = execute_notebook(path)
+    printed = ["".join(output.get("text", "")) for cell in executed.cells for output in cell.outputs]
+    assert printed == ["[]\n", "['rfm_table'] 1\n"]
