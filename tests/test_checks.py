@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from course_lib.checks import compare_ids, compare_number, compare_partition, compare_table, exercise, recorded_results
 
@@ -144,3 +145,30 @@ def test_a_check_reads_its_own_cell_in_a_kernel(tmp_path):
     executed = execute_notebook(path)
     printed = ["".join(output.get("text", "")) for cell in executed.cells for output in cell.outputs]
     assert printed == ["[]\n", "['rfm_table'] 1\n"]
+
+
+def _free_text_checks():
+    import importlib
+
+    from course_lib.checks import FreeTextCheck
+
+    found = []
+    for number in range(9):
+        module = importlib.import_module(f"course_lib.checks.lesson{number:02d}")
+        found += [value for value in vars(module).values() if isinstance(value, FreeTextCheck)]
+    return found
+
+
+FREE_TEXT_CHECKS = _free_text_checks()
+
+
+def test_every_lesson_from_01_has_a_recorded_interpretation():
+    lessons = {check.exercise_id.split(".")[0] for check in FREE_TEXT_CHECKS}
+    assert {f"{n:02d}" for n in range(1, 9)} <= lessons
+
+
+@pytest.mark.parametrize("check", FREE_TEXT_CHECKS, ids=[check.exercise_id for check in FREE_TEXT_CHECKS])
+def test_free_text_checks_never_record_a_placeholder_nonsense_or_a_number(check):
+    for wrong in (..., "x y z 0", 42, None):
+        result = check.evaluate(wrong)
+        assert not result.recorded and not result.passed and result.hint, (check.exercise_id, wrong)
