@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from course_lib.checks import compare_ids, compare_number, compare_partition, compare_table, exercise, recorded_results
 
@@ -38,7 +39,11 @@ def test_table_rejects_wrong_values_rows_and_columns_without_revealing_them():
     wrong = EXPECTED.assign(customers=[5, 3, 2])
     hint = compare_table(wrong, EXPECTED, key="diet")
     assert hint == "Column 'customers' differs in 1 row(s)."
-    assert compare_table(EXPECTED.iloc[:2], EXPECTED, key="diet") == "Your table has 2 rows; it should have 3."
+    assert compare_table(EXPECTED.iloc[:2], EXPECTED, key="diet") == (
+        "Your table has 2 rows; it should have 3. Missing: 'curious'."
+    )
+    doubled = pd.concat([EXPECTED, EXPECTED.iloc[:1]])
+    assert "more than one row" in compare_table(doubled, EXPECTED, key="diet")
     assert "no column 'share'" in compare_table(EXPECTED.drop(columns="share"), EXPECTED, key="diet")
     assert "not the expected ones" in compare_table(EXPECTED.assign(diet=["a", "b", "c"]), EXPECTED, key="diet")
     assert compare_table("a table", EXPECTED) == "The answer should be a DataFrame; got a str."
@@ -80,3 +85,90 @@ def test_partition_ignores_label_numbers_but_not_groups():
     assert compare_partition(pd.Series([0, 0, 1, 1, 1, 1], index=expected.index), expected, n_clusters=3) == (
         "Your labels form 2 cluster(s); the task asks for 3."
     )
+
+
+def test_exact_columns_names_an_extra_column_and_accepts_the_key_in_the_index():
+    assert compare_table(EXPECTED.assign(junk=1), EXPECTED, key="diet") is None, "extra columns pass by default"
+    hint = compare_table(EXPECTED.assign(junk=1), EXPECTED, key="diet", exact_columns=True)
+    assert "extra column" in hint and "'junk'" in hint
+    assert compare_table(EXPECTED.set_index("diet"), EXPECTED, key="diet", exact_columns=True) is None
+
+
+def test_ids_name_cluster_numbers_given_instead_of_ids():
+    labels = pd.Series([0, 1, 2, 3] * 50, index=range(1000, 1200))
+    hint = compare_ids(labels, range(1000, 1050))
+    assert "cluster numbers" in hint and "missing" not in hint
+    # a short list of wrong ids is not mistaken for labels
+    assert "should not be there" in compare_ids([1, 2, 4], [1, 2, 3])
+
+
+def test_partition_counts_the_rows_in_another_group():
+    expected = pd.Series([0] * 50 + [1] * 50)
+    one_moved = expected.copy()
+    one_moved.iloc[0] = 1
+    hint = compare_partition(one_moved, expected)
+    assert hint.startswith("Close, but 1 of 100 rows are in another group"), hint
+    assert "1.00," not in hint, "an index rounded to 1.00 must not look like a pass"
+    assert compare_partition(1 - expected, expected) is None, "the same groups under swapped numbers pass"
+
+
+def test_free_text_is_recorded_never_correct(capsys):
+    from course_lib.checks import free_text
+
+    @free_text("99.8", "Why")
+    def why(answer):
+        return None if isinstance(answer, str) else "Write text."
+
+    result = why.evaluate("Because the data say so, and we checked the interval too.")
+    assert result.recorded and not result.passed and "Recorded" in str(result) and "Correct" not in str(result)
+    assert result.text.startswith("Because")
+    short = why.evaluate("x y z 0")
+    assert not short.recorded and not short.passed and "at least 8 words" in short.hint
+    assert not why.evaluate(...).recorded
+    assert why.evaluate(42).hint == "Write text."
+
+
+def test_a_check_reads_its_own_cell_in_a_kernel(tmp_path):
+    """The shortcut a task forbids is seen in a real notebook cell, and only in the cell that calls the check."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from course_lib.kit.notebook_run import execute_notebook
+
+    cells = [
+        "from course_lib.checks._source import calls_in, current_cell_source",
+        "print(calls_in(current_cell_source(), ['rfm_table']))  # calls rfm_table( here? no: a comment",
+        "rfm_table = len\nprint(calls_in(current_cell_source(), ['rfm_table']), rfm_table([1]))",
+    ]
+    path = tmp_path / "cells.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(source) for source in cells]), path)
+    executed = execute_notebook(path)
+    printed = ["".join(output.get("text", "")) for cell in executed.cells for output in cell.outputs]
+    assert printed == ["[]\n", "['rfm_table'] 1\n"]
+
+
+def _free_text_checks():
+    import importlib
+
+    from course_lib.checks import FreeTextCheck
+
+    found = []
+    for number in range(9):
+        module = importlib.import_module(f"course_lib.checks.lesson{number:02d}")
+        found += [value for value in vars(module).values() if isinstance(value, FreeTextCheck)]
+    return found
+
+
+FREE_TEXT_CHECKS = _free_text_checks()
+
+
+def test_every_lesson_from_01_has_a_recorded_interpretation():
+    lessons = {check.exercise_id.split(".")[0] for check in FREE_TEXT_CHECKS}
+    assert {f"{n:02d}" for n in range(1, 9)} <= lessons
+
+
+@pytest.mark.parametrize("check", FREE_TEXT_CHECKS, ids=[check.exercise_id for check in FREE_TEXT_CHECKS])
+def test_free_text_checks_never_record_a_placeholder_nonsense_or_a_number(check):
+    for wrong in (..., "x y z 0", 42, None):
+        result = check.evaluate(wrong)
+        assert not result.recorded and not result.passed and result.hint, (check.exercise_id, wrong)

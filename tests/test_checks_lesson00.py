@@ -37,3 +37,20 @@ def test_email_consent_share(customers):
     percent = check.email_consent_share.evaluate(100 * share)
     assert not percent.passed and "not a percentage" in percent.hint
     assert not check.email_consent_share.evaluate(customers["consent_sms"].mean()).passed
+
+
+def test_more_wrong_answers_each_named(customers):
+    low = check.customer_count.evaluate(len(customers) - 1)
+    assert not low.passed and "too low" in low.hint
+    table = check.customer_count.evaluate(customers)
+    assert not table.passed and "single number" in table.hint
+    assert "single number" in check.customer_count.evaluate(str(len(customers))).hint
+    with_missing = customers["diet"].value_counts(dropna=False)
+    if with_missing.index.isna().any():
+        result = check.customers_per_diet.evaluate(with_missing)
+        assert not result.passed and "rows" in result.hint
+    as_list = check.customers_per_diet.evaluate(customers["diet"].value_counts().tolist())
+    assert not as_list.passed and "DataFrame" in as_list.hint
+    counted = check.email_consent_share.evaluate(int(customers["consent_email"].sum()))
+    assert not counted.passed and "too high" in counted.hint
+    assert "NaN" in check.email_consent_share.evaluate(float("nan")).hint

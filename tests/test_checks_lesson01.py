@@ -77,6 +77,8 @@ def test_diet_channel_segments(data, diet_channel):
     assert not check.diet_channel_segments.evaluate(_sizes(view, view[["customer_id", "diet"]], "diet")).passed
     missing = check.diet_channel_segments.evaluate(diet_channel.drop(columns="revenue"))
     assert not missing.passed and "'revenue'" in missing.hint
+    extra = check.diet_channel_segments.evaluate(diet_channel.assign(junk=1))
+    assert not extra.passed and "'junk'" in extra.hint
 
 
 def test_lifecycle_stages(data):
@@ -84,9 +86,12 @@ def test_lifecycle_stages(data):
     stages = _stages(view, as_of)
     assert set(stages["stage"]) == {"new", "active", "lapsed", "never ordered"}
     assert check.lifecycle_stages.evaluate(stages).passed
-    # Variants: a Series indexed by customer id, the whole view with a categorical stage column.
+    # Variants: a Series indexed by customer id, a categorical stage column.
     assert check.lifecycle_stages.evaluate(stages.set_index("customer_id")["stage"]).passed
-    assert check.lifecycle_stages.evaluate(view.assign(stage=pd.Categorical(stages["stage"]))).passed
+    assert check.lifecycle_stages.evaluate(stages.assign(stage=pd.Categorical(stages["stage"]))).passed
+    # Wrong: the whole view with a stage column: the extra columns are named.
+    whole = check.lifecycle_stages.evaluate(view.assign(stage=pd.Categorical(stages["stage"])))
+    assert not whole.passed and "extra column" in whole.hint and "'diet'" in whole.hint
     # Wrong: the lesson's 90-day cut-offs instead of the exercise's.
     result = check.lifecycle_stages.evaluate(_stages(view, as_of, new_days=90, lapsed_days=90))
     assert not result.passed and "new" in result.hint
@@ -108,7 +113,11 @@ def test_stage_sizes(data):
     sizes = _sizes(view, stages, "stage")
     assert sizes["customers"].sum() == len(view)
     assert check.stage_sizes.evaluate(sizes).passed
-    assert check.stage_sizes.evaluate(sizes.set_index("stage").drop(columns="revenue").iloc[::-1]).passed
+    assert check.stage_sizes.evaluate(sizes.set_index("stage").iloc[::-1]).passed
+    no_revenue = check.stage_sizes.evaluate(sizes.drop(columns="revenue"))
+    assert not no_revenue.passed and "'revenue'" in no_revenue.hint
+    extra = check.stage_sizes.evaluate(sizes.assign(mean_revenue=sizes["revenue"] / sizes["customers"]))
+    assert not extra.passed and "'mean_revenue'" in extra.hint
     wrong = _sizes(view, _stages(view, as_of, new_days=90, lapsed_days=90), "stage")
     result = check.stage_sizes.evaluate(wrong)
     assert not result.passed and "task 2" in result.hint
@@ -135,3 +144,47 @@ def test_win_back_audience(data):
     table = check.win_back_audience.evaluate(candidates)
     assert not table.passed and "customer ids only" in table.hint
     assert not check.win_back_audience.evaluate(audience.head(10)).passed
+
+
+def _earlier(customers, orders, *, keep_later_signups=False, keep_later_orders=False):
+    """Customers per stage 182 days before the last order, with plain pandas (the solution's way)."""
+    earlier = orders["ordered_at"].max() - pd.Timedelta(days=check.EARLIER_DAYS)
+    if not keep_later_signups:
+        customers = customers[customers["signup_date"] <= earlier]
+    if not keep_later_orders:
+        orders = orders[orders["ordered_at"] <= earlier]
+    view = customer_view(customers, orders=orders)
+    return _stages(view, earlier)["stage"].value_counts()
+
+
+def test_earlier_stage_sizes():
+    customers, orders = load_customers(), load_orders()
+    orders = orders[orders["category"] != "test"]
+    sizes = _earlier(customers, orders)
+    earlier = orders["ordered_at"].max() - pd.Timedelta(days=check.EARLIER_DAYS)
+    assert sizes.sum() == (customers["signup_date"] <= earlier).sum(), "every customer of the time gets a stage"
+    assert check.earlier_stage_sizes.evaluate(sizes).passed
+    assert check.earlier_stage_sizes.evaluate(sizes.reset_index()).passed
+    later_signups = check.earlier_stage_sizes.evaluate(_earlier(customers, orders, keep_later_signups=True))
+    assert not later_signups.passed and "signed up after" in later_signups.hint
+    later_orders = check.earlier_stage_sizes.evaluate(_earlier(customers, orders, keep_later_orders=True))
+    assert not later_orders.passed and "orders placed after" in later_orders.hint
+    today = check.earlier_stage_sizes.evaluate(
+        _stages(customer_view(customers, orders=orders), orders["ordered_at"].max())["stage"].value_counts()
+    )
+    assert not today.passed and "'customers' differs" in today.hint
+    extra = check.earlier_stage_sizes.evaluate(
+        sizes.rename("customers").rename_axis("stage").reset_index().assign(share=0.1)
+    )
+    assert not extra.passed and "'share'" in extra.hint
+
+
+def test_general_message_is_recorded():
+    text = (
+        "Those who accept e-mails but not personalisation get the same seasonal menu as everyone, built "
+        "from nothing they ordered; e-mailing everyone would break what they chose and cost their trust."
+    )
+    result = check.general_message.evaluate(text)
+    assert result.recorded and not result.passed and "Correct" not in str(result)
+    assert "at least 20 words" in check.general_message.evaluate("send a newsletter").hint
+    assert not check.general_message.evaluate(42).recorded

@@ -144,3 +144,62 @@ def test_nps_by_diet_and_channel(view):
     assert not by_diet.passed and "'acquisition_channel'" in by_diet.hint
     no_interval = check.nps_by_diet_and_channel.evaluate(reference.drop(columns=["ci_low", "ci_high"]))
     assert not no_interval.passed and "nps_by" in no_interval.hint
+
+
+def test_ticket_stats_name_an_extra_column():
+    query = (
+        "SELECT category, COUNT(*) AS tickets, AVG(satisfaction) AS avg_satisfaction, MAX(opened_at) AS latest "
+        "FROM tickets WHERE opened_at >= '2025-01-01' GROUP BY category"
+    )
+    result = check.ticket_stats_2025.evaluate(_sql(query))
+    assert not result.passed and "'latest'" in result.hint
+
+
+def vegetarian_by_loop(view: pd.DataFrame) -> pd.DataFrame:
+    """NPS per channel of the vegetarians who answered, with a plain loop (a second method)."""
+    rows = []
+    answered = view[(view["diet"] == "vegetarian") & view["nps"].notna()]
+    for channel in sorted(answered["acquisition_channel"].astype(str).unique()):
+        scores = answered.loc[answered["acquisition_channel"].astype(str) == channel, "nps"]
+        promoters, detractors = int((scores >= 9).sum()), int((scores <= 6).sum())
+        rows.append(
+            {"acquisition_channel": channel, "n": len(scores), "nps": 100 * (promoters - detractors) / len(scores)}
+        )
+    return pd.DataFrame(rows)
+
+
+def test_vegetarian_nps_by_channel(view):
+    reference = vegetarian_by_loop(view)
+    assert check.vegetarian_nps_by_channel.evaluate(reference).passed
+    assert check.vegetarian_nps_by_channel.evaluate(reference.set_index("acquisition_channel").iloc[::-1]).passed
+    # all vegetarians counted in n, answered or not
+    everyone = view[view["diet"] == "vegetarian"].groupby("acquisition_channel", observed=True).size()
+    with_missing = reference.assign(n=reference["acquisition_channel"].map(everyone.rename(index=str)))
+    result = check.vegetarian_nps_by_channel.evaluate(with_missing)
+    assert not result.passed and "who answered" in result.hint
+    # shares instead of the -100..100 scale
+    shares = check.vegetarian_nps_by_channel.evaluate(reference.assign(nps=reference["nps"] / 100))
+    assert not shares.passed and "-100 to 100" in shares.hint
+    # the vegans' table (the lesson's segment), not the vegetarians'
+    vegans = view[(view["diet"] == "vegan") & view["nps"].notna()]
+    vegan_table = vegetarian_by_loop(
+        view.assign(diet=view["diet"].astype(str).replace({"vegan": "vegetarian", "vegetarian": "x"}))
+    )
+    assert len(vegans) > 0
+    result = check.vegetarian_nps_by_channel.evaluate(vegan_table)
+    assert not result.passed and "differs" in result.hint
+    # nps_by's whole table: the extra columns are named
+    whole = check.vegetarian_nps_by_channel.evaluate(nps_by(view[view["diet"] == "vegetarian"], "acquisition_channel"))
+    assert not whole.passed and "extra column" in whole.hint
+    assert "DataFrame" in check.vegetarian_nps_by_channel.evaluate([1, 2]).hint
+
+
+def test_channel_claim_is_recorded():
+    text = (
+        "The vegan groups' intervals overlap widely, so I would not rank the channels; the flagged small "
+        "groups cannot be ranked at all, and these are only the customers who answered the survey."
+    )
+    result = check.channel_claim.evaluate(text)
+    assert result.recorded and not result.passed and "Correct" not in str(result)
+    assert "at least 20 words" in check.channel_claim.evaluate("The app.").hint
+    assert not check.channel_claim.evaluate(None).recorded

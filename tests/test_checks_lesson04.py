@@ -144,3 +144,114 @@ def test_top_revenue_cluster(solved):
     wrong = check.top_revenue_cluster.evaluate(labels.index[labels == largest])
     assert not wrong.passed and "not the largest cluster" in wrong.hint
     assert not check.top_revenue_cluster.evaluate(members[:-1]).passed
+
+
+def test_prepared_features_name_extra_columns_and_the_shortcut(solved):
+    rfm, features = solved["rfm"], solved["features"]
+    # the reported slips: prepare_features without numeric= adds mean_order_value; an extra column added by hand
+    everything, _ = prepare_features(rfm)
+    assert "mean_order_value" in everything.columns, "the slip must add a column"
+    result = check.prepared_features.evaluate(everything)
+    assert not result.passed and "'mean_order_value'" in result.hint and "extra" in result.hint
+    junk = check.prepared_features.evaluate(features.assign(junk=1.0))
+    assert not junk.passed and "'junk'" in junk.hint
+    shortcut = check.prepared_features.evaluate(
+        features, source="features, report = prepare_features(rfm, numeric=COLUMNS)"
+    )
+    assert not shortcut.passed and "by hand" in shortcut.hint
+    assert "DataFrame" in check.prepared_features.evaluate(features.to_numpy().tolist()).hint
+    # by hand with scikit-learn's scaler (a second method) passes
+    from sklearn.preprocessing import StandardScaler
+
+    logged = rfm[COLUMNS].astype(float).assign(frequency=np.log1p(rfm["frequency"]), monetary=np.log1p(rfm["monetary"]))
+    scaled = pd.DataFrame(StandardScaler().fit_transform(logged), index=rfm.index, columns=COLUMNS)
+    assert check.prepared_features.evaluate(scaled, source="scaled = StandardScaler()...").passed
+
+
+def test_four_clusters_by_hand_with_scikit_learn_and_a_moved_seed(solved):
+    from sklearn.cluster import KMeans
+
+    features = solved["features"]
+    model = KMeans(n_clusters=4, n_init=10, random_state=0).fit(features)
+    assert check.four_clusters.evaluate(model.labels_, source="model = KMeans(...)").passed
+    other_seed = pd.Series(KMeans(n_clusters=4, n_init=10, random_state=1).fit(features).labels_, index=features.index)
+    moved = int(pd.crosstab(other_seed, solved["labels"]).max(axis=1).sum())
+    assert moved < len(features), "the other seed must change some customers' group"
+    result = check.four_clusters.evaluate(other_seed)
+    assert not result.passed and f"{len(features) - moved} of {len(features)} rows" in result.hint
+    assert "1.00," not in result.hint
+    shortcut = check.four_clusters.evaluate(solved["labels"], source="labels = fit_kmeans(features, n_clusters=4)")
+    assert not shortcut.passed and "KMeans yourself" in shortcut.hint
+    assert "not a whole table" in check.four_clusters.evaluate(features).hint
+
+
+def test_top_revenue_cluster_names_cluster_numbers_given_as_ids(solved):
+    labels = solved["labels"]
+    result = check.top_revenue_cluster.evaluate(labels[labels == labels.iloc[0]])
+    assert not result.passed and "cluster numbers" in result.hint and "missing" not in result.hint
+    assert "not a whole table" in check.top_revenue_cluster.evaluate(solved["rfm"]).hint
+
+
+@pytest.fixture(scope="module")
+def retail_features():
+    from course_lib.datasets import clean_online_retail, load_online_retail_sample
+
+    clean, _ = clean_online_retail(load_online_retail_sample())
+    retail = clean.assign(amount=clean["Quantity"] * clean["UnitPrice"]).rename(
+        columns={"CustomerID": "customer_id", "InvoiceDate": "ordered_at", "InvoiceNo": "order_id"}
+    )
+    rfm = rfm_table(retail, order="order_id")[["recency", "frequency", "monetary"]].astype(float)
+    skewed = [column for column in rfm.columns if rfm[column].skew() > 1]
+    logged = rfm.assign(**{column: np.log1p(rfm[column]) for column in skewed})
+    return rfm, (logged - logged.mean()) / logged.std(ddof=0)
+
+
+def test_retail_clusters(retail_features):
+    from sklearn.cluster import KMeans
+
+    rfm, features = retail_features
+    labels = pd.Series(KMeans(n_clusters=3, n_init=10, random_state=0).fit(features).labels_, index=features.index)
+    assert check.retail_clusters.evaluate(labels).passed
+    assert check.retail_clusters.evaluate(relabelled(labels)).passed
+    four = check.retail_clusters.evaluate(fit_kmeans(features, n_clusters=4, random_state=0))
+    assert not four.passed and "the task asks for 3" in four.hint
+    raw = fit_kmeans(rfm, n_clusters=3, random_state=0)
+    assert not (raw_result := check.retail_clusters.evaluate(raw)).passed and "KMeans(n_clusters=3" in raw_result.hint
+    green_fork = check.retail_clusters.evaluate(pd.Series([0, 1, 2] * 100))
+    assert not green_fork.passed and "one cluster label per customer" in green_fork.hint
+
+
+def test_stability_reading_and_personas_are_recorded(solved):
+    answer = (
+        "Every k from 2 to 6 is stable here, so stability does not decide; I keep k = 4 for four actions we can run."
+    )
+    assert check.stability_reading.evaluate(answer).recorded
+    no_k = check.stability_reading.evaluate(
+        "Every value is stable here so stability does not decide and I keep the usual one."
+    )
+    assert not no_k.recorded and "which k" in no_k.hint
+    assert not check.stability_reading.evaluate("k = 4").recorded
+    clusters = sorted(solved["labels"].unique())
+    personas = {
+        cluster: f"Persona {cluster}: they order often and we thank them with early access." for cluster in clusters
+    }
+    result = check.personas.evaluate(personas)
+    assert result.recorded and "Correct" not in str(result)
+    missing = check.personas.evaluate({clusters[0]: personas[clusters[0]]})
+    assert not missing.recorded and "have none" in missing.hint
+    short = check.personas.evaluate(dict.fromkeys(clusters, "x"))
+    assert not short.recorded and "too short" in short.hint
+    assert not check.personas.evaluate("Regulars, newcomers, quiet ones").recorded
+
+
+def test_stability_table_more_wrong_answers(solved):
+    stability = pd.DataFrame(
+        [cluster_stability(solved["features"], n_clusters=k, n_runs=10, random_state=0) for k in range(2, 7)]
+    ).rename_axis("k")
+    raw = pd.DataFrame(
+        [cluster_stability(solved["rfm"][COLUMNS], n_clusters=k, n_runs=10, random_state=0) for k in range(2, 7)]
+    ).rename_axis("k")
+    assert not check.stability_table.evaluate(raw).passed
+    no_column = check.stability_table.evaluate(stability.rename(columns={"mean_ari": "ari"}))
+    assert not no_column.passed and "'mean_ari'" in no_column.hint
+    assert "DataFrame" in check.stability_table.evaluate([0.9, 0.8]).hint

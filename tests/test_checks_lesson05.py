@@ -121,3 +121,91 @@ def test_type_a_members(solved):
     wrong = check.type_a_members.evaluate(labels.index[labels == type_c])
     assert not wrong.passed and "few places to eat near work" in wrong.hint
     assert not check.type_a_members.evaluate(members[1:]).passed
+
+
+def test_survey_clusters_by_hand_and_the_shortcut(solved):
+    from sklearn.cluster import KMeans
+
+    answers = solved["answers"]
+    filled = answers.fillna(answers.median())
+    standardised = (filled - filled.mean()) / filled.std(ddof=0)
+    labels = pd.Series(KMeans(n_clusters=4, n_init=10, random_state=0).fit(standardised).labels_, index=answers.index)
+    assert same_partition(labels, solved["labels"]), "by hand and the library agree (a second method)"
+    assert check.survey_clusters.evaluate(labels, source="model = KMeans(...)").passed
+    shortcut = check.survey_clusters.evaluate(labels, source="features, _ = prepare_features(answers)")
+    assert not shortcut.passed and "without prepare_features" in shortcut.hint
+    unfilled_mean = answers.astype(float).fillna(answers.astype(float).mean())
+    unfilled_mean = (unfilled_mean - unfilled_mean.mean()) / unfilled_mean.std(ddof=0)
+    by_mean = pd.Series(KMeans(n_clusters=4, n_init=10, random_state=0).fit(unfilled_mean).labels_, index=answers.index)
+    if not same_partition(by_mean, solved["labels"]):
+        assert not check.survey_clusters.evaluate(by_mean).passed
+    unscaled = pd.Series(KMeans(n_clusters=4, n_init=10, random_state=0).fit(filled).labels_, index=answers.index)
+    assert not same_partition(unscaled, solved["labels"]), "the slip must change the groups"
+    result = check.survey_clusters.evaluate(unscaled)
+    assert not result.passed and "standardise" in result.hint
+    five = check.survey_clusters.evaluate(fit_kmeans(solved["features"], n_clusters=5, random_state=0))
+    assert not five.passed and "asks for 4" in five.hint
+    assert "not a whole table" in check.survey_clusters.evaluate(answers).hint
+
+
+def test_survey_answers_with_the_tuple_slip_and_extra_columns(solved):
+    relationship = solved["relationship"]
+    with pytest.raises(KeyError):
+        relationship[LIKERT_ITEMS]  # the slip the exercise's QUESTIONS list avoids
+    extra = check.survey_answers.evaluate(relationship[[*QUESTIONS, "nps"]])
+    assert not extra.passed and "'nps'" in extra.hint
+    assert "DataFrame" in check.survey_answers.evaluate(QUESTIONS).hint
+
+
+def test_type_c_members(solved):
+    answers, labels = solved["answers"], solved["labels"]
+    means = answers.groupby(labels).mean()
+    type_c = (means["q_pay_for_quality"] - means["q_budget"]).idxmax()
+    members = labels.index[labels == type_c]
+    assert check.type_c_members.evaluate(members).passed
+    type_a = means["q_few_restaurants_near_work"].idxmax()
+    assert type_a != type_c
+    as_a = check.type_c_members.evaluate(labels.index[labels == type_a])
+    assert not as_a.passed and "Type A" in as_a.hint
+    numbers = check.type_c_members.evaluate(labels[labels == type_c])
+    assert not numbers.passed and "cluster numbers" in numbers.hint
+    richest = solved["behaviour"]["spend"].groupby(labels).mean().idxmax()
+    assert richest == type_c, "on the course data Type C spends the most (the task asks the learner to see it)"
+    assert not check.type_c_members.evaluate(members[:-3]).passed
+
+
+def test_worksheet_and_needs_are_recorded_never_correct(solved):
+    text = (
+        "People who eat no meat have few good options near work and little time to cook; Green Fork "
+        "brings healthy and varied vegetarian meals to them at lunch and in the evening, every day."
+    )
+    for function in (check.problem, check.behaviours):
+        result = function.evaluate(text)
+        assert result.recorded and not result.passed and "Correct" not in str(result)
+        assert "at least 25 words" in function.evaluate("x y z 0").hint
+        assert not function.evaluate(["a list"]).recorded
+    segments = {
+        name: f"{name} are people who order at lunch on weekdays and need cheap, healthy, varied food from us."
+        for name in ("Lunchers", "Switchers", "Quality seekers")
+    }
+    assert check.drafted_segments.evaluate(segments).recorded
+    two = check.drafted_segments.evaluate(dict(list(segments.items())[:2]))
+    assert not two.recorded and "at least 3" in two.hint
+    thin = check.drafted_segments.evaluate({**segments, "Families": "x y z"})
+    assert not thin.recorded and "'Families'" in thin.hint
+    assert not check.drafted_segments.evaluate("Lunchers, switchers, quality seekers").recorded
+    clusters = sorted(solved["labels"].unique())
+    needs = dict.fromkeys(clusters, "Type A: many weekday lunches and a tight budget, needs a cheap lunch.")
+    assert check.needs_per_cluster.evaluate(needs).recorded
+    assert "have no line" in check.needs_per_cluster.evaluate({clusters[0]: needs[clusters[0]]}).hint
+    assert "too short" in check.needs_per_cluster.evaluate(dict.fromkeys(clusters, "A")).hint
+
+
+def test_type_a_members_more_wrong_answers(solved):
+    labels = solved["labels"]
+    type_a = cluster_profile(solved["answers"], labels)["q_few_restaurants_near_work"].idxmax()
+    numbers = check.type_a_members.evaluate(labels[labels == type_a])
+    assert not numbers.passed and "cluster numbers" in numbers.hint
+    everyone = check.type_a_members.evaluate(labels.index)
+    assert not everyone.passed and "should not be there" in everyone.hint
+    assert "not a whole table" in check.type_a_members.evaluate(solved["answers"]).hint

@@ -183,3 +183,51 @@ def test_journey_map_figure(solved):
     untitled = check.journey_map_figure.evaluate(ax)
     assert not untitled.passed and "title" in untitled.hint
     assert not check.journey_map_figure.evaluate(solved["lunch_map"]).passed
+
+
+def paid_by_sets(events: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Sessions and the share with a `pay` event per group, with sets of session ids (a second method)."""
+    paid_sessions = set(events.loc[events["event"] == "pay", "session_id"])
+    rows = []
+    known = events.dropna(subset=[by])
+    for group, rows_of_group in known.groupby(known[by].astype(str)):
+        ids = set(rows_of_group["session_id"])
+        rows.append({by: group, "sessions": len(ids), "paid_share": len(ids & paid_sessions) / len(ids)})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    ("by", "evaluation"), [("channel", "paid_share_by_channel"), ("segment", "paid_share_by_segment")]
+)
+def test_paid_share(solved, by, evaluation):
+    function = getattr(check, evaluation)
+    events = solved["events"]
+    reference = paid_by_sets(events, by)
+    assert function.evaluate(reference).passed
+    assert function.evaluate(reference.set_index(by).iloc[::-1]).passed
+    assert function.evaluate(solved[f"paid_by_{by}"]).passed
+    # events counted instead of sessions
+    per_event = events.dropna(subset=[by]).groupby(events[by].astype(str)).size()
+    counted_events = reference.assign(sessions=reference[by].map(per_event))
+    result = function.evaluate(counted_events)
+    assert not result.passed and "not sessions" in result.hint
+    # share of events that are `pay`
+    event_share = (events["event"] == "pay").groupby(events[by].astype(str)).mean()
+    result = function.evaluate(reference.assign(paid_share=reference[by].map(event_share)))
+    assert not result.passed and "share of events" in result.hint
+    # a percentage
+    percent = function.evaluate(reference.assign(paid_share=100 * reference["paid_share"]))
+    assert not percent.passed and "fraction" in percent.hint
+    # an extra column, a missing group
+    extra = function.evaluate(reference.assign(paid=reference["sessions"] * reference["paid_share"]))
+    assert not extra.passed and "'paid'" in extra.hint
+    fewer = function.evaluate(reference.iloc[1:])
+    assert not fewer.passed and "Missing" in fewer.hint
+    assert "DataFrame" in function.evaluate(reference["paid_share"].tolist()).hint
+
+
+def test_pain_point_plan_is_recorded(solved):
+    result = check.pain_point_plan.evaluate(solved["pain_point_answer"])
+    assert result.recorded and not result.passed and "Correct" not in str(result)
+    assert "at least 25 words" in check.pain_point_plan.evaluate("Late deliveries.").hint
+    assert not check.pain_point_plan.evaluate(["late"]).recorded

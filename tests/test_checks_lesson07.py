@@ -101,3 +101,92 @@ def test_campaign_uplift_table(responses):
     assert not check.campaign_uplift_table.evaluate(
         opened.assign(rate_holdout=0.0, uplift=opened["rate_treatment"])
     ).passed
+
+
+def test_win_back_list_shortcut_and_labels(data):
+    segments, customers = data["segments"], data["customers"]
+    reference = win_back(segments, customers, at_risk_segments=["At risk", "Can't lose them"]).audience["customer_id"]
+    shortcut = check.win_back_list.evaluate(reference, source="ids = win_back(segments, customers).audience")
+    assert not shortcut.passed and "pandas" in shortcut.hint
+    names = check.win_back_list.evaluate(segments.loc[segments["customer_id"].isin(reference), "segment"])
+    assert not names.passed and "labels" in names.hint
+    assert "not a whole table" in check.win_back_list.evaluate(segments).hint
+
+
+def test_about_to_sleep_list(data):
+    segments, customers = data["segments"], data["customers"]
+    consent = set(customers.loc[customers["consent_email"], "customer_id"])
+    members = segments.loc[segments["segment"] == "About to sleep", "customer_id"]
+    reference = [int(i) for i in members if i in consent]
+    assert 0 < len(reference) < len(members), "consent must matter for the test to mean something"
+    assert check.about_to_sleep_list.evaluate(reference).passed
+    assert check.about_to_sleep_list.evaluate(pd.Series(reference[::-1])).passed
+    everyone = check.about_to_sleep_list.evaluate(members)
+    assert not everyone.passed and "e-mail consent" in everyone.hint
+    at_risk = segments.loc[segments["segment"].isin(["At risk", "Can't lose them"]), "customer_id"]
+    task_one = check.about_to_sleep_list.evaluate([i for i in at_risk if i in consent])
+    assert not task_one.passed and "task 1" in task_one.hint
+    fewer = check.about_to_sleep_list.evaluate(reference[:-2])
+    assert not fewer.passed and "2 expected customer ids are missing" in fewer.hint
+    assert "not a whole table" in check.about_to_sleep_list.evaluate(segments).hint
+
+
+def test_campaign_uplift_by_hand(responses):
+    responses = responses.astype({"holdout": bool, "ordered_within_14_days": bool})
+    # a second method: a loop over campaigns with boolean masks
+    rows = []
+    for campaign, group in responses.groupby("campaign_id"):
+        contacted = group.loc[~group["holdout"], "ordered_within_14_days"].mean()
+        held_out = group.loc[group["holdout"], "ordered_within_14_days"].mean()
+        rows.append(
+            {
+                "campaign_id": campaign,
+                "rate_treatment": contacted,
+                "rate_holdout": held_out,
+                "uplift": contacted - held_out,
+            }
+        )
+    reference = pd.DataFrame(rows)
+    assert check.campaign_uplift_table.evaluate(reference, source="rates = responses.groupby(...)").passed
+    assert check.campaign_uplift_table.evaluate(reference.set_index("campaign_id")).passed
+    shortcut = check.campaign_uplift_table.evaluate(reference, source="uplift_table = campaign_uplift(responses, ...)")
+    assert not shortcut.passed and "pandas" in shortcut.hint
+    extra = check.campaign_uplift_table.evaluate(reference.assign(n=10))
+    assert not extra.passed and "'n'" in extra.hint
+    opened = responses.assign(ordered_within_14_days=responses["opened"].fillna(0).astype(bool))
+    other_response = []
+    for campaign, group in opened.groupby("campaign_id"):
+        contacted = group.loc[~group["holdout"], "ordered_within_14_days"].mean()
+        held_out = group.loc[group["holdout"], "ordered_within_14_days"].mean()
+        other_response.append(
+            {
+                "campaign_id": campaign,
+                "rate_treatment": contacted,
+                "rate_holdout": held_out,
+                "uplift": contacted - held_out,
+            }
+        )
+    result = check.campaign_uplift_table.evaluate(pd.DataFrame(other_response))
+    assert not result.passed and "ordered_within_14_days" in result.hint
+
+
+def test_convenient_or_creepy_is_recorded():
+    text = (
+        "Creepy: it announces a change in the household that nobody told us, an inference about their life. "
+        "Better: show family boxes among new dishes to everyone, or ask openly and let them choose."
+    )
+    result = check.convenient_or_creepy.evaluate(text)
+    assert result.recorded and not result.passed and "Correct" not in str(result)
+    assert "at least 25 words" in check.convenient_or_creepy.evaluate("Creepy.").hint
+    assert not check.convenient_or_creepy.evaluate(True).recorded
+
+
+def test_left_out_without_consent_more_wrong_answers(data):
+    customers = data["customers"]
+    both = customers.assign(both=customers["consent_email"] & customers["consent_personalisation"])
+    target = abandoned_carts(data["events"], data["orders"], both, consent="both")
+    result = check.left_out_without_consent.evaluate(target.n_without_consent + 1)
+    assert not result.passed and "too high" in result.hint
+    listed = check.left_out_without_consent.evaluate(target.audience)
+    assert not listed.passed and "single number" in listed.hint
+    assert "single number" in check.left_out_without_consent.evaluate(str(target.n_without_consent)).hint

@@ -106,3 +106,92 @@ def test_repeat_revenue_share(solution):
     assert not percent.passed and "not a percentage" in percent.hint
     once = table.loc[table["frequency"] == 1, "monetary"].sum() / table["monetary"].sum()
     assert not check.repeat_revenue_share.evaluate(once).passed
+
+
+def monthly_by_loop(orders: pd.DataFrame) -> pd.DataFrame:
+    """Revenue and distinct customers per month with a loop over month texts (a second method)."""
+    month = orders["ordered_at"].dt.strftime("%Y-%m")
+    rows = [
+        {
+            "month": m,
+            "revenue": orders.loc[month == m, "amount"].sum(),
+            "customers": len(set(orders.loc[month == m, "customer_id"])),
+        }
+        for m in sorted(month.unique())
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_monthly_revenue(solution):
+    orders = solution["orders"]
+    reference = monthly_by_loop(orders)
+    assert np.isclose(reference["revenue"].sum(), orders["amount"].sum()), "money reconciles"
+    assert check.monthly_revenue.evaluate(reference).passed
+    as_periods = reference.assign(month=pd.PeriodIndex(reference["month"], freq="M"))
+    assert check.monthly_revenue.evaluate(as_periods).passed
+    assert check.monthly_revenue.evaluate(as_periods.set_index("month")).passed
+    month = orders["ordered_at"].dt.strftime("%Y-%m")
+    order_counts = reference.assign(customers=reference["month"].map(orders.groupby(month)["order_id"].nunique()))
+    result = check.monthly_revenue.evaluate(order_counts)
+    assert not result.passed and "not its orders" in result.hint
+    line_counts = reference.assign(customers=reference["month"].map(orders.groupby(month).size()))
+    result = check.monthly_revenue.evaluate(line_counts)
+    assert not result.passed and "nunique" in result.hint
+    mean_amount = reference.assign(revenue=reference["month"].map(orders.groupby(month)["amount"].mean()))
+    result = check.monthly_revenue.evaluate(mean_amount)
+    assert not result.passed and "'revenue'" in result.hint
+    extra = check.monthly_revenue.evaluate(reference.assign(orders=1))
+    assert not extra.passed and "'orders'" in extra.hint
+    assert not check.monthly_revenue.evaluate(reference.iloc[:-1]).passed
+    assert "DataFrame" in check.monthly_revenue.evaluate(reference["revenue"].tolist()).hint
+
+
+def test_recent_repeat_share(solution):
+    orders = solution["orders"]
+    start = orders["ordered_at"].max() - pd.Timedelta(days=check.RECENT_DAYS)
+    recent = orders[orders["ordered_at"] >= start]
+    orders_per_customer = recent.groupby("customer_id")["order_id"].nunique()
+    revenue = recent.groupby("customer_id")["amount"].sum()
+    share = revenue[orders_per_customer >= 2].sum() / revenue.sum()
+    assert check.recent_repeat_share.evaluate(share).passed
+    table = solution["table"]
+    whole_year = table.loc[table["frequency"] >= 2, "monetary"].sum() / table["monetary"].sum()
+    assert not np.isclose(whole_year, share), "the period must matter"
+    result = check.recent_repeat_share.evaluate(whole_year)
+    assert not result.passed and "task 5" in result.hint
+    percent = check.recent_repeat_share.evaluate(100 * share)
+    assert not percent.passed and "percentage" in percent.hint
+    all_time_counts = revenue[table["frequency"].reindex(revenue.index) >= 2].sum() / revenue.sum()
+    if not np.isclose(all_time_counts, share):
+        assert not check.recent_repeat_share.evaluate(all_time_counts).passed
+    assert not check.recent_repeat_share.evaluate(share - 0.01).passed
+    assert "single number" in check.recent_repeat_share.evaluate("0.5").hint
+
+
+def test_strategy_is_recorded():
+    sentence = "Champions bring most revenue, so we thank them with early access after checking consent. "
+    result = check.strategy.evaluate(sentence * 5)
+    assert result.recorded and not result.passed and "Correct" not in str(result)
+    assert "at least 60 words" in check.strategy.evaluate(sentence).hint
+    assert not check.strategy.evaluate({"a": sentence}).recorded
+
+
+def test_more_wrong_answers_for_the_first_checks(solution):
+    mapping = solution["mapping"].columns()
+    no_order = check.column_mapping.evaluate({**mapping, "order": "StockCode"})
+    assert not no_order.passed and "'order'" in no_order.hint
+    as_list = check.column_mapping.evaluate(list(mapping.values()))
+    assert not as_list.passed and "ColumnMapping" in as_list.hint
+    segmented = solution["segmented"]
+    counts = segmented["segment"].astype(str).value_counts().rename("customers").rename_axis("segment").reset_index()
+    counts.loc[0, "customers"] += 1
+    result = check.segment_sizes.evaluate(counts)
+    assert not result.passed and "'customers' differs" in result.hint
+    default_ties = assign_segments(rfm_scores(solution["table"], ties="first"))["segment"].value_counts()
+    if not default_ties.equals(segmented["segment"].value_counts()):
+        assert not check.segment_sizes.evaluate(default_ties).passed
+    assert not check.segment_sizes.evaluate(counts["customers"].tolist()).passed
+    table = solution["table"]
+    revenue_share_of_customers = (table["frequency"] >= 2).mean()
+    assert not check.repeat_revenue_share.evaluate(revenue_share_of_customers).passed
+    assert "single number" in check.repeat_revenue_share.evaluate(table["monetary"]).hint

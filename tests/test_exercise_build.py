@@ -88,3 +88,29 @@ def test_build_and_staleness(tmp_path):
 def test_build_refuses_an_empty_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="No solution notebooks"):
         build_exercises(tmp_path, tmp_path / "out")
+
+
+def test_nbval_markers_are_tags_that_the_build_keeps():
+    """A student never sees `# NBVAL_...` comments: markers are cell tags, and the exercise keeps them."""
+    solution = solution_notebook()
+    solution.cells[1].metadata["tags"] = ["nbval-ignore-output"]
+    solution.cells[3].metadata["tags"] = ["raises-exception", "nbval-skip"]
+    exercise = make_exercise(solution)
+    assert exercise.cells[1].metadata["tags"] == ["nbval-ignore-output"]
+    assert exercise.cells[3].metadata["tags"] == ["raises-exception", "nbval-skip"]
+
+
+@pytest.mark.parametrize("folder", ["solutions", "exercises"])
+def test_no_nbval_comment_in_code_a_student_sees(folder):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / folder
+    notebooks = sorted(root.glob("[0-9][0-9]_*.ipynb"))
+    assert notebooks, f"no notebooks found in {root}"
+    offenders = [
+        f"{path.name} cell {index}"
+        for path in notebooks
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells)
+        if cell.cell_type == "code" and "# nbval" in cell.source.lower()
+    ]
+    assert not offenders, f"use nbval cell tags instead of comments: {offenders}"

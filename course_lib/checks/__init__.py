@@ -22,6 +22,17 @@ Examples
 ✅ Correct (99.1 Two plus two)
 >>> two_plus_two.evaluate(4).passed
 True
+
+A free-text answer (an interpretation) is never "Correct": :func:`free_text`
+checks only that there is an answer to read, and records it for the instructor.
+
+>>> @free_text("99.2", "Why four?")
+... def why_four(answer):
+...     return None
+>>> why_four("Because two and two make four, as counted on fingers.")
+📝 Recorded (99.2 Why four?): your answer is saved; compare it with the solution's after class.
+>>> why_four("yes")
+❌ Not yet (99.2 Why four?): Write your answer in sentences (at least 8 words); you wrote 1.
 """
 
 from __future__ import annotations
@@ -40,6 +51,7 @@ __all__ = [
     "compare_partition",
     "compare_table",
     "exercise",
+    "free_text",
     "recorded_results",
 ]
 
@@ -54,8 +66,17 @@ class CheckResult:
     title: str
     passed: bool
     hint: str = ""
+    #: True for a free-text answer that was collected, not marked (``passed`` stays False).
+    recorded: bool = False
+    #: The free text itself, for the instructor.
+    text: str = ""
 
     def __str__(self) -> str:
+        if self.recorded:
+            return (
+                f"📝 Recorded ({self.exercise_id} {self.title}): your answer is saved; "
+                "compare it with the solution's after class."
+            )
         if self.passed:
             return f"✅ Correct ({self.exercise_id} {self.title})"
         return f"❌ Not yet ({self.exercise_id} {self.title}): {self.hint}"
@@ -96,6 +117,48 @@ def exercise(exercise_id: str, title: str) -> Callable[[Callable[..., str | None
 
     def decorate(evaluation: Callable[..., str | None]) -> Check:
         return Check(exercise_id, title, evaluation)
+
+    return decorate
+
+
+class FreeTextCheck(Check):
+    """A check of a written answer: it is recorded when there is enough to read, never "Correct"."""
+
+    def __init__(self, exercise_id: str, title: str, evaluation: Callable[..., str | None], *, min_words: int) -> None:
+        super().__init__(exercise_id, title, evaluation)
+        self.min_words = min_words
+
+    def evaluate(self, answer: Any, *args: Any, **kwargs: Any) -> CheckResult:
+        if isinstance(answer, str):
+            n_words = len([word for word in answer.split() if any(ch.isalpha() for ch in word)])
+            if n_words < self.min_words:
+                hint = f"Write your answer in sentences (at least {self.min_words} words); you wrote {n_words}."
+                return CheckResult(self.exercise_id, self.title, passed=False, hint=hint)
+        result = super().evaluate(answer, *args, **kwargs)
+        if not result.hint:
+            return CheckResult(self.exercise_id, self.title, passed=False, recorded=True, text=_as_text(answer))
+        return result
+
+
+def _as_text(answer: Any) -> str:
+    if isinstance(answer, str):
+        return answer.strip()
+    if isinstance(answer, dict):
+        return "\n".join(f"{key}: {value}" for key, value in answer.items())
+    return str(answer)
+
+
+def free_text(
+    exercise_id: str, title: str, *, min_words: int = 8
+) -> Callable[[Callable[..., str | None]], FreeTextCheck]:
+    """Turn an evaluation of a written answer into a check that records it ("Recorded", never "Correct").
+
+    A text answer needs at least `min_words` words; the evaluation may ask for
+    more (a hint) or return None to record the answer.
+    """
+
+    def decorate(evaluation: Callable[..., str | None]) -> FreeTextCheck:
+        return FreeTextCheck(exercise_id, title, evaluation, min_words=min_words)
 
     return decorate
 

@@ -26,11 +26,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linear_sum_assignment
 
 from course_lib.clustering import as_label_series, partition_agreement, same_partition
 from course_lib.validation import sample_of
 
-__all__ = ["compare_ids", "compare_number", "compare_partition", "compare_table"]
+__all__ = ["compare_ids", "compare_number", "compare_partition", "compare_table", "keys_as_columns", "n_moved"]
+
+#: An answer with at most this many distinct values, each repeated, looks like labels rather than ids.
+_FEW_LABELS = 20
 
 
 def compare_number(answer: Any, expected: float, *, rel_tol: float = 1e-6, abs_tol: float = 1e-9) -> str | None:
@@ -52,10 +56,18 @@ def compare_ids(answer: Any, expected: Iterable[Any], *, what: str = "customer i
         return f"The answer should be a list or Series of {what}, not a whole table: select the id column."
     if isinstance(answer, (str, bytes)) or not isinstance(answer, Iterable):
         return f"The answer should be a list or Series of {what}; got a {type(answer).__name__}."
-    given, wanted = set(pd.Series(list(answer)).dropna().tolist()), set(expected)
+    values = pd.Series(list(answer)).dropna()
+    given, wanted = set(values.tolist()), set(expected)
     extra, missing = given - wanted, wanted - given
     if not extra and not missing:
         return None
+    if len(given) <= _FEW_LABELS and len(values) > 2 * len(given):  # ids do not repeat; labels do
+        return (
+            f"Your answer holds {len(values)} values but only {len(given)} distinct ones "
+            f"({sample_of(sorted(given, key=str), 4)}): these look like cluster numbers or labels, not "
+            f"{what}, which appear once each. Give the {what} themselves (for a Series of labels, its "
+            "index where the label matches)."
+        )
     parts = []
     if extra:
         parts.append(
@@ -66,7 +78,27 @@ def compare_ids(answer: Any, expected: Iterable[Any], *, what: str = "customer i
     return "; ".join(parts) + "."
 
 
-def _as_frame(answer: Any, expected: pd.DataFrame, key: str | None) -> pd.DataFrame | str:
+def keys_as_columns(answer: Any, keys: list[str]) -> Any:
+    """A table whose key columns sit in the index becomes a table with them as columns.
+
+    Anything else is returned as it is, so a check can call it on any answer.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"diet": ["vegan"], "customers": [3]}).set_index("diet")
+    >>> keys_as_columns(table, ["diet"]).columns.tolist()
+    ['diet', 'customers']
+    >>> keys_as_columns([1, 2], ["diet"])
+    [1, 2]
+    """
+    if isinstance(answer, pd.DataFrame) and set(keys) <= set(answer.index.names):
+        return answer.reset_index()
+    return answer
+
+
+def _as_frame(
+    answer: Any, expected: pd.DataFrame, key: str | None, *, exact_columns: bool = False
+) -> pd.DataFrame | str:
     """Bring an equivalent answer into the shape of `expected`, or say why it cannot be."""
     if isinstance(answer, pd.Series):
         value_columns = [column for column in expected.columns if column != key]
@@ -80,6 +112,10 @@ def _as_frame(answer: Any, expected: pd.DataFrame, key: str | None) -> pd.DataFr
     missing = [column for column in expected.columns if column not in answer.columns]
     if missing:
         return f"Your table has no column {sample_of(missing, len(missing))}; it has {list(answer.columns)}."
+    extra = [column for column in answer.columns if column not in expected.columns]
+    if exact_columns and extra:
+        wanted = [column for column in expected.columns if column != key]
+        return f"Your table has the extra column(s) {sample_of(extra, len(extra))}: keep only {wanted}."
     return answer[list(expected.columns)]
 
 
@@ -89,6 +125,7 @@ def compare_table(
     *,
     key: str | None = None,
     rel_tol: float = 1e-6,
+    exact_columns: bool = False,
 ) -> str | None:
     """Compare tables by content: row and column order, index and int/float do not matter.
 
@@ -104,12 +141,33 @@ def compare_table(
         compared after sorting by all columns.
     rel_tol : float, default=1e-6
         Relative tolerance for numeric columns.
+    exact_columns : bool, default=False
+        When True, a column that `expected` does not have is named as a mistake
+        (the key may sit in the index); otherwise extra columns are ignored.
+
+    Examples
+    --------
+    >>> expected = pd.DataFrame({"diet": ["vegan", "curious"], "customers": [3, 1]})
+    >>> compare_table(expected.assign(junk=0), expected, key="diet", exact_columns=True)
+    "Your table has the extra column(s) 'junk': keep only ['customers']."
+    >>> compare_table(expected.iloc[:1], expected, key="diet")
+    "Your table has 1 rows; it should have 2. Missing: 'curious'."
     """
-    framed = _as_frame(answer, expected, key)
+    framed = _as_frame(answer, expected, key, exact_columns=exact_columns)
     if isinstance(framed, str):
         return framed
+    if key is not None and framed[key].duplicated().any():
+        repeated = framed.loc[framed[key].duplicated(), key]
+        return f"Some values of {key!r} appear in more than one row, such as {sample_of(repeated, 2)}."
     if len(framed) != len(expected):
-        return f"Your table has {len(framed)} rows; it should have {len(expected)}."
+        hint = f"Your table has {len(framed)} rows; it should have {len(expected)}."
+        if key is not None:
+            given, wanted = set(framed[key].astype(str)), set(expected[key].astype(str))
+            if wanted - given:
+                hint += f" Missing: {sample_of(sorted(wanted - given), 3)}."
+            if given - wanted:
+                hint += f" Not expected: {sample_of(sorted(given - wanted), 3)}."
+        return hint
     order = [key] if key is not None else list(expected.columns)
     try:
         given = framed.sort_values(order, kind="stable").reset_index(drop=True)
@@ -131,6 +189,24 @@ def compare_table(
         elif not left.astype(str).equals(right.astype(str)):
             return f"Column {column!r} differs in {int((left.astype(str) != right.astype(str)).sum())} row(s)."
     return None
+
+
+def n_moved(labels: pd.Series, expected: pd.Series) -> int:
+    """The fewest rows that must change group for `labels` to split the rows like `expected`.
+
+    Each group of `labels` is matched to the expected group it shares most rows with
+    (one to one, by the Hungarian method); the rows outside their match are counted.
+
+    Examples
+    --------
+    >>> n_moved(pd.Series([0, 0, 1, 1]), pd.Series(["b", "b", "a", "a"]))
+    0
+    >>> n_moved(pd.Series([0, 0, 1, 1]), pd.Series(["b", "b", "b", "a"]))
+    1
+    """
+    table = pd.crosstab(labels.reindex(expected.index).to_numpy(), expected.to_numpy())
+    rows, columns = linear_sum_assignment(-table.to_numpy())
+    return int(len(expected) - table.to_numpy()[rows, columns].sum())
 
 
 def compare_partition(answer: Any, expected: pd.Series, *, n_clusters: int | None = None) -> str | None:
@@ -167,10 +243,11 @@ def compare_partition(answer: Any, expected: pd.Series, *, n_clusters: int | Non
     if same_partition(labels, expected):
         return None
     agreement = partition_agreement(labels, expected)
+    moved = n_moved(labels, expected)
     if agreement > 0.9:
         return (
-            f"Close (adjusted Rand index {agreement:.2f}), but not the same groups: use exactly "
-            "the features, k, n_init and random_state the task gives."
+            f"Close, but {moved} of {len(expected)} rows are in another group than expected (adjusted Rand "
+            f"index {agreement:.3f}): use exactly the features, k, n_init and random_state the task gives."
         )
     return (
         f"Your groups differ from the expected ones (adjusted Rand index {agreement:.2f}, where "

@@ -17,12 +17,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_lib.checks import compare_ids, compare_table, exercise
+from course_lib.checks import compare_ids, compare_table, exercise, free_text
+from course_lib.checks.compare import keys_as_columns
 from course_lib.customer_view import customer_view
 from course_lib.datasets import data_dir, load_customers, load_orders
 from course_lib.segments import LIFECYCLE_STAGES, lifecycle_stage, segment_table
 
-__all__ = ["diet_channel_segments", "lifecycle_stages", "stage_sizes", "win_back_audience"]
+__all__ = [
+    "EARLIER_DAYS",
+    "diet_channel_segments",
+    "earlier_stage_sizes",
+    "general_message",
+    "lifecycle_stages",
+    "stage_sizes",
+    "win_back_audience",
+]
 
 #: The exercise's stated cut-offs, in days before the last order of the export.
 NEW_DAYS = 60
@@ -32,6 +41,8 @@ MIN_ORDERS = 2
 #: It is an e-mail that names the customer's favourite category: both consents are needed.
 CONSENTS = ("consent_email", "consent_personalisation")
 SEGMENT_COLUMNS = ["diet", "acquisition_channel"]
+#: The transfer task looks at the customers as they were this many days before the last order.
+EARLIER_DAYS = 182
 
 
 @functools.lru_cache(maxsize=2)
@@ -47,6 +58,34 @@ def _expected_view() -> pd.DataFrame:
     return _staged_view(data_dir())
 
 
+@functools.lru_cache(maxsize=2)
+def _earlier_sizes(folder: Path, *, signed_up_later: bool = False, orders_later: bool = False) -> pd.DataFrame:
+    """Customers per stage as the shop stood `EARLIER_DAYS` before the last order (the transfer task).
+
+    The flags keep what a learner may forget to leave out: later sign-ups, later orders.
+    """
+    orders = load_orders(data_dir=folder)
+    orders = orders[orders["category"] != "test"]
+    earlier = orders["ordered_at"].max() - pd.Timedelta(days=EARLIER_DAYS)
+    customers = load_customers(data_dir=folder)
+    if not signed_up_later:
+        customers = customers[customers["signup_date"] <= earlier]
+    if not orders_later:
+        orders = orders[orders["ordered_at"] <= earlier]
+    view = customer_view(customers, orders=orders)
+    if signed_up_later or orders_later:  # lifecycle_stage refuses data from after as_of: apply the rules directly
+        rules = [
+            view["signup_date"] >= earlier - pd.Timedelta(days=NEW_DAYS),
+            view["last_order_at"] >= earlier - pd.Timedelta(days=LAPSED_DAYS),
+            view["last_order_at"].notna(),
+        ]
+        stages = pd.Series(np.select(rules, ["new", "active", "lapsed"], default="never ordered"))
+    else:
+        stages = lifecycle_stage(view, as_of=earlier, new_days=NEW_DAYS, lapsed_days=LAPSED_DAYS)["stage"]
+    counts = stages.astype(str).value_counts().rename("customers")
+    return counts.rename_axis("stage").reset_index()
+
+
 def _shares_hint(answer: pd.DataFrame) -> str | None:
     """A hint when the share columns are percentages or do not add up to 1."""
     for column in ("customer_share", "revenue_share"):
@@ -59,23 +98,19 @@ def _shares_hint(answer: pd.DataFrame) -> str | None:
     return None
 
 
-def _flat(answer: Any, keys: list[str]) -> Any:
-    """A table whose key columns sit in the index becomes a table with them as columns."""
-    if isinstance(answer, pd.DataFrame) and set(keys) <= set(answer.index.names):
-        return answer.reset_index()
-    return answer
-
-
 @exercise("01.1", "Segments by diet and channel")
 def diet_channel_segments(answer: Any) -> str | None:
     expected = segment_table(_expected_view(), SEGMENT_COLUMNS)
     columns = [*SEGMENT_COLUMNS, "customers", "customer_share", "revenue", "revenue_share"]
-    answer = _flat(answer, SEGMENT_COLUMNS)
+    answer = keys_as_columns(answer, SEGMENT_COLUMNS)
     if not isinstance(answer, pd.DataFrame):
         return f"The answer should be a DataFrame with columns {columns}; got a {type(answer).__name__}."
     missing = [column for column in columns if column not in answer.columns]
     if missing:
         return f"Your table has no column {missing[0]!r}; it needs {columns}."
+    extra = [column for column in answer.columns if column not in columns]
+    if extra:
+        return f"Your table has the extra column(s) {extra}: keep exactly {columns}."
     if len(answer) > len(expected) and answer["diet"].isna().any():
         return "Leave out the business accounts: their diet is missing (groupby drops them by default)."
 
@@ -100,10 +135,13 @@ def _stages_of(answer: Any) -> pd.DataFrame | str:
         answer = answer.rename("stage").reset_index()
     if not isinstance(answer, pd.DataFrame):
         return f"The answer should be a DataFrame with columns customer_id and stage; got a {type(answer).__name__}."
-    answer = _flat(answer, ["customer_id"])
+    answer = keys_as_columns(answer, ["customer_id"])
     missing = [column for column in ("customer_id", "stage") if column not in answer.columns]
     if missing:
         return f"Your table has no column {missing[0]!r}; it needs customer_id and stage."
+    extra = [column for column in answer.columns if column not in ("customer_id", "stage")]
+    if extra:
+        return f"Your table has the extra column(s) {extra}: keep exactly customer_id and stage."
     unknown = sorted(set(answer["stage"].dropna().astype(str)) - set(LIFECYCLE_STAGES))
     if unknown:
         return f"Use exactly the labels {list(LIFECYCLE_STAGES)}; found {unknown[0]!r}."
@@ -132,10 +170,11 @@ def lifecycle_stages(answer: Any) -> str | None:
 
 @exercise("01.3", "Size and revenue share per stage")
 def stage_sizes(answer: Any) -> str | None:
-    expected = segment_table(_expected_view(), "stage")[["stage", "customers", "customer_share", "revenue_share"]]
+    columns = ["stage", "customers", "customer_share", "revenue", "revenue_share"]
+    expected = segment_table(_expected_view(), "stage")[columns]
     expected = expected.astype({"stage": str})
-    answer = _flat(answer, ["stage"])
-    hint = compare_table(answer, expected, key="stage")
+    answer = keys_as_columns(answer, ["stage"])
+    hint = compare_table(answer, expected, key="stage", exact_columns=True)
     if hint is None:
         return None
     if isinstance(answer, pd.DataFrame):
@@ -166,3 +205,32 @@ def win_back_audience(answer: Any) -> str | None:
     if found:
         return f"{hint} Of those who should not be there, {'; '.join(found)}."
     return f"{hint} Start from every lapsed customer with at least {MIN_ORDERS} orders, then keep both consents."
+
+
+@exercise("01.5", "Transfer: the stages six months earlier")
+def earlier_stage_sizes(answer: Any) -> str | None:
+    folder = data_dir()
+    expected = _earlier_sizes(folder)
+    if isinstance(answer, pd.Series):
+        answer = answer.rename("customers").rename_axis("stage").reset_index()
+    answer = keys_as_columns(answer, ["stage"])
+    if isinstance(answer, pd.DataFrame) and "customers" not in answer.columns and "count" in answer.columns:
+        answer = answer.rename(columns={"count": "customers"})
+    hint = compare_table(answer, expected, key="stage", exact_columns=True)
+    if hint is None:
+        return None
+    if compare_table(answer, _earlier_sizes(folder, signed_up_later=True), key="stage") is None:
+        return f"{hint} Leave out the customers who signed up after `EARLIER`: they were not customers yet."
+    if compare_table(answer, _earlier_sizes(folder, orders_later=True), key="stage") is None:
+        return f"{hint} Leave out the orders placed after `EARLIER`: back then they had not happened."
+    return (
+        f"{hint} Keep the customers who had signed up by `EARLIER` and the orders placed by then, build "
+        "their view with customer_view, and apply task 2's rules with `EARLIER` as the day of the analysis."
+    )
+
+
+@free_text("01.6", "A message for those who did not consent", min_words=20)
+def general_message(answer: Any) -> str | None:
+    if not isinstance(answer, str):
+        return f"Write your answer as text between triple quotes; got a {type(answer).__name__}."
+    return None

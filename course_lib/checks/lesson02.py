@@ -15,11 +15,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_lib.checks import compare_number, compare_table, exercise
+from course_lib.checks import compare_number, compare_table, exercise, free_text
+from course_lib.checks.compare import keys_as_columns
 from course_lib.customer_view import customer_view, nps, nps_by
 from course_lib.datasets import connect_crm, data_dir, load_customers, load_events, load_orders, load_survey
 
-__all__ = ["nps_by_hand", "nps_by_diet_and_channel", "merged_view", "ticket_stats_2025"]
+__all__ = [
+    "TRANSFER_DIET",
+    "channel_claim",
+    "merged_view",
+    "nps_by_diet_and_channel",
+    "nps_by_hand",
+    "ticket_stats_2025",
+    "vegetarian_nps_by_channel",
+]
 
 #: Task 1 looks at the tickets opened on or after this day.
 SINCE = "2025-01-01"
@@ -27,6 +36,8 @@ SINCE = "2025-01-01"
 VIEW_COLUMNS = ["customer_id", "n_orders", "net_revenue", "answered_survey", "nps", "n_sessions", "n_tickets"]
 NPS_COLUMNS = ["n", "nps", "ci_low", "ci_high", "small_sample"]
 SEGMENT_COLUMNS = ["diet", "acquisition_channel"]
+#: The transfer task computes the NPS per acquisition channel for this diet.
+TRANSFER_DIET = "vegetarian"
 _CRM_TIMES = {"opened_at": "%Y-%m-%d %H:%M:%S", "closed_at": "%Y-%m-%d %H:%M:%S"}
 
 
@@ -50,13 +61,6 @@ def _view(folder: Path) -> pd.DataFrame:
     )
 
 
-def _flat(answer: Any, keys: list[str]) -> Any:
-    """A table whose key columns sit in the index becomes a table with them as columns."""
-    if isinstance(answer, pd.DataFrame) and set(keys) <= set(answer.index.names):
-        return answer.reset_index()
-    return answer
-
-
 @exercise("02.1", "Tickets of 2025 per category, in SQL")
 def ticket_stats_2025(answer: Any) -> str | None:
     tickets = _tickets(data_dir())
@@ -66,8 +70,8 @@ def ticket_stats_2025(answer: Any) -> str | None:
         .agg(tickets=("ticket_id", "size"), avg_satisfaction=("satisfaction", "mean"))
         .reset_index()
     )
-    answer = _flat(answer, ["category"])
-    hint = compare_table(answer, expected, key="category")
+    answer = keys_as_columns(answer, ["category"])
+    hint = compare_table(answer, expected, key="category", exact_columns=True)
     if hint is None:
         return None
     if isinstance(answer, pd.DataFrame) and {"tickets", "avg_satisfaction"} <= set(answer.columns):
@@ -133,7 +137,7 @@ def nps_by_hand(answer: Any) -> str | None:
 @exercise("02.4", "NPS by diet and channel, with intervals")
 def nps_by_diet_and_channel(answer: Any) -> str | None:
     expected = nps_by(_view(data_dir()), SEGMENT_COLUMNS)
-    answer = _flat(answer, SEGMENT_COLUMNS)
+    answer = keys_as_columns(answer, SEGMENT_COLUMNS)
     columns = [*SEGMENT_COLUMNS, *NPS_COLUMNS]
     if not isinstance(answer, pd.DataFrame):
         return f"The answer should be a DataFrame with columns {columns}; got a {type(answer).__name__}."
@@ -157,3 +161,39 @@ def nps_by_diet_and_channel(answer: Any) -> str | None:
     ):
         return f"{hint} Keep the default minimum of 30 answers (min_n=30) and a 95 % interval."
     return f"{hint} Group the answers of `view` by diet and acquisition channel, in that order."
+
+
+@exercise("02.5", "Transfer: the NPS of vegetarians per channel, by hand")
+def vegetarian_nps_by_channel(answer: Any) -> str | None:
+    view = _view(data_dir())
+    chosen = view[view["diet"] == TRANSFER_DIET]
+    expected = nps_by(chosen, "acquisition_channel")[["acquisition_channel", "n", "nps"]]
+    expected = expected.assign(acquisition_channel=expected["acquisition_channel"].astype(str))
+    answer = keys_as_columns(answer, ["acquisition_channel"])
+    if isinstance(answer, pd.DataFrame) and "acquisition_channel" in answer.columns:
+        answer = answer.assign(acquisition_channel=answer["acquisition_channel"].astype(str))
+    hint = compare_table(answer, expected, key="acquisition_channel", exact_columns=True)
+    if hint is None:
+        return None
+    if isinstance(answer, pd.DataFrame) and "n" in answer.columns and "'n' differs" in hint:
+        counted = chosen.groupby("acquisition_channel", observed=True).size()
+        given = answer.set_index("acquisition_channel")["n"]
+        if np.allclose(given.reindex(counted.index.astype(str)).to_numpy(float), counted.to_numpy(float)):
+            return f"{hint} `n` counts the customers who answered: leave out the missing scores first."
+    if isinstance(answer, pd.DataFrame) and "'nps'" in hint and "nps" in answer.columns:
+        if (
+            np.allclose(pd.to_numeric(answer["nps"], errors="coerce").abs().max(), 0, atol=1)
+            and expected["nps"].abs().max() > 1
+        ):
+            return f"{hint} Give the NPS on its scale from -100 to 100."
+    return (
+        f"{hint} Keep the {TRANSFER_DIET} customers of `view` who answered, group them by acquisition_channel, "
+        "and compute n and the NPS per group as in task 3."
+    )
+
+
+@free_text("02.6", "Which channel makes vegans happiest?", min_words=20)
+def channel_claim(answer: Any) -> str | None:
+    if not isinstance(answer, str):
+        return f"Write your answer as text between triple quotes; got a {type(answer).__name__}."
+    return None

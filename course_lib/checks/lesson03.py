@@ -1,4 +1,8 @@
-"""Checks of exercise 03 (RFM analysis): by-hand RFM, scores, segment counts, actions."""
+"""Checks of exercise 03 (RFM analysis): RFM by hand, scores, segments, their revenue, a transfer, actions.
+
+Every expected answer is recomputed here on all the rows of the data in use,
+with the library's defaults where the task does not set a value.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,22 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from course_lib.checks import compare_table, exercise
-from course_lib.datasets import load_orders
+from course_lib.checks import compare_table, exercise, free_text
+from course_lib.checks._data import online_retail_lines
+from course_lib.checks._source import calls_in, current_cell_source
+from course_lib.datasets import data_dir, load_orders
 from course_lib.rfm import assign_segments, default_segment_map, order_values, rfm_scores, rfm_table
 
-#: Exercise 03.1 works on the customers with the smallest ids: this many of them.
-TASK_CUSTOMERS = 5
+#: The columns of exercise 03.1's table, exactly.
+RFM_COLUMNS = ["recency", "frequency", "monetary"]
+#: The columns of exercise 03.4's table, exactly.
+REVENUE_COLUMNS = ["segment", "customers", "revenue", "revenue_share"]
 #: Exercise 03.2 scores from 1 to this.
 TASK_BINS = 4
 #: Exercise 03.3: the manager's "At risk" starts at this frequency score (the default map says 3).
 AT_RISK_F_MIN = 2
-#: Exercise 03.4: an action is a sentence of at least this many words.
-MIN_ACTION_WORDS = 4
+#: Exercise 03.6: an action is a sentence of at least this many words.
+MIN_ACTION_WORDS = 5
 
 
 @functools.cache
@@ -33,9 +41,11 @@ def _table() -> pd.DataFrame:
     return rfm_table(_lines(), order="order_id")
 
 
-def _task_customers() -> list:
-    """The customers of exercise 03.1, by the rule stated in the exercise."""
-    return _lines()["customer_id"].dropna().drop_duplicates().nsmallest(TASK_CUSTOMERS).tolist()
+def _retail_counts(retail: pd.DataFrame, *, order: str | None = "order_id") -> pd.DataFrame:
+    """Customers and revenue per segment of the Online Retail lines (exercise 03.5)."""
+    segmented = assign_segments(rfm_scores(rfm_table(retail, order=order)))
+    segmented = segmented.assign(segment=segmented["segment"].astype("str"))
+    return segmented.groupby("segment").agg(customers=("monetary", "size"), revenue=("monetary", "sum")).reset_index()
 
 
 def _manager_segment_map() -> pd.DataFrame:
@@ -53,23 +63,44 @@ def _differs(answer: object, expected: pd.DataFrame, *, key: str) -> bool:
     return compare_table(answer, expected, key=key) is not None
 
 
-@exercise("03.1", "RFM by hand for five customers")
-def rfm_by_hand(answer: object) -> str | None:
+def _rfm_frame(answer: object) -> object:
+    """The learner's RFM table with `customer_id` as a column (it may be the index)."""
+    if isinstance(answer, pd.DataFrame) and "customer_id" not in answer.columns:
+        if answer.index.name == "customer_id" or "customer_id" not in answer.index.names:
+            return answer.rename_axis("customer_id").reset_index()
+    return answer
+
+
+@exercise("03.1", "RFM by hand for every customer")
+def rfm_by_hand(answer: object, *, source: str | None = None) -> str | None:
+    used = calls_in(current_cell_source() if source is None else source, ["rfm_table"])
+    if used:
+        return "The task asks you to compute RFM without rfm_table: use groupby on `lines` (task 2 uses rfm_table)."
     table = _table()
-    expected = table.loc[table.index.isin(_task_customers()), ["recency", "frequency", "monetary"]]
-    expected = expected.reset_index()
+    expected = table[RFM_COLUMNS].reset_index()
+    answer = _rfm_frame(answer)
     if isinstance(answer, pd.DataFrame) and "recency" in answer.columns:
         if pd.api.types.is_timedelta64_dtype(answer["recency"]):
             return "Your recency is a time span; turn it into a number of whole days with `.dt.days`."
-    hint = compare_table(answer, expected, key="customer_id")
+    hint = compare_table(answer, expected, key="customer_id", exact_columns=True)
     if hint is None:
         return None
-    if isinstance(answer, pd.DataFrame) and len(answer) > len(expected):
-        return f"{hint} Keep only the customers listed in `few`."
+    if not isinstance(answer, pd.DataFrame) or "customer_id" not in answer.columns:
+        return hint
+    if len(answer) < len(expected) and answer["customer_id"].isin(expected["customer_id"]).all():
+        return f"{hint} Compute RFM for every customer of `lines`, not a selection."
+    if "recency" in answer.columns and set(answer["customer_id"]) == set(expected["customer_id"]):
+        given = pd.to_numeric(answer.set_index("customer_id")["recency"], errors="coerce")
+        gap = (given.reindex(table.index) - table["recency"]).abs()
+        if 0 < (gap > 0).sum() and gap.max() <= 1:
+            return (
+                f"{hint} Recency is off by one day for {(gap > 0).sum()} customers: count whole days between "
+                "midnights, `.normalize()` both the snapshot and each purchase time."
+            )
     return (
         f"{hint} Work per order first (its first day and its net amount), keep the orders whose net "
         "is above 0 as purchases, then per customer: days from the last purchase day to the snapshot "
-        "(the day after the last order in `lines`), the number of purchases, and their total."
+        "(midnight of the day after the last order in `lines`), the number of purchases, and their total."
     )
 
 
@@ -103,6 +134,8 @@ def _counts_frame(answer: object) -> object:
     if isinstance(answer, pd.DataFrame):
         if "segment" not in answer.columns and "segment" in answer.index.names:
             answer = answer.reset_index()
+        if "customers" not in answer.columns and "count" in answer.columns:  # value_counts().reset_index()
+            answer = answer.rename(columns={"count": "customers"})
         if {"segment", "customers"} <= set(answer.columns):
             answer = answer.assign(segment=answer["segment"].astype("str"))
             return answer[answer["customers"] != 0]
@@ -118,7 +151,7 @@ def _segment_counts(segment_map: pd.DataFrame) -> pd.DataFrame:
 @exercise("03.3", "Segment counts with a wider 'At risk'")
 def segment_counts(answer: object) -> str | None:
     answer = _counts_frame(answer)
-    hint = compare_table(answer, _segment_counts(_manager_segment_map()), key="segment")
+    hint = compare_table(answer, _segment_counts(_manager_segment_map()), key="segment", exact_columns=True)
     if hint is None:
         return None
     if compare_table(answer, _segment_counts(default_segment_map()), key="segment") is None:
@@ -130,6 +163,13 @@ def segment_counts(answer: object) -> str | None:
         f"{hint} Edit a copy of default_segment_map() (only the 'At risk' row changes), assign segments "
         "to `five_scores` with it, and count the customers of each segment. The first matching row wins."
     )
+
+
+def _n_words(text: object) -> int:
+    """The words of `text` with at least two letters ("x y z 0" has none)."""
+    if not isinstance(text, str):
+        return 0
+    return sum(sum(ch.isalpha() for ch in word) >= 2 for word in text.split())
 
 
 def _actions_mapping(answer: object) -> Mapping | str:
@@ -145,7 +185,64 @@ def _actions_mapping(answer: object) -> Mapping | str:
     return f"The answer should be a dict {{segment: action}}; got a {type(answer).__name__}."
 
 
-@exercise("03.4", "One action per segment")
+def _segmented() -> pd.DataFrame:
+    """Every customer's RFM, five scores and segment under the manager's map (tasks 3 and 4)."""
+    return assign_segments(rfm_scores(_table()), segment_map=_manager_segment_map())
+
+
+@exercise("03.4", "Revenue share per segment")
+def revenue_per_segment(answer: object) -> str | None:
+    segmented = _segmented().assign(segment=lambda frame: frame["segment"].astype("str"))
+    expected = (
+        segmented.groupby("segment").agg(customers=("monetary", "size"), revenue=("monetary", "sum")).reset_index()
+    )
+    expected["revenue_share"] = expected["revenue"] / expected["revenue"].sum()
+    if isinstance(answer, pd.DataFrame):
+        if "segment" not in answer.columns and "segment" in answer.index.names:
+            answer = answer.reset_index()
+        if {"segment", "customers"} <= set(answer.columns):
+            answer = answer.assign(segment=answer["segment"].astype("str"))
+            answer = answer[pd.to_numeric(answer["customers"], errors="coerce") != 0]
+    hint = compare_table(answer, expected[REVENUE_COLUMNS], key="segment", exact_columns=True)
+    if hint is None:
+        return None
+    if isinstance(answer, pd.DataFrame) and "revenue_share" in answer.columns:
+        total = pd.to_numeric(answer["revenue_share"], errors="coerce").sum()
+        if abs(total - 100) < 1e-6:
+            return "Give `revenue_share` as a fraction between 0 and 1, not a percentage."
+        if abs(total - 1) > 1e-6:
+            return f"Your `revenue_share` adds up to {total:.3f}, not 1: divide each segment's revenue by the total."
+    if "'revenue'" in hint:
+        return f"{hint} A segment's revenue is the sum of its customers' `monetary` (net euros)."
+    return (
+        f"{hint} Group `segmented` by segment: count the customers, sum `monetary` as revenue, "
+        "then divide each revenue by the total revenue."
+    )
+
+
+@exercise("03.5", "Transfer: RFM segments of the Online Retail sample")
+def retail_segment_counts(answer: object) -> str | None:
+    retail = online_retail_lines(str(data_dir()))
+    if isinstance(answer, pd.Series):
+        return "The answer should be a table with the columns segment, customers and revenue, not a Series."
+    answer = _counts_frame(answer)
+    hint = compare_table(answer, _retail_counts(retail), key="segment", exact_columns=True)
+    if hint is None:
+        return None
+    if compare_table(answer, _retail_counts(retail, order=None), key="segment") is None:
+        return f'{hint} An invoice is one purchase: pass `order="order_id"` so orders, not days, are counted.'
+    if compare_table(answer, _retail_counts(retail.assign(amount=retail["UnitPrice"])), key="segment") is None:
+        return f"{hint} A line's money is Quantity × UnitPrice, not the unit price alone."
+    uncleaned = online_retail_lines(str(data_dir()), clean=False)
+    if compare_table(answer, _retail_counts(uncleaned), key="segment") is None:
+        return f"{hint} Start from the cleaned lines: clean_online_retail(raw) drops cancellations and returns."
+    return (
+        f"{hint} Clean the sample with clean_online_retail, add `amount`, rename the columns to the course's "
+        "names (customer_id, ordered_at, order_id), then rfm_table, rfm_scores and assign_segments with their defaults."
+    )
+
+
+@free_text("03.6", "One action per segment", min_words=0)
 def actions_per_segment(answer: object) -> str | None:
     actions = _actions_mapping(answer)
     if isinstance(actions, str):
@@ -160,9 +257,7 @@ def actions_per_segment(answer: object) -> str | None:
         return (
             f"{len(missing)} segment(s) have no action yet, such as {missing[0]!r}: give every segment of the map one."
         )
-    short = [
-        name for name in segments if not isinstance(actions[name], str) or len(actions[name].split()) < MIN_ACTION_WORDS
-    ]
+    short = [name for name in segments if _n_words(actions[name]) < MIN_ACTION_WORDS]
     if short:
         return (
             f"The action for {short[0]!r} is not a sentence yet: say what Green Fork does for these "
@@ -177,12 +272,26 @@ def actions_per_segment(answer: object) -> str | None:
     return None
 
 
+@free_text("03.7", "Where to spend this month's budget", min_words=20)
+def budget_segment(answer: object) -> str | None:
+    if not isinstance(answer, str):
+        return f"Write your answer as text between quotes; got a {type(answer).__name__}."
+    names = [str(name).lower() for name in default_segment_map()["segment"]]
+    if not any(name in answer.lower() for name in names):
+        return "Name the segment you choose, as the map calls it (for example 'Loyal')."
+    return None
+
+
 __all__ = [
     "AT_RISK_F_MIN",
     "MIN_ACTION_WORDS",
+    "REVENUE_COLUMNS",
+    "RFM_COLUMNS",
     "TASK_BINS",
-    "TASK_CUSTOMERS",
     "actions_per_segment",
+    "budget_segment",
+    "retail_segment_counts",
+    "revenue_per_segment",
     "rfm_by_hand",
     "scores_four_bins",
     "segment_counts",

@@ -1,5 +1,9 @@
 """Checks of exercise 04 (Clustering): recency, frequency, monetary and tenure in four clusters.
 
+The learner prepares the features and fits k-means by hand (pandas, numpy,
+scikit-learn); each check recomputes the answer with :mod:`course_lib.clustering`
+on every customer, a second method, and names the difference.
+
 Cluster numbers are arbitrary: k-means may call a group 0 in one run and 3 in
 another. Every check here therefore compares *groups* (which customers are
 together), or rows of per-cluster tables whatever their label, never label
@@ -14,7 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_lib.checks import compare_ids, compare_partition, compare_table, exercise
+from course_lib.checks import compare_ids, compare_partition, compare_table, exercise, free_text
+from course_lib.checks._data import online_retail_lines
+from course_lib.checks._source import calls_in, current_cell_source
 from course_lib.clustering import (
     cluster_profile,
     cluster_stability,
@@ -30,18 +36,27 @@ __all__ = [
     "N_CLUSTERS",
     "STABILITY_K",
     "cluster_means",
+    "RETAIL_CLUSTERS",
+    "RETAIL_COLUMNS",
     "four_clusters",
+    "personas",
     "prepared_features",
+    "retail_clusters",
+    "stability_reading",
     "stability_table",
     "top_revenue_cluster",
 ]
 
 #: The columns the exercise clusters on.
 COLUMNS = ["recency", "frequency", "monetary", "tenure"]
-#: The numbers of clusters whose stability task 2 measures.
+#: The numbers of clusters whose stability task 4 measures.
 STABILITY_K = range(2, 7)
-#: The number of clusters of task 3.
+#: The number of clusters of task 2.
 N_CLUSTERS = 4
+#: The transfer task clusters the Online Retail sample's customers on these columns ...
+RETAIL_COLUMNS = ["recency", "frequency", "monetary"]
+#: ... into this many clusters.
+RETAIL_CLUSTERS = 3
 #: Relative tolerance for prepared features: a standard deviation with ddof=1 instead of 0 passes.
 _FEATURE_TOLERANCE = 1e-3
 
@@ -71,8 +86,16 @@ def _reference(folder: str) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=2)
+def _retail_labels(folder: str) -> pd.Series:
+    """The transfer task's clusters of the Online Retail sample."""
+    rfm = rfm_table(online_retail_lines(folder), order="order_id")
+    features, _ = prepare_features(rfm, numeric=RETAIL_COLUMNS)
+    return fit_kmeans(features, n_clusters=RETAIL_CLUSTERS, random_state=0)
+
+
+@functools.lru_cache(maxsize=2)
 def _reference_stability(folder: str) -> pd.DataFrame:
-    """Task 2's table (many fits: computed only when that check runs)."""
+    """Task 4's table (many fits: computed only when that check runs)."""
     features = _reference(folder)["features"]
     return pd.DataFrame([cluster_stability(features, n_clusters=k, n_runs=10, random_state=0) for k in STABILITY_K])
 
@@ -91,8 +114,13 @@ def _is_close(left: pd.Series, right: pd.Series) -> bool:
     )
 
 
-@exercise("04.1", "Prepared features")
-def prepared_features(answer: Any) -> str | None:
+@exercise("04.1", "Prepared features, by hand")
+def prepared_features(answer: Any, *, source: str | None = None) -> str | None:
+    used = calls_in(current_cell_source() if source is None else source, ["prepare_features"])
+    if used:
+        return (
+            "Prepare the columns by hand in this cell (skew, log1p, standardise); compare with prepare_features after."
+        )
     reference = _expected()
     expected, rfm = reference["features"], reference["rfm"]
     if not isinstance(answer, pd.DataFrame):
@@ -100,6 +128,12 @@ def prepared_features(answer: Any) -> str | None:
     missing = [column for column in COLUMNS if column not in answer.columns]
     if missing:
         return f"Your features have no column {missing}; keep the names of `COLUMNS`."
+    extra = [column for column in answer.columns if column not in COLUMNS]
+    if extra:
+        return (
+            f"Your features have the extra column(s) {extra}: k-means would use them too. "
+            "Keep exactly the columns of `COLUMNS`."
+        )
     if len(answer) != len(expected) or set(answer.index) != set(expected.index):
         return "Keep one row per customer of `rfm`, with the same index (customer ids)."
     given = answer.reindex(expected.index)
@@ -120,7 +154,7 @@ def prepared_features(answer: Any) -> str | None:
     return None
 
 
-@exercise("04.2", "Stability for k = 2 to 6")
+@exercise("04.4", "Stability for k = 2 to 6")
 def stability_table(answer: Any) -> str | None:
     expected = _reference_stability(str(data_dir()))
     if isinstance(answer, pd.Series):
@@ -145,8 +179,10 @@ def stability_table(answer: Any) -> str | None:
     return hint and (f"{hint} Measure each k on the prepared `features` with n_runs=10 and random_state=0.")
 
 
-@exercise("04.3", "Four clusters")
-def four_clusters(answer: Any) -> str | None:
+@exercise("04.2", "Four clusters with scikit-learn")
+def four_clusters(answer: Any, *, source: str | None = None) -> str | None:
+    if calls_in(current_cell_source() if source is None else source, ["fit_kmeans"]):
+        return "Fit scikit-learn's KMeans yourself in this cell (fit_kmeans is the library's shortcut)."
     reference = _expected()
     hint = compare_partition(answer, reference["labels"], n_clusters=N_CLUSTERS)
     if hint and compare_partition(answer, reference["raw_labels"]) is None:
@@ -154,7 +190,7 @@ def four_clusters(answer: Any) -> str | None:
     return hint
 
 
-@exercise("04.4", "Profile in original units")
+@exercise("04.3", "Profile in original units")
 def cluster_means(answer: Any) -> str | None:
     expected = _expected()["profile"]
     if not isinstance(answer, pd.DataFrame):
@@ -168,13 +204,46 @@ def cluster_means(answer: Any) -> str | None:
         return "These look like standardised features: take the means from `rfm`, in days, orders and euros."
     # Label numbers are arbitrary: compare the rows as a set, each sorted the same way.
     hint = compare_table(answer[COLUMNS].reset_index(drop=True), expected[COLUMNS].reset_index(drop=True))
-    return hint and f"{hint} Take the mean of each column of `rfm` per cluster of your `labels` from task 3."
+    return hint and f"{hint} Take the mean of each column of `rfm` per cluster of your `labels` from task 2."
 
 
-@exercise("04.5", "The cluster with the most revenue")
+@exercise("04.6", "The cluster with the most revenue")
 def top_revenue_cluster(answer: Any) -> str | None:
     hint = compare_ids(answer, _expected()["top_customers"])
     return hint and (
         f"{hint} Look for the cluster with the largest `value_share` (share of the total "
         "`monetary`), not the largest cluster, and give all of its customers' ids."
     )
+
+
+@exercise("04.7", "Transfer: three clusters of the Online Retail customers")
+def retail_clusters(answer: Any) -> str | None:
+    expected = _retail_labels(str(data_dir()))
+    hint = compare_partition(answer, expected, n_clusters=RETAIL_CLUSTERS)
+    return hint and (
+        f'{hint} Build the sample\'s RFM table with order="order_id", prepare {RETAIL_COLUMNS} like task 1 '
+        f"(or with prepare_features), and fit KMeans(n_clusters={RETAIL_CLUSTERS}, n_init=10, random_state=0)."
+    )
+
+
+@free_text("04.5", "Reading the stability table", min_words=15)
+def stability_reading(answer: Any) -> str | None:
+    if not isinstance(answer, str):
+        return f"Write your answer as text between quotes; got a {type(answer).__name__}."
+    if not any(str(k) in answer for k in STABILITY_K):
+        return "Say which k you would pick, with its number (2 to 6)."
+    return None
+
+
+@free_text("04.8", "Personas", min_words=0)
+def personas(answer: Any) -> str | None:
+    if not isinstance(answer, dict):
+        return f"Give a dict {{cluster number: persona}}; got a {type(answer).__name__}."
+    clusters = set(_expected()["labels"].unique())
+    missing = sorted(cluster for cluster in clusters if cluster not in answer)
+    if missing:
+        return f"Give every cluster a persona: cluster(s) {missing} have none (the keys are your cluster numbers)."
+    short = [cluster for cluster, text in answer.items() if not isinstance(text, str) or len(text.split()) < 8]
+    if short:
+        return f"The persona of cluster {short[0]} is too short: a name, what they do, and how to treat them."
+    return None

@@ -1,8 +1,9 @@
-"""Checks of exercise 05 (the vegetarian delivery worksheet), part 2: the survey answers back.
+"""Checks of exercise 05 (the vegetarian delivery worksheet): the worksheet, then the survey answers back.
 
-Part 1 is written work (no check). Part 2 clusters the relationship survey's
-eight questions, cross-tabulates the clusters with behaviour and finds the
-drafted Type A. As in lesson 04, groups are compared, never cluster numbers.
+Part 1 is written work: its answers are recorded (never "Correct") once they
+say enough. Part 2 prepares and clusters the relationship survey's eight
+questions by hand, cross-tabulates the clusters with behaviour and finds the
+drafted Types A and C. As in lesson 04, groups are compared, never cluster numbers.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_lib.checks import compare_ids, compare_partition, compare_table, exercise
+from course_lib.checks import compare_ids, compare_partition, compare_table, exercise, free_text
+from course_lib.checks._source import calls_in, current_cell_source
 from course_lib.clustering import fit_kmeans, match_labels, prepare_features
 from course_lib.customer_view import survey_latest
 from course_lib.datasets import LIKERT_ITEMS, data_dir, load_customers, load_orders, load_survey
@@ -23,9 +25,14 @@ __all__ = [
     "BEHAVIOUR_COLUMNS",
     "N_CLUSTERS",
     "behaviour_by_cluster",
+    "behaviours",
+    "drafted_segments",
+    "needs_per_cluster",
+    "problem",
     "survey_answers",
     "survey_clusters",
     "type_a_members",
+    "type_c_members",
 ]
 
 #: The number of clusters of task 2.
@@ -89,6 +96,7 @@ def _reference(folder: str) -> dict[str, Any]:
         "behaviour": behaviour.groupby(labels).mean(),
         "sums": behaviour.groupby(labels).sum(),
         "type_a": labels.index[type_found == "A"].tolist(),
+        "type_c": labels.index[type_found == "C"].tolist(),
     }
 
 
@@ -96,7 +104,7 @@ def _expected() -> dict[str, Any]:
     return _reference(str(data_dir()))
 
 
-@exercise("05.1", "The survey answers")
+@exercise("05.4", "The survey answers")
 def survey_answers(answer: Any) -> str | None:
     reference = _expected()
     expected = reference["answers"]
@@ -126,13 +134,19 @@ def survey_answers(answer: Any) -> str | None:
     return None
 
 
-@exercise("05.2", "Four clusters of answers")
-def survey_clusters(answer: Any) -> str | None:
+@exercise("05.5", "Four clusters of answers, by hand")
+def survey_clusters(answer: Any, *, source: str | None = None) -> str | None:
+    used = calls_in(current_cell_source() if source is None else source, ["prepare_features", "fit_kmeans"])
+    if used:
+        return f"Do it by hand in this cell with pandas and scikit-learn's KMeans, without {used[0]}."
     hint = compare_partition(answer, _expected()["labels"], n_clusters=N_CLUSTERS)
-    return hint and f"{hint} Cluster `prepare_features(answers)`, with random_state=0."
+    return hint and (
+        f"{hint} Fill each question's skipped answers with its median, standardise (ddof=0), and fit "
+        "KMeans(n_clusters=4, n_init=10, random_state=0)."
+    )
 
 
-@exercise("05.3", "Behaviour by cluster")
+@exercise("05.6", "Behaviour by cluster")
 def behaviour_by_cluster(answer: Any) -> str | None:
     reference = _expected()
     expected = reference["behaviour"]
@@ -149,14 +163,79 @@ def behaviour_by_cluster(answer: Any) -> str | None:
         return "These are totals per cluster: take the mean of each column instead of the sum."
     hint = compare_table(given, expected.reset_index(drop=True))
     return hint and (
-        f"{hint} Group `customer_behaviour` by your `labels` from task 2 and take the mean of each column."
+        f"{hint} Group `customer_behaviour` by your `labels` from task 5 and take the mean of each column."
     )
 
 
-@exercise("05.4", "The cluster of Type A")
+@exercise("05.7", "The cluster of Type A")
 def type_a_members(answer: Any) -> str | None:
     hint = compare_ids(answer, _expected()["type_a"])
     return hint and (
         f"{hint} Type A agrees most with 'few places to eat near work' and 'tight budget', and orders "
         "weekday lunches: find that cluster and give all of its customers' ids."
     )
+
+
+@exercise("05.8", "Transfer: the cluster of Type C")
+def type_c_members(answer: Any) -> str | None:
+    reference = _expected()
+    hint = compare_ids(answer, reference["type_c"])
+    if hint and compare_ids(answer, reference["type_a"]) is None:
+        return "These are Type A's customers: Type C pays for quality and does not watch the budget."
+    return hint and (
+        f"{hint} Type C agrees most with 'pay for quality' and least with 'tight budget', and spends the most: "
+        "find that cluster and give all of its customers' ids."
+    )
+
+
+def _text_or_hint(answer: Any) -> str | None:
+    if not isinstance(answer, str):
+        return f"Write your answer as text between triple quotes; got a {type(answer).__name__}."
+    return None
+
+
+@free_text("05.1", "Worksheet 1: the problem or opportunity", min_words=25)
+def problem(answer: Any) -> str | None:
+    return _text_or_hint(answer)
+
+
+@free_text("05.2", "Worksheet 2: behaviours and motivations", min_words=25)
+def behaviours(answer: Any) -> str | None:
+    return _text_or_hint(answer)
+
+
+#: The worksheet asks for at least this many segments, each described in at least this many words.
+MIN_SEGMENTS, MIN_SEGMENT_WORDS = 3, 12
+
+
+@free_text("05.3", "Worksheet 3: at least three segments", min_words=0)
+def drafted_segments(answer: Any) -> str | None:
+    if not isinstance(answer, dict):
+        return (
+            f"Give a dict {{segment name: who they are, what they do, what they need}}; got a {type(answer).__name__}."
+        )
+    if len(answer) < MIN_SEGMENTS:
+        return f"Draft at least {MIN_SEGMENTS} segments; you have {len(answer)}."
+    short = [
+        name for name, text in answer.items() if not isinstance(text, str) or len(text.split()) < MIN_SEGMENT_WORDS
+    ]
+    if short:
+        return (
+            f"Describe {short[0]!r} in at least {MIN_SEGMENT_WORDS} words: who they are, what they do, "
+            "and what they need from Green Fork."
+        )
+    return None
+
+
+@free_text("05.9", "What each cluster needs", min_words=0)
+def needs_per_cluster(answer: Any) -> str | None:
+    if not isinstance(answer, dict):
+        return f"Give a dict {{cluster number: name and needs}}; got a {type(answer).__name__}."
+    clusters = set(_expected()["labels"].unique())
+    missing = sorted(cluster for cluster in clusters if cluster not in answer)
+    if missing:
+        return f"Name every cluster: cluster(s) {missing} have no line (the keys are your cluster numbers)."
+    short = [cluster for cluster, text in answer.items() if not isinstance(text, str) or len(text.split()) < 8]
+    if short:
+        return f"The line of cluster {short[0]} is too short: which draft it matches, what it needs, and whether the data support it."
+    return None

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from course_lib.checks import compare_number, compare_table, exercise
+from course_lib.checks import compare_number, compare_table, exercise, free_text
+from course_lib.checks.compare import keys_as_columns
 from course_lib.clustering import cluster_profile, fit_kmeans, prepare_features
 from course_lib.customer_view import survey_latest
 from course_lib.datasets import LIKERT_ITEMS, connect_crm, data_dir, load_events, load_survey
@@ -28,6 +29,9 @@ __all__ = [
     "channel_funnel",
     "journey_map_figure",
     "lunch_map",
+    "paid_share_by_channel",
+    "paid_share_by_segment",
+    "pain_point_plan",
     "pay_rate_420",
     "web_leakiest_stage",
 ]
@@ -278,4 +282,60 @@ def journey_map_figure(answer: Any) -> str | None:
         return f"The figure does not show the {SEGMENT.lower()}' map: draw the table of task 4, `lunch_map`."
     if SEGMENT.lower() not in answer.get_title().lower():
         return f'Give the figure a title that names the segment, for example title="Journey map: {SEGMENT}".'
+    return None
+
+
+# --- tasks 6 and 7: by hand ------------------------------------------------------------------------
+
+
+def _paid_share(events: pd.DataFrame, by: str, *, unit: str = "session_id") -> pd.DataFrame:
+    """Per group of `by`: the sessions, and the share of them with at least one `pay` event."""
+    sessions = events.groupby(unit).agg(group=(by, "first"), paid=("event", lambda kinds: (kinds == "pay").any()))
+    sessions = sessions.dropna(subset=["group"]).assign(group=lambda frame: frame["group"].astype(str))
+    table = sessions.groupby("group").agg(sessions=("paid", "size"), paid_share=("paid", "mean"))
+    return table.rename_axis(by).reset_index()
+
+
+def _paid_share_hint(answer: Any, by: str) -> str | None:
+    events = _expected()["events"]
+    expected = _paid_share(events, by)
+    answer = keys_as_columns(answer, [by])
+    if isinstance(answer, pd.DataFrame) and by in answer.columns:
+        answer = answer.assign(**{by: answer[by].astype(str)})
+    hint = compare_table(answer, expected, key=by, exact_columns=True)
+    if hint is None:
+        return None
+    if isinstance(answer, pd.DataFrame) and "sessions" in answer.columns and "'sessions' differs" in hint:
+        rows = events.dropna(subset=[by]).groupby(events[by].astype(str)).size()
+        given = answer.set_index(by)["sessions"]
+        if np.allclose(given.reindex(rows.index).to_numpy(float), rows.to_numpy(float), equal_nan=True):
+            return f"{hint} These are events, not sessions: count each `session_id` once."
+    if isinstance(answer, pd.DataFrame) and "paid_share" in answer.columns and "'paid_share'" in hint:
+        if pd.to_numeric(answer["paid_share"], errors="coerce").max() > 1:
+            return "Give `paid_share` as a fraction between 0 and 1, not a percentage or a count."
+        per_event = events.dropna(subset=[by]).assign(paid=events["event"] == "pay")
+        shares = per_event.groupby(per_event[by].astype(str))["paid"].mean()
+        given = answer.set_index(by)["paid_share"]
+        if np.allclose(given.reindex(shares.index).to_numpy(float), shares.to_numpy(float), equal_nan=True):
+            return f"{hint} That is the share of events that are `pay`; the task asks for the share of sessions with a `pay`."
+    return (
+        f"{hint} Per session: its {by} and whether any of its events is `pay`; then per {by}: the number of "
+        "sessions and the mean of that True/False column."
+    )
+
+
+@exercise("06.6", "Sessions that paid, per channel, by hand")
+def paid_share_by_channel(answer: Any) -> str | None:
+    return _paid_share_hint(answer, "channel")
+
+
+@exercise("06.7", "Transfer: sessions that paid, per survey segment")
+def paid_share_by_segment(answer: Any) -> str | None:
+    return _paid_share_hint(answer, "segment")
+
+
+@free_text("06.8", "The pain point to fix first", min_words=25)
+def pain_point_plan(answer: Any) -> str | None:
+    if not isinstance(answer, str):
+        return f"Write your answer as text between triple quotes; got a {type(answer).__name__}."
     return None

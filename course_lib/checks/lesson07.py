@@ -11,15 +11,26 @@ import functools
 import numpy as np
 import pandas as pd
 
-from course_lib.checks import compare_ids, compare_number, compare_table, exercise
+from course_lib.checks import compare_ids, compare_number, compare_table, exercise, free_text
+from course_lib.checks._source import calls_in, current_cell_source
 from course_lib.clustering import fit_kmeans, persona_table, prepare_features
 from course_lib.datasets import connect_crm, data_dir, load_customers, load_events, load_orders, load_survey
 from course_lib.rfm import assign_segments, order_values, rfm_scores, rfm_table
 from course_lib.targeting import GoldQuestions, abandoned_carts, campaign_uplift, win_back
 
-__all__ = ["campaign_uplift_table", "gold_question_accuracy", "left_out_without_consent", "win_back_list"]
+__all__ = [
+    "TRANSFER_SEGMENT",
+    "about_to_sleep_list",
+    "campaign_uplift_table",
+    "convenient_or_creepy",
+    "gold_question_accuracy",
+    "left_out_without_consent",
+    "win_back_list",
+]
 
 AT_RISK = ("At risk", "Can't lose them")
+#: The transfer task's segment: a reminder before they drift away.
+TRANSFER_SEGMENT = "About to sleep"
 UPLIFT_COLUMNS = ["campaign_id", "rate_treatment", "rate_holdout", "uplift"]
 #: Short names of the survey questions, for naming the survey segments (as in the exercise).
 TOPICS = {
@@ -92,8 +103,10 @@ def _one_number(answer: object) -> float | None:
 # ------------------------------------------------------------------ the checks
 
 
-@exercise("07.1", "The win-back list")
-def win_back_list(answer: object) -> str | None:
+@exercise("07.1", "The win-back list, by hand")
+def win_back_list(answer: object, *, source: str | None = None) -> str | None:
+    if calls_in(current_cell_source() if source is None else source, ["win_back"]):
+        return "Build the list with pandas in this cell (merge, filter); win_back is for comparing afterwards."
     data = _data(_folder())
     target = win_back(data["segments"], data["customers"], at_risk_segments=list(AT_RISK))
     hint = compare_ids(answer, target.audience["customer_id"].tolist())
@@ -103,6 +116,23 @@ def win_back_list(answer: object) -> str | None:
     if compare_ids(answer, members.tolist()) is None:
         return "Your list has every member of the two segments: keep only those with e-mail consent (win_back does it)."
     return f"{hint} Take both segments, 'At risk' and \"Can't lose them\", and only customers with consent_email."
+
+
+@exercise("07.5", "Transfer: a reminder for those about to sleep")
+def about_to_sleep_list(answer: object) -> str | None:
+    data = _data(_folder())
+    members = data["segments"].loc[data["segments"]["segment"] == TRANSFER_SEGMENT, "customer_id"]
+    consent = data["customers"].set_index("customer_id")["consent_email"]
+    allowed = members[members.map(consent).fillna(False).astype(bool)]
+    hint = compare_ids(answer, allowed.tolist())
+    if hint is None:
+        return None
+    if compare_ids(answer, members.tolist()) is None:
+        return "Your list has every member of the segment: keep only those with e-mail consent."
+    at_risk = data["segments"].loc[data["segments"]["segment"].isin(AT_RISK), "customer_id"]
+    if compare_ids(answer, at_risk[at_risk.map(consent).fillna(False).astype(bool)].tolist()) is None:
+        return f"That is task 1's list: this time take the segment {TRANSFER_SEGMENT!r}."
+    return f"{hint} Keep the customers of `segments` whose segment is {TRANSFER_SEGMENT!r} and who have consent_email."
 
 
 @exercise("07.2", "Left out of a personalised cart reminder")
@@ -138,12 +168,18 @@ def gold_question_accuracy(answer: object) -> str | None:
     return hint and f"{hint} Fit GoldQuestions(max_questions=2, random_state=0) and read its holdout_accuracy_."
 
 
-@exercise("07.4", "Uplift of the three campaigns")
-def campaign_uplift_table(answer: object) -> str | None:
+@exercise("07.4", "Uplift of the three campaigns, by hand")
+def campaign_uplift_table(answer: object, *, source: str | None = None) -> str | None:
+    if calls_in(current_cell_source() if source is None else source, ["campaign_uplift"]):
+        return (
+            "Compute the rates with pandas in this cell (groupby, mean); campaign_uplift is for comparing afterwards."
+        )
     expected = campaign_uplift(
         _responses(_folder()), group="holdout", treatment=False, holdout=True, responded="ordered_within_14_days"
     )[UPLIFT_COLUMNS]
-    hint = compare_table(answer, expected, key="campaign_id")
+    if isinstance(answer, pd.DataFrame) and "campaign_id" not in answer.columns and "campaign_id" in answer.index.names:
+        answer = answer.reset_index()
+    hint = compare_table(answer, expected, key="campaign_id", exact_columns=True)
     if hint is None:
         return None
     if isinstance(answer, pd.DataFrame) and set(UPLIFT_COLUMNS) <= set(answer.columns) and len(answer) == len(expected):
@@ -156,3 +192,10 @@ def campaign_uplift_table(answer: object) -> str | None:
                 "The contacted and hold-out rates are swapped: holdout=True marks the customers who were not contacted."
             )
     return f"{hint} Use 'ordered_within_14_days' as the response and holdout=True for the hold-out group."
+
+
+@free_text("07.6", "Convenient or creepy?", min_words=25)
+def convenient_or_creepy(answer: object) -> str | None:
+    if not isinstance(answer, str):
+        return f"Write your answer as text between triple quotes; got a {type(answer).__name__}."
+    return None

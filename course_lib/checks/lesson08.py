@@ -13,16 +13,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from course_lib.checks import compare_number, compare_table, exercise
+from course_lib.checks import compare_number, compare_table, exercise, free_text
 from course_lib.clustering import fit_kmeans, prepare_features, same_partition
 from course_lib.column_mapping import ColumnMapping, guess_column_mapping, read_orders_file, standardise_orders
 from course_lib.datasets import clean_online_retail, data_dir, load_online_retail_sample
 from course_lib.rfm import assign_segments, rfm_scores, rfm_table, segment_summary
 
-__all__ = ["clusters", "column_mapping", "repeat_revenue_share", "segment_sizes", "tidy_orders"]
+__all__ = [
+    "RECENT_DAYS",
+    "clusters",
+    "column_mapping",
+    "monthly_revenue",
+    "recent_repeat_share",
+    "repeat_revenue_share",
+    "segment_sizes",
+    "strategy",
+    "tidy_orders",
+]
 
 SAMPLE_FILE = "online_retail_sample.csv"
 TIDY_COLUMNS = ["customer_id", "ordered_at", "amount", "order_id"]
+#: The transfer task looks at the orders of the last this many days of the sample.
+RECENT_DAYS = 180
+MONTHLY_COLUMNS = ["month", "revenue", "customers"]
 
 
 @functools.lru_cache(maxsize=2)
@@ -140,3 +153,68 @@ def repeat_revenue_share(answer: object) -> str | None:
     if hint and isinstance(answer, (int, float, np.number)) and 1 < answer <= 100:
         return "Give the share as a fraction between 0 and 1, not a percentage."
     return hint and f"{hint} Add up the revenue of customers with frequency 2 or more, and divide by all revenue."
+
+
+def _months(values: pd.Series) -> pd.Series:
+    """Months as "YYYY-MM" text, from periods, timestamps or text."""
+    if isinstance(values.dtype, pd.PeriodDtype):
+        return values.astype(str)
+    return pd.to_datetime(values.astype(str)).dt.strftime("%Y-%m")
+
+
+@exercise("08.6", "Revenue and customers per month, by hand")
+def monthly_revenue(answer: object) -> str | None:
+    orders: pd.DataFrame = _current()["orders"]
+    month = orders["ordered_at"].dt.strftime("%Y-%m")
+    expected = (
+        orders.assign(month=month)
+        .groupby("month")
+        .agg(revenue=("amount", "sum"), customers=("customer_id", "nunique"))
+        .reset_index()
+    )
+    if isinstance(answer, pd.DataFrame) and "month" not in answer.columns and answer.index.name == "month":
+        answer = answer.reset_index()
+    if isinstance(answer, pd.DataFrame) and "month" in answer.columns:
+        try:
+            answer = answer.assign(month=_months(answer["month"]))
+        except (ValueError, TypeError):
+            return "Column 'month' should hold months (a period, a date, or text like '2011-03')."
+    hint = compare_table(answer, expected, key="month", exact_columns=True)
+    if hint is None:
+        return None
+    if isinstance(answer, pd.DataFrame) and "customers" in answer.columns and "'customers'" in hint:
+        order_counts = orders.assign(month=month).groupby("month")["order_id"].nunique()
+        given = answer.set_index("month")["customers"]
+        if np.allclose(given.reindex(order_counts.index).to_numpy(float), order_counts.to_numpy(float)):
+            return f"{hint} Count the distinct customers of each month, not its orders."
+        line_counts = orders.assign(month=month).groupby("month").size()
+        if np.allclose(given.reindex(line_counts.index).to_numpy(float), line_counts.to_numpy(float)):
+            return f"{hint} Count each customer once per month (`nunique`), not every order line."
+    return f"{hint} Group the tidy `orders` by the month of `ordered_at`: the sum of `amount`, the distinct customers."
+
+
+@exercise("08.7", "Transfer: the returning customers' share, last 180 days")
+def recent_repeat_share(answer: object) -> str | None:
+    orders: pd.DataFrame = _current()["orders"]
+    start = orders["ordered_at"].max() - pd.Timedelta(days=RECENT_DAYS)
+    recent = rfm_table(orders[orders["ordered_at"] >= start], order="order_id")
+    expected = recent.loc[recent["frequency"] >= 2, "monetary"].sum() / recent["monetary"].sum()
+    hint = compare_number(answer, float(expected), rel_tol=1e-6)
+    if hint is None or isinstance(answer, bool) or not isinstance(answer, (int, float, np.number)):
+        return hint
+    if 1 < answer <= 100:
+        return "Give the share as a fraction between 0 and 1, not a percentage."
+    whole: pd.DataFrame = _current()["table"]
+    if np.isclose(answer, whole.loc[whole["frequency"] >= 2, "monetary"].sum() / whole["monetary"].sum()):
+        return f"That is task 5's share, on the whole year: keep only the orders of the last {RECENT_DAYS} days first."
+    return (
+        f"{hint} Keep the orders placed on or after the last order's time minus {RECENT_DAYS} days, count each "
+        "customer's orders and revenue in that period, and divide the revenue of those with 2 or more by all of it."
+    )
+
+
+@free_text("08.8", "Your strategy in five sentences", min_words=60)
+def strategy(answer: object) -> str | None:
+    if not isinstance(answer, str):
+        return f"Write your strategy as text between triple quotes; got a {type(answer).__name__}."
+    return None
