@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course_lib.kit.grading import STATUSES, default_reference, grade_submissions, notebook_lesson, write_grades
+from course_lib.kit.grading import STATUSES, default_reference, grade_submissions, notebook_lesson
 
 FIXTURES = Path(__file__).resolve().parent / "grading_fixtures"
 TIMEOUT = 10  # seconds a cell may run: the endless loop costs this much; margin for a busy machine
