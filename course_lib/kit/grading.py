@@ -66,6 +66,7 @@ Score: 1 of 3 points (33%); 1 of 2 checks correct.
 from __future__ import annotations
 
 import ast
+import asyncio
 import copy
 import datetime as dt
 import json
@@ -89,7 +90,6 @@ import nbformat
 import pandas as pd
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 from tqdm.auto import tqdm
@@ -237,6 +237,8 @@ class _Evaluator:
                 self._process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self._process.kill()
+                self._process.wait()
+        self._process.stdout.close()
         self._folder.cleanup()
 
 
@@ -323,27 +325,26 @@ def _run_kernel(
             log=_QUIET,
         )
 
-        def hidden(source: str) -> None:
+        async def hidden(source: str) -> None:
             limit["seconds"] = SETUP_TIMEOUT
             notebook.cells[-1] = new_code_cell(source)
-            client.execute_cell(notebook.cells[-1], len(cells), store_history=False)
+            await client.async_execute_cell(notebook.cells[-1], len(cells), store_history=False)
 
-        def extract(names: list[str], *, final: bool = False) -> None:
+        async def extract(names: list[str], *, final: bool = False) -> None:
             if names or final:
                 suffix = f", token={token!r}" if final else ""
-                hidden(_EXTRACT.format(names=names, folder=str(inbox), final=suffix))
+                await hidden(_EXTRACT.format(names=names, folder=str(inbox), final=suffix))
 
-        status, problem = "graded", ""
-        frozen: set[str] = set()
         current: dict[str, int | None] = {"index": None}
-        try:
-            with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+
+        async def execute() -> tuple[str, str]:
+            status, problem = "graded", ""
+            frozen: set[str] = set()
+            async with client.async_setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 try:
-                    hidden(_SETUP.format(token=token, modules=modules))
+                    await hidden(_SETUP.format(token=token, modules=modules))
                 except CellTimeoutError:
-                    return _KernelRun(
-                        "could not run", f"the kit did not import within {SETUP_TIMEOUT} s (is the machine very busy?)."
-                    )
+                    return "could not run", f"the kit did not import within {SETUP_TIMEOUT} s (is the machine very busy?)."
                 for index, cell in enumerate(cells):
                     if cell.cell_type != "code":
                         continue
@@ -355,26 +356,31 @@ def _run_kernel(
                     limit["seconds"] = timeout if remaining is None else max(1, min(timeout, int(remaining) + 1))
                     current["index"] = index
                     try:
-                        client.execute_cell(cell, index)
+                        await client.async_execute_cell(cell, index)
                     except CellTimeoutError:
                         status = "timeout"
                         problem = (
                             f"cell {index + 1} (`{_first_line(cell)}`) ran longer than {limit['seconds']} s and was "
                             "stopped (an endless loop?); the cells after it did not run."
                         )
-                        run_sync(client.km.interrupt_kernel)()  # so the answers so far can still be taken out
+                        await client.km.interrupt_kernel()  # so the answers so far can still be taken out
                         break
                     mentioned = _names_in(cell)
                     due = [name for name in variables if name not in frozen and (mentioned is None or name in mentioned)]
-                    extract(due)
+                    await extract(due)
                     statements = _statements_of(cell)
                     for call, names in freezes.items():
                         if call in statements:
                             frozen |= names
                 try:
-                    extract([name for name in variables if name not in frozen], final=True)
+                    await extract([name for name in variables if name not in frozen], final=True)
                 except CellTimeoutError:
                     problem = problem or "the answers could not be taken out in time after the last cell."
+            return status, problem
+
+        try:
+            # A loop of its own, closed at the end: each submission runs in its own thread.
+            status, problem = asyncio.run(execute())
         except DeadKernelError:
             status = "kernel died"
             cell = cells[current["index"]] if current["index"] is not None else None
