@@ -142,7 +142,17 @@ import course_lib.kit.kernel_probe as _course_kit_probe
 _course_kit_probe.dump_many(globals(), {names!r}, {folder!r}{final})
 del _course_kit_probe
 """
-_WATCHED = ["builtins", "json", "numpy", "pandas", "pandas.testing", "course_lib.checks", "course_lib.checks.compare"]
+_WATCHED = [
+    "builtins",
+    "json",
+    "numpy",
+    "pandas",
+    "pandas.testing",
+    "course_lib.checks",
+    "course_lib.checks.compare",
+    "course_lib.kit.answers",
+    "course_lib.kit.kernel_probe",
+]
 
 
 # ---------------------------------------------------------------- finding submissions and lessons
@@ -391,8 +401,11 @@ def _run_kernel(
             )
         except Exception as error:  # whatever else goes wrong with this notebook, the next one runs
             status, problem = "could not run", f"{type(error).__name__}: {error}"
-        written = sorted(str(path.relative_to(sandbox)) for path in Path(sandbox).rglob("*") if path.is_file())
-        written = [name for name in written if not name.startswith(f"answers-{token}")]
+        written = sorted(
+            os.path.relpath(path, workdir)
+            for path in Path(sandbox).rglob("*")
+            if path.is_file() and inbox not in path.parents
+        )
         answers.mkdir(parents=True, exist_ok=True)
         if inbox.is_dir():
             shutil.copytree(inbox, answers, dirs_exist_ok=True)

@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -36,6 +37,19 @@ _VOLATILE = {"exit", "quit", "get_ipython", "display", "input", "raw_input", "_"
 _SNAPSHOTS: dict[str, dict[str, Any]] = {}
 
 
+def _class_holdings(cls: type) -> dict[str, Any]:
+    """What a class offers by each name, inherited too (so adding `equals` to Series counts)."""
+    held = {}
+    for key in dir(cls):
+        if key.startswith("__") and key not in {"__call__", "__eq__", "__init__"}:
+            continue
+        try:
+            held[key] = inspect.getattr_static(cls, key)
+        except AttributeError:
+            continue
+    return held
+
+
 def _holdings(module_names: list[str]) -> dict[str, Any]:
     """Every object the modules (and their classes and check objects) hold, by dotted name."""
     held: dict[str, Any] = {}
@@ -48,10 +62,14 @@ def _holdings(module_names: list[str]) -> dict[str, Any]:
             if attribute in _VOLATILE:
                 continue
             held[f"{name}.{attribute}"] = value
-            inner = vars(value) if isinstance(value, type) or hasattr(value, "exercise_id") else {}
-            for key, item in list(inner.items()):
-                if not key.startswith("__") or key in {"__call__", "__eq__", "__init__"}:
-                    held[f"{name}.{attribute}.{key}"] = item
+            if isinstance(value, type) and value.__module__.startswith(("pandas", "course_lib")):
+                inner = _class_holdings(value)
+            elif hasattr(value, "exercise_id"):  # a check object
+                inner = dict(vars(value))
+            else:
+                continue
+            for key, item in inner.items():
+                held[f"{name}.{attribute}.{key}"] = item
     return held
 
 

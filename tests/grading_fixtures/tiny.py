@@ -70,8 +70,11 @@ def reference(path: Path) -> Path:
 
 
 def submission(path: Path, answers: dict[str, str] | None = None, **changes: str | None) -> Path:
-    """The exercise answered with `answers`; `changes` replace (or with None remove) named cells."""
+    """The exercise answered with `answers`; `changes` replace (or with None remove) named cells.
+
+    A change's name is a cell's name with ``check_`` for ``check ``: ``check_n_vegan=None``.
+    """
     named = cells(answers)
     for name, source in changes.items():
-        named[name.replace("_", " ")] = source
+        named[name.replace("check_", "check ", 1)] = source
     return write(path, named)
