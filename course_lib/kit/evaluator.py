@@ -6,9 +6,11 @@ in JSON lines on stdin/stdout:
 
 ``{"op": "plan", "calls": [...]}``
     Which of the reference's calls are checks (objects with an ``exercise_id``
-    and ``evaluate``), their ids, titles and the variables they read. Each
-    check is evaluated once here on a blank answer, so what it caches (the
-    expected answer on the data in use) is computed once per run.
+    and ``evaluate``), their ids, titles and the variables they read.
+``{"op": "warm"}``
+    Each check is evaluated once on a blank answer, so what it caches (the
+    expected answer on the data in use) is computed once per run, while the
+    first kernels start.
 ``{"op": "evaluate", "folder": "..."}``
     The verdict of each check on the answers in `folder` (files written by
     :func:`course_lib.kit.answers.dump_answer`, read with JSON and pandas only).
@@ -81,11 +83,16 @@ class Evaluator:
                 "keywords": keywords,
             }
             self.checks.append(check)
-            try:  # warm the check's caches: the expected answer, once per run
-                found.evaluate(None)
-            except Exception:
-                pass
         return [{key: value for key, value in check.items() if key != "check"} for check in self.checks]
+
+    def warm(self) -> int:
+        """Evaluate each check once on a blank answer, so what it caches (the expected answer) is ready."""
+        for check in self.checks:
+            try:
+                check["check"].evaluate(None)
+            except Exception:  # a check that cannot take None computes its answer on first use instead
+                pass
+        return len(self.checks)
 
     def evaluate(self, folder: str) -> list[dict[str, str]]:
         verdicts = []
@@ -121,6 +128,8 @@ def main() -> None:
         try:
             if request["op"] == "plan":
                 reply: dict[str, Any] = {"checks": evaluator.plan(request["calls"])}
+            elif request["op"] == "warm":
+                reply = {"warmed": evaluator.warm()}
             else:
                 reply = {"verdicts": evaluator.evaluate(request["folder"])}
         except Exception as error:

@@ -240,6 +240,13 @@ class _Evaluator:
             raise RuntimeError(reply["error"])
         return reply
 
+    def warm(self) -> None:
+        """Compute the checks' expected answers now (a failure shows later, in the evaluations)."""
+        try:
+            self.ask({"op": "warm"})
+        except (RuntimeError, ValueError, OSError):
+            pass
+
     def close(self) -> None:
         if self._process.poll() is None:
             self._process.stdin.close()
@@ -609,6 +616,9 @@ def grade_submissions(
         tasks = [Task(check["exercise_id"], check["title"], _points_of(check, plan)) for check in checks]
         tasks += [Task(text.task, text.title, text.points, manual=True) for text in plan.free_text]
         ids = {check["position"]: check["exercise_id"] for check in checks}
+        # The expected answers are computed while the first kernels start (evaluations wait for it).
+        warming = threading.Thread(target=evaluator.warm, daemon=True)
+        warming.start()
 
         def grade_one(path: Path) -> tuple[dict[str, Any], str, list[dict[str, str]]]:
             name = path.relative_to(folder).with_suffix("").as_posix()
