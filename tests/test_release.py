@@ -159,3 +159,17 @@ def execute_check_path(release: Path) -> nbformat.NotebookNode:
             os.environ.pop("PYTHONPATH", None)
         else:
             os.environ["PYTHONPATH"] = before
+
+
+def test_a_cohort_release_has_its_own_data_without_truth_or_seed(tmp_path):
+    from course_lib.datasets import verify_checksums
+
+    out = tmp_path / "cohort"
+    summary = write_release(out, seed=7, customers=300)
+    assert "data generated for the cohort" in summary
+    assert not (out / "datasets" / "truth").exists()
+    assert verify_checksums(out / "datasets") == []  # the checksums fit the files as released
+    customers = pd.read_csv(out / "datasets" / "customers.csv")
+    assert len(customers) == 300
+    readme = (out / "datasets" / "README.md").read_text(encoding="utf-8")
+    assert "seed 7" not in readme and "--seed 7" not in readme  # seed + generator would recreate truth/

@@ -141,10 +141,10 @@ def _axes(ax: Any) -> dict[str, Any]:
         "title": ax.get_title(),
         "xlabel": ax.get_xlabel(),
         "ylabel": ax.get_ylabel(),
-        "texts": [[*numbers(text.get_position()), text.get_text()] for text in ax.texts],
-        "lines": [[numbers(line.get_xdata()), numbers(line.get_ydata()), line.get_label()] for line in ax.lines],
+        "texts": [[*numbers(text.get_position()), str(text.get_text())] for text in ax.texts],
+        "lines": [[numbers(line.get_xdata()), numbers(line.get_ydata()), str(line.get_label())] for line in ax.lines],
         "bars": [
-            [patch.get_x(), patch.get_y(), patch.get_width(), patch.get_height()]
+            numbers([patch.get_x(), patch.get_y(), patch.get_width(), patch.get_height()])
             for patch in ax.patches
             if isinstance(patch, Rectangle)
         ],
@@ -189,7 +189,11 @@ def dump_answer(value: Any, folder: Path | str, name: str) -> dict[str, Any]:
     except (TypeError, ValueError) as error:
         described = {"kind": "unreadable", "reason": f"an answer of type {type(value).__name__}, which the grader cannot read"}
     described["type"] = f"{type(value).__module__}.{type(value).__qualname__}"
-    (folder / f"{name}.json").write_text(json.dumps(described), encoding="utf-8")
+    try:
+        text = json.dumps(described)
+    except (TypeError, ValueError) as error:  # a part JSON cannot hold: the answer is reported, not lost silently
+        text = json.dumps({"kind": "unreadable", "reason": f"a part of the answer cannot be written ({error})"})
+    (folder / f"{name}.json").write_text(text, encoding="utf-8")
     # Copies for the instructor's eyes only; grading reads the JSON.
     try:
         if isinstance(value, (pd.DataFrame, pd.Series)) and described["kind"] in {"frame", "series"}:

@@ -41,6 +41,7 @@ _PLACEHOLDER_LINE = re.compile(r"^\s*(# YOUR CODE HERE.*|[A-Za-z_][A-Za-z0-9_]*\
 #: Calls that run code or reach the interpreter in ways the grader cannot read.
 _DYNAMIC = {"exec", "eval", "compile", "__import__", "setattr", "delattr", "globals", "vars", "get_ipython"}
 _DYNAMIC_MODULES = {"importlib", "builtins", "ctypes", "gc", "inspect", "unittest", "sys"}
+_SAFE_MAGICS = {"matplotlib", "time", "timeit", "who", "whos", "pwd", "precision", "pprint", "config", "autoreload"}
 _WRITERS = {"to_csv", "to_json", "to_excel", "to_parquet", "to_pickle", "to_feather", "write_text", "write_bytes", "dump"}
 _VERDICT = re.compile(r"✅|❌|Correct \(|\bCorrect\b.*\d+\.\d+")
 _LITERAL_BUILDERS = {"DataFrame", "Series", "Index", "array", "dict", "list", "set", "tuple", "frozenset", "Timestamp"}
@@ -357,6 +358,7 @@ def audit_submission(
 def _statement_flags(statement: ast.stmt, source: str, modules: set[str], checks: set[str]) -> list[str]:
     flags = []
     short = _short(source)
+    harmless = _harmless_magics(statement)
     for node in ast.walk(statement):
         targets: list[ast.AST] = []
         if isinstance(node, (ast.Assign, ast.Delete)):
@@ -384,7 +386,7 @@ def _statement_flags(statement: ast.stmt, source: str, modules: set[str], checks
         if isinstance(node, ast.Call):
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-            if name in _DYNAMIC:
+            if name in _DYNAMIC and id(node) not in harmless:
                 flags.append(f"runs code the grader cannot read: `{short}`")
             if name == "open" and _writes(node) or name in _WRITERS and isinstance(func, ast.Attribute):
                 flags.append(f"writes a file: `{short}`")
@@ -398,6 +400,23 @@ def _statement_flags(statement: ast.stmt, source: str, modules: set[str], checks
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and _VERDICT.search(node.value):
             flags.append(f"prints a verdict itself: `{short}`")
     return flags
+
+
+def _harmless_magics(statement: ast.stmt) -> set[int]:
+    """The ``get_ipython()`` calls behind ``%matplotlib inline`` and the like: magics that run no student code."""
+    safe = set()
+    for node in ast.walk(statement):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "run_line_magic"
+            and isinstance(node.func.value, ast.Call)
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value in _SAFE_MAGICS
+        ):
+            safe.add(id(node.func.value))
+    return safe
 
 
 def _writes(call: ast.Call) -> bool:
