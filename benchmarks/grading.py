@@ -61,7 +61,9 @@ def make_submissions(folder: Path, count: int) -> dict[str, float]:
         raise RuntimeError("the solution of task 03.2 no longer says bins=4: update the benchmark's wrong variant")
     expected = {}
     for number in range(count):
-        kind, notebook, points = [("right", solution, 4.0), ("blank", blank, 0.0), ("wrong", one_wrong, 3.0)][number % 3]
+        kind, notebook, points = [("right", solution, 4.0), ("blank", blank, 0.0), ("wrong", one_wrong, 3.0)][
+            number % 3
+        ]
         name = f"s{number:02d}_{kind}"
         nbformat.write(notebook, folder / f"{name}_{LESSON}")
         expected[f"{name}_{LESSON[:-6]}"] = points
@@ -89,8 +91,12 @@ def main() -> None:
 
         cpu, wall = cpu_seconds(), time.perf_counter()
         result = grade_submissions(
-            folder, reference=KIT_ROOT / "exercises" / LESSON, out=Path(scratch) / "run", jobs=arguments.jobs,
-            timeout=300, progress=True,
+            folder,
+            reference=KIT_ROOT / "exercises" / LESSON,
+            out=Path(scratch) / "run",
+            jobs=arguments.jobs,
+            timeout=300,
+            progress=True,
         )
         grading_wall = time.perf_counter() - wall
         grading_cpu = cpu_seconds() - cpu

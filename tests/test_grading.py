@@ -83,7 +83,9 @@ def classroom(tmp_path_factory, fixtures_importable) -> dict[str, Path]:
     tiny.write(folder / "erin.ipynb", tiny.cells(RIGHT), lesson="91")
     tiny.submission(folder / "frank.ipynb", RIGHT, check_total=tiny.CHECKS["total"] + "\nwhile True:\n    pass")
     tiny.submission(folder / "grace.ipynb", {**RIGHT, "total": "total = sum(BASKET) / 0"})
-    tiny.submission(folder / "heidi" / "90_tiny.ipynb", RIGHT, check_total=tiny.CHECKS["total"] + "\nimport os\nos._exit(1)")
+    tiny.submission(
+        folder / "heidi" / "90_tiny.ipynb", RIGHT, check_total=tiny.CHECKS["total"] + "\nimport os\nos._exit(1)"
+    )
     tiny.submission(folder / "ivan.ipynb", RIGHT, check_total=tiny.CHECKS["total"] + "\n" + VANDAL)
     # JupyterLab's autosave copies are not submissions.
     tiny.submission(folder / ".ipynb_checkpoints" / "alice-checkpoint.ipynb", RIGHT)
@@ -209,7 +211,9 @@ def test_manual_points_are_added_back(graded, tmp_path):
     grades = add_manual_points(result.grades, result.tasks, manual).set_index("file")
     assert grades.loc["alice_tiny", ["text-1", "total", "percent"]].tolist() == [1.0, 5.0, 100.0]
     assert grades.loc["bob_tiny", ["90.2", "total"]].tolist() == [0.5, 3.5]  # the instructor's judgement wins
-    with pytest.raises(ValueError, match=r"row 2 of the manual scores: points 3 for text-1 must be a number from 0 to 1"):
+    with pytest.raises(
+        ValueError, match=r"row 2 of the manual scores: points 3 for text-1 must be a number from 0 to 1"
+    ):
         add_manual_points(result.grades, result.tasks, manual.assign(points=[3, 0]))
     with pytest.raises(ValueError, match="no submission of student 'zoe'"):
         add_manual_points(result.grades, result.tasks, manual.assign(student_id=["zoe", "bob"]))
@@ -226,7 +230,19 @@ def test_write_run_tables_and_one_feedback_file_each(graded, tmp_path):
     assert list(canvas.columns) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Tiny exercise"]
     assert canvas.set_index("SIS Login ID").loc["alice", "Tiny exercise"] == 4.0
     names = sorted(path.name for path in (graded["out"] / "feedback").iterdir())
-    assert names == sorted(["alice_tiny.md", "bob_tiny.md", "carol.md", "dave.md", "erin.md", "frank.md", "grace.md", "heidi__90_tiny.md", "ivan.md"])
+    assert names == sorted(
+        [
+            "alice_tiny.md",
+            "bob_tiny.md",
+            "carol.md",
+            "dave.md",
+            "erin.md",
+            "frank.md",
+            "grace.md",
+            "heidi__90_tiny.md",
+            "ivan.md",
+        ]
+    )
     assert (graded["out"] / "feedback" / "bob_tiny.md").read_text(encoding="utf-8") == result.feedback["bob_tiny"]
     assert pd.read_csv(written["free_text"])["task"].eq("text-1").all()
 
@@ -246,8 +262,20 @@ def test_the_command_line_writes_a_new_run_folder(classroom, tmp_path, capsys):
     tiny.submission(folder / "ben_tiny.ipynb")
     out = tmp_path / "run"
     code = cli.main(
-        ["grade", str(folder), "--reference", str(classroom["reference"]), "--out", str(out), "-j", "2",
-         "--timeout", str(TIMEOUT), "--format", "moodle"]
+        [
+            "grade",
+            str(folder),
+            "--reference",
+            str(classroom["reference"]),
+            "--out",
+            str(out),
+            "-j",
+            "2",
+            "--timeout",
+            str(TIMEOUT),
+            "--format",
+            "moodle",
+        ]
     )
     assert code == 0
     moodle = pd.read_csv(out / "gradebook-moodle.csv", keep_default_na=False)
@@ -296,3 +324,24 @@ def test_bad_input(classroom, tmp_path):
     nbformat.write(new_notebook(cells=[new_code_cell("x = 1")]), no_checks)
     with pytest.raises(ValueError, match="must call at least one check"):
         grade_submissions(classroom["folder"], reference=no_checks, timeout=TIMEOUT)
+
+
+def test_manual_points_rescore_an_earlier_run_without_running_it(graded, tmp_path, capsys):
+    first = tmp_path / "first"
+    write_run(graded["result"], first)
+    before = (first / "grades.csv").read_text(encoding="utf-8")
+    scores = tmp_path / "scores.csv"
+    scores.write_text("student_id,task,points\nalice,text-1,1\ncarol,text-1,0.5\n", encoding="utf-8")
+    second = tmp_path / "second"
+    assert cli.main(["grade", str(first), "--manual", str(scores), "--out", str(second)]) == 0
+    book = pd.read_csv(second / "gradebook.csv").set_index("student_id")
+    assert book.loc["alice", ["text-1", "total", "percent"]].tolist() == [1.0, 5.0, 100.0]
+    assert book.loc["carol", ["total", "percent"]].tolist() == [0.5, 10.0]
+    assert pd.isna(book.loc["bob", "text-1"])  # not graded by hand yet
+    assert "alice_tiny  " in capsys.readouterr().out
+    assert (first / "grades.csv").read_text(encoding="utf-8") == before  # the earlier run is untouched
+    assert (second / "feedback" / "alice_tiny.md").is_file()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("student_id,task,points\nalice,text-1,2\n", encoding="utf-8")
+    assert cli.main(["grade", str(first), "--manual", str(bad), "--out", str(tmp_path / "third")]) == 2
+    assert "points 2 for text-1 must be a number from 0 to 1" in capsys.readouterr().err

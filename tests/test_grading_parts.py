@@ -33,7 +33,9 @@ ANSWERS = {
         }
     ).set_index("customer_id"),
     "counts": pd.Series([5, 2], index=pd.Index(["Loyal", "At risk"], name="segment"), name="customers"),
-    "two_levels": pd.DataFrame({"v": [1.5, 2.5]}, index=pd.MultiIndex.from_tuples([(1, "a"), (2, "b")], names=["k", "l"])),
+    "two_levels": pd.DataFrame(
+        {"v": [1.5, 2.5]}, index=pd.MultiIndex.from_tuples([(1, "a"), (2, "b")], names=["k", "l"])
+    ),
     "grid": np.arange(6, dtype="int32").reshape(2, 3),
 }
 
@@ -52,8 +54,17 @@ def test_tables_come_back_equal_with_their_dtypes(tmp_path, name):
 
 
 def test_values_come_back_equal(tmp_path):
-    values = {"n": 3, "x": 0.1 + 0.2, "text": "hola", "actions": {"Loyal": "Say thanks", 7: [1, 2]}, "pair": (1, "a"),
-              "ids": {4, 2}, "day": pd.Timestamp("2024-05-01"), "none": None, "todo": ...}
+    values = {
+        "n": 3,
+        "x": 0.1 + 0.2,
+        "text": "hola",
+        "actions": {"Loyal": "Say thanks", 7: [1, 2]},
+        "pair": (1, "a"),
+        "ids": {4, 2},
+        "day": pd.Timestamp("2024-05-01"),
+        "none": None,
+        "todo": ...,
+    }
     for name, value in values.items():
         dump_answer(value, tmp_path, name)
         assert load_answer(tmp_path, name) == value, name
@@ -103,8 +114,10 @@ def test_a_figure_is_rebuilt_from_its_parts(tmp_path):
 
 def test_the_evaluator_calls_the_released_check_with_the_students_answer(tmp_path):
     evaluator = Evaluator()
-    calls = [{"target": "course_lib.checks.lesson03.scores_four_bins", "args": ["scores"], "kwargs": []},
-             {"target": "pandas.DataFrame", "args": [], "kwargs": []}]
+    calls = [
+        {"target": "course_lib.checks.lesson03.scores_four_bins", "args": ["scores"], "kwargs": []},
+        {"target": "pandas.DataFrame", "args": [], "kwargs": []},
+    ]
     plan = evaluator.plan(calls)
     assert [(check["exercise_id"], check["reads"]) for check in plan] == [("03.2", ["scores"])]
     dump_answer(..., tmp_path, "scores")
@@ -142,10 +155,15 @@ def test_free_text_is_what_the_student_wrote_below_the_prompt():
 
 
 def test_a_magic_line_is_not_a_flag():
-    reference = new_notebook(cells=[new_code_cell("import tiny as check"), new_code_cell("total = ...\ncheck.basket_total(total)")])
+    reference = new_notebook(
+        cells=[new_code_cell("import tiny as check"), new_code_cell("total = ...\ncheck.basket_total(total)")]
+    )
     plan = read_reference(reference)
     submission = new_notebook(
-        cells=[new_code_cell("%matplotlib inline\nimport tiny as check"), new_code_cell("total = 2 + 3\ncheck.basket_total(total)")]
+        cells=[
+            new_code_cell("%matplotlib inline\nimport tiny as check"),
+            new_code_cell("total = 2 + 3\ncheck.basket_total(total)"),
+        ]
     )
     assert audit_submission(submission, plan, answers={"90.1": ("total",)}, ids={0: "90.1"}) == []
 
@@ -176,10 +194,16 @@ def test_one_row_per_student_the_best_submission_flagged():
         tasks,
     )
     book = gradebook(grades, tasks)
-    assert book[["student_id", "file", "total", "percent"]].values.tolist() == [["ana", "ana_v2", 3.0, 100.0], ["ben", "ben_x", 2.0, 66.7]]
+    assert book[["student_id", "file", "total", "percent"]].values.tolist() == [
+        ["ana", "ana_v2", 3.0, 100.0],
+        ["ben", "ben_x", 2.0, 66.7],
+    ]
     assert book.set_index("student_id").loc["ana", "flags"] == "2 submissions; the best counts"
     moodle = gradebook(grades, tasks, format="moodle", assignment="Exercise 03")
     assert moodle.columns.tolist() == ["Username", "Exercise 03", "Exercise 03 (feedback)"]
-    assert moodle["Exercise 03 (feedback)"].tolist() == ["graded; flags: 2 submissions; the best counts", "error; flags: typed-in answer for 2"]
+    assert moodle["Exercise 03 (feedback)"].tolist() == [
+        "graded; flags: 2 submissions; the best counts",
+        "error; flags: typed-in answer for 2",
+    ]
     with pytest.raises(ValueError, match="`format` must be one of"):
         gradebook(grades, tasks, format="blackboard")

@@ -21,7 +21,11 @@ import tiny  # noqa: E402
 
 TIMEOUT = 10
 RIGHT = tiny.RIGHT
-ZERO = {"total": "total = sum(BASKET) * 0", "n_vegan": "n_vegan = len(DIETS) * 0", "per_diet": "per_diet = len(DIETS) * 0"}
+ZERO = {
+    "total": "total = sum(BASKET) * 0",
+    "n_vegan": "n_vegan = len(DIETS) * 0",
+    "per_diet": "per_diet = len(DIETS) * 0",
+}
 WRONG_TABLE = RIGHT["per_diet"] + ".assign(customers=1)"
 SECRET = "check.basket_total._evaluation = lambda *args, **kwargs: None"
 
@@ -30,8 +34,10 @@ ATTEMPTS = {
     # The first: every check's evaluation returns nothing, every answer 0.
     "patched_evaluation": (
         ZERO,
-        {"setup": tiny.SETUP + "\nfor found in (check.basket_total, check.diet_count, check.per_diet):\n"
-         "    found._evaluation = lambda *args, **kwargs: None"},
+        {
+            "setup": tiny.SETUP + "\nfor found in (check.basket_total, check.diet_count, check.per_diet):\n"
+            "    found._evaluation = lambda *args, **kwargs: None"
+        },
         (0, 0, 0),
         "patched while it ran: `tiny_checks.basket_total._evaluation`",
     ),
@@ -49,8 +55,10 @@ ATTEMPTS = {
     # pandas and NumPy patched so that any table compares equal in the student's kernel.
     "patched_pandas": (
         {**RIGHT, "per_diet": WRONG_TABLE},
-        {"setup": tiny.SETUP + "\nimport numpy as np\npd.Series.equals = lambda self, other: True\n"
-         "np.isclose = lambda left, right, **options: np.ones(len(left), dtype=bool)"},
+        {
+            "setup": tiny.SETUP + "\nimport numpy as np\npd.Series.equals = lambda self, other: True\n"
+            "np.isclose = lambda left, right, **options: np.ones(len(left), dtype=bool)"
+        },
         (2, 1, 0),
         "patched while it ran: `pandas.Series.equals`",
     ),
@@ -68,13 +76,17 @@ ATTEMPTS = {
         "check call deleted for 90.2: `check.diet_count(n_vegan, diet='vegan')` is missing",
     ),
     # Right, but typed in: it earns what the right answer earns, and the instructor is told.
-    "hard_coded_answer": ({**RIGHT, "total": "total = 12.5"}, {}, (2, 1, 1), "typed-in answer for 90.1: `total = 12.5`"),
+    "hard_coded_answer": (
+        {**RIGHT, "total": "total = 12.5"},
+        {},
+        (2, 1, 1),
+        "typed-in answer for 90.1: `total = 12.5`",
+    ),
     # Writes answer files where a grader might look for them; its real total is 0.
     "fake_answer_file": (
         {
             **RIGHT,
-            "total": ZERO["total"]
-            + "\nimport json, pathlib\nfake = json.dumps({'kind': 'value', 'value': 12.5})\n"
+            "total": ZERO["total"] + "\nimport json, pathlib\nfake = json.dumps({'kind': 'value', 'value': 12.5})\n"
             "for folder in [pathlib.Path('.'), pathlib.Path('..'), pathlib.Path('answers'), *pathlib.Path('..').glob('answers-*')]:\n"
             "    folder.mkdir(exist_ok=True)\n"
             "    (folder / 'total.json').write_text(fake)",
@@ -86,8 +98,10 @@ ATTEMPTS = {
     # The check module swapped for a look-alike that always says Correct.
     "replaced_check_module": (
         ZERO,
-        {"setup": tiny.SETUP + "\nimport types\ncheck = types.SimpleNamespace(basket_total=print, "
-         "diet_count=lambda *args, **kwargs: print('✅ Correct (90.2 Number of customers of a diet)'), per_diet=print)"},
+        {
+            "setup": tiny.SETUP + "\nimport types\ncheck = types.SimpleNamespace(basket_total=print, "
+            "diet_count=lambda *args, **kwargs: print('✅ Correct (90.2 Number of customers of a diet)'), per_diet=print)"
+        },
         (0, 0, 0),
         "replaces the check `check`",
     ),

@@ -90,7 +90,9 @@ def test_instructor_notes_are_left_out(release):
         notebook = nbformat.read(path, as_version=4)
         for cell in notebook.cells:
             assert cell.metadata.get("slideshow", {}).get("slide_type") != "notes", path.name
-            assert not cell.source.lstrip("#*> ").lower().startswith(("for the instructor", "instructor note")), path.name
+            assert not cell.source.lstrip("#*> ").lower().startswith(("for the instructor", "instructor note")), (
+                path.name
+            )
     kept = nbformat.read(KIT_ROOT / "notebooks" / "03_rfm.ipynb", as_version=4)
     released = nbformat.read(release / "notebooks" / "03_rfm.ipynb", as_version=4)
     notes = [cell for cell in kept.cells if cell.metadata.get("slideshow", {}).get("slide_type") == "notes"]
@@ -140,9 +142,7 @@ def test_a_released_exercise_still_runs(release):
         output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []) if "text" in output
     )
     assert "Not yet" in printed and "replace the `...`" in printed  # its checks run, on the released data
-    assert str(release) in "".join(
-        output.get("text", "") for output in execute_check_path(release).cells[0].outputs
-    )
+    assert str(release) in "".join(output.get("text", "") for output in execute_check_path(release).cells[0].outputs)
 
 
 def execute_check_path(release: Path) -> nbformat.NotebookNode:

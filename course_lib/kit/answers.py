@@ -95,7 +95,9 @@ def _column(values: pd.Series | pd.Index) -> dict[str, Any]:
     if isinstance(dtype, pd.CategoricalDtype):
         column["categories"] = _column(pd.Index(dtype.categories))
         column["ordered"] = bool(dtype.ordered)
-        column["codes"] = [int(code) for code in np.asarray(values.codes if hasattr(values, "codes") else values.cat.codes)]
+        column["codes"] = [
+            int(code) for code in np.asarray(values.codes if hasattr(values, "codes") else values.cat.codes)
+        ]
         return column
     if pd.api.types.is_datetime64_any_dtype(dtype):
         column["values"] = [None if pd.isna(value) else pd.Timestamp(value).isoformat() for value in values]
@@ -165,7 +167,11 @@ def _describe(value: Any) -> dict[str, Any]:
     if isinstance(value, np.ndarray):
         if value.ndim > 2 or value.size > MAX_CELLS:
             raise OverflowError(f"an array of shape {value.shape}")
-        return {"kind": "array", "frame": _frame(pd.DataFrame(value.reshape(len(value), -1)))["data"], "ndim": value.ndim}
+        return {
+            "kind": "array",
+            "frame": _frame(pd.DataFrame(value.reshape(len(value), -1)))["data"],
+            "ndim": value.ndim,
+        }
     type_names = {cls.__module__.split(".")[0] + "." + cls.__name__ for cls in type(value).__mro__}
     if "matplotlib.Axes" in type_names or "matplotlib._AxesBase" in type_names:
         return _axes(value)
@@ -186,8 +192,11 @@ def dump_answer(value: Any, folder: Path | str, name: str) -> dict[str, Any]:
         described = _describe(value)
     except OverflowError as error:
         described = {"kind": "unreadable", "reason": f"{error} is too large to grade"}
-    except (TypeError, ValueError) as error:
-        described = {"kind": "unreadable", "reason": f"an answer of type {type(value).__name__}, which the grader cannot read"}
+    except (TypeError, ValueError):
+        described = {
+            "kind": "unreadable",
+            "reason": f"an answer of type {type(value).__name__}, which the grader cannot read",
+        }
     described["type"] = f"{type(value).__module__}.{type(value).__qualname__}"
     try:
         text = json.dumps(described)
@@ -272,7 +281,10 @@ def _from_frame(described: dict[str, Any]) -> pd.DataFrame:
     index = _from_index(described["index"])
     columns = _from_index(described["columns"])
     frame = pd.DataFrame(
-        {position: pd.Series(_from_column(column)).set_axis(index) for position, column in enumerate(described["data"])},
+        {
+            position: pd.Series(_from_column(column)).set_axis(index)
+            for position, column in enumerate(described["data"])
+        },
         index=index,
     )
     frame.columns = columns

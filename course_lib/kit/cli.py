@@ -108,8 +108,17 @@ def _plan(arguments: argparse.Namespace) -> int:
 
 
 def _grade(arguments: argparse.Namespace) -> int:
-    from course_lib.kit.grading import grade_submissions, new_run_folder, write_run
+    from course_lib.kit.grading import grade_submissions, new_run_folder, rescore_run, write_run
 
+    if (arguments.submissions / "run.json").is_file():  # an earlier run: add the manual points, run nothing
+        if arguments.manual is None:
+            raise ValueError(f"{arguments.submissions} is a grading run: give --manual scores.csv to rescore it.")
+        result = rescore_run(arguments.submissions, arguments.manual)
+        out = new_run_folder(arguments.out)
+        written = write_run(result, out, format=arguments.format)
+        print(result.grades[["student_id", "file", "total", "max_points", "percent"]].to_string(index=False))
+        print(f"Added the manual points to the run of {arguments.submissions}; wrote {out}.")
+        return 0
     out = new_run_folder(arguments.out)
     result = grade_submissions(
         arguments.submissions,
@@ -126,7 +135,9 @@ def _grade(arguments: argparse.Namespace) -> int:
     print(result.grades[["student_id", "file", "status", "total", "max_points", "percent"]].to_string(index=False))
     flagged = int((result.grades["flags"] != "").sum())
     if flagged:
-        print(f"\n{flagged} submission(s) flagged: read the `flags` column of {written['grades']} (flags never change a score).")
+        print(
+            f"\n{flagged} submission(s) flagged: read the `flags` column of {written['grades']} (flags never change a score)."
+        )
     print(f"Wrote the run to {out}: grades.csv, {written['gradebook'].name}, free_text.csv, feedback/, answers/.")
     return 0
 
@@ -212,9 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     plan.set_defaults(run=_plan)
 
     grade = commands.add_parser(
-        "grade", help="grade a folder of submitted exercises: scores, flags, feedback and a gradebook in a new run folder"
+        "grade",
+        help="grade a folder of submitted exercises: scores, flags, feedback and a gradebook in a new run folder",
     )
-    grade.add_argument("submissions", type=Path, help="folder of submitted .ipynb files")
+    grade.add_argument(
+        "submissions", type=Path, help="folder of submitted .ipynb files (or an earlier run folder, with --manual)"
+    )
     grade.add_argument(
         "--out", type=Path, default=None, help="the run folder, new or empty (default: grading-runs/<date_time>)"
     )
@@ -225,7 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the released exercise the submissions answer (default: found from the lesson)",
     )
     grade.add_argument("--timeout", type=int, default=60, help="seconds a cell may run (default 60)")
-    grade.add_argument("--time-limit", type=float, default=None, help="seconds a whole notebook may run (default: none)")
+    grade.add_argument(
+        "--time-limit", type=float, default=None, help="seconds a whole notebook may run (default: none)"
+    )
     grade.add_argument("-j", "--jobs", type=int, default=1, help="notebooks run at the same time (default 1)")
     grade.add_argument(
         "--format", choices=["csv", "canvas", "moodle"], default="csv", help="gradebook columns to write (default csv)"
@@ -245,7 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     release.add_argument("--out", type=Path, required=True, help="the folder to write (new or empty)")
     release.add_argument(
-        "--seed", type=int, default=None, help="generate the cohort's own data with this seed (default: the shipped data)"
+        "--seed",
+        type=int,
+        default=None,
+        help="generate the cohort's own data with this seed (default: the shipped data)",
     )
     release.add_argument(
         "--customers", type=int, default=DEFAULT_CUSTOMERS, help=f"customers with --seed (default {DEFAULT_CUSTOMERS})"

@@ -105,7 +105,9 @@ class Evaluator:
                 verdicts.append({"exercise_id": check["exercise_id"], "verdict": verdict, "hint": f"{reason}."})
                 continue
             try:
-                args = [values[value] if kind == "var" else ast.literal_eval(value) for kind, value in check["arguments"]]
+                args = [
+                    values[value] if kind == "var" else ast.literal_eval(value) for kind, value in check["arguments"]
+                ]
                 kwargs = {
                     key: values[value] if kind == "var" else ast.literal_eval(value)
                     for key, kind, value in check["keywords"]

@@ -113,7 +113,9 @@ def add_manual_points(grades: pd.DataFrame, tasks: list[Task], manual: pd.DataFr
         limit = by_task[row.task].points
         if pd.isna(points) or not 0 <= points <= limit:
             hint = " (give the task a maximum in an `out_of` column)" if limit == 0 else ""
-            raise ValueError(f"{where}: points {row.points!r} for {row.task} must be a number from 0 to {limit:g}{hint}.")
+            raise ValueError(
+                f"{where}: points {row.points!r} for {row.task} must be a number from 0 to {limit:g}{hint}."
+            )
         out.loc[out["student_id"] == row.student_id, row.task] = float(points)
     return totals(out.drop(columns=["total", "max_points", "percent"], errors="ignore"), tasks)
 
@@ -129,7 +131,9 @@ def _one_per_student(grades: pd.DataFrame) -> pd.DataFrame:
     return best
 
 
-def gradebook(grades: pd.DataFrame, tasks: list[Task], *, format: str = "csv", assignment: str = "Exercise") -> pd.DataFrame:
+def gradebook(
+    grades: pd.DataFrame, tasks: list[Task], *, format: str = "csv", assignment: str = "Exercise"
+) -> pd.DataFrame:
     """The gradebook table in `format`: ``csv`` (everything), ``canvas`` or ``moodle`` (their import columns).
 
     Canvas imports a gradebook CSV matched on its ``SIS Login ID`` (also ``ID``/``SIS User ID``)
@@ -140,7 +144,16 @@ def gradebook(grades: pd.DataFrame, tasks: list[Task], *, format: str = "csv", a
         raise ValueError(f"`format` must be one of {FORMATS}; got {format!r}.")
     book = _one_per_student(grades)
     if format == "csv":
-        columns = ["student_id", "file", *[task.task for task in tasks], "total", "max_points", "percent", "flags", "status"]
+        columns = [
+            "student_id",
+            "file",
+            *[task.task for task in tasks],
+            "total",
+            "max_points",
+            "percent",
+            "flags",
+            "status",
+        ]
         return book[columns]
     if format == "canvas":
         return pd.DataFrame(
@@ -154,4 +167,6 @@ def gradebook(grades: pd.DataFrame, tasks: list[Task], *, format: str = "csv", a
             }
         )
     feedback = book["status"].where(book["flags"] == "", book["status"] + "; flags: " + book["flags"])
-    return pd.DataFrame({"Username": book["student_id"], assignment: book["total"], f"{assignment} (feedback)": feedback})
+    return pd.DataFrame(
+        {"Username": book["student_id"], assignment: book["total"], f"{assignment} (feedback)": feedback}
+    )

@@ -119,7 +119,9 @@ __all__ = [
     "default_reference",
     "feedback_text",
     "grade_submissions",
+    "new_run_folder",
     "notebook_lesson",
+    "rescore_run",
     "write_run",
 ]
 
@@ -361,14 +363,19 @@ def _run_kernel(
                 try:
                     await hidden(_SETUP.format(token=token, modules=modules))
                 except CellTimeoutError:
-                    return "could not run", f"the kit did not import within {SETUP_TIMEOUT} s (is the machine very busy?)."
+                    return (
+                        "could not run",
+                        f"the kit did not import within {SETUP_TIMEOUT} s (is the machine very busy?).",
+                    )
                 for index, cell in enumerate(cells):
                     if cell.cell_type != "code":
                         continue
                     remaining = None if time_limit is None else time_limit - (time.monotonic() - started)
                     if remaining is not None and remaining <= 0:
                         status = "timeout"
-                        problem = f"the notebook ran longer than {time_limit:g} s; cell {index + 1} and after did not run."
+                        problem = (
+                            f"the notebook ran longer than {time_limit:g} s; cell {index + 1} and after did not run."
+                        )
                         break
                     limit["seconds"] = timeout if remaining is None else max(1, min(timeout, int(remaining) + 1))
                     current["index"] = index
@@ -383,7 +390,9 @@ def _run_kernel(
                         await client.km.interrupt_kernel()  # so the answers so far can still be taken out
                         break
                     mentioned = _names_in(cell)
-                    due = [name for name in variables if name not in frozen and (mentioned is None or name in mentioned)]
+                    due = [
+                        name for name in variables if name not in frozen and (mentioned is None or name in mentioned)
+                    ]
                     await extract(due)
                     statements = _statements_of(cell)
                     for call, names in freezes.items():
@@ -612,7 +621,9 @@ def grade_submissions(
         solution_notebook = _read_or_none(solution) if solution.is_file() else None
         literal_ok = literal_answers(solution_notebook, variables) if solution_notebook is not None else set()
         freezes = {plan.calls[check["position"]].source: set(check["reads"]) for check in checks}
-        modules = list(dict.fromkeys([*_WATCHED, *(plan.calls[c["position"]].target.rsplit(".", 1)[0] for c in checks)]))
+        modules = list(
+            dict.fromkeys([*_WATCHED, *(plan.calls[c["position"]].target.rsplit(".", 1)[0] for c in checks)])
+        )
         tasks = [Task(check["exercise_id"], check["title"], _points_of(check, plan)) for check in checks]
         tasks += [Task(text.task, text.title, text.points, manual=True) for text in plan.free_text]
         ids = {check["position"]: check["exercise_id"] for check in checks}
@@ -642,9 +653,7 @@ def grade_submissions(
                     time_limit=time_limit,
                 )
             if run.status in {"not a notebook", "wrong lesson"}:
-                verdicts = [
-                    {"exercise_id": check["exercise_id"], "verdict": "not run", "hint": ""} for check in checks
-                ]
+                verdicts = [{"exercise_id": check["exercise_id"], "verdict": "not run", "hint": ""} for check in checks]
             else:
                 verdicts = evaluator.ask({"op": "evaluate", "folder": str(target)})["verdicts"]
             flags = []
@@ -678,7 +687,13 @@ def grade_submissions(
             }
             texts = free_text_answers(notebook, plan) if notebook is not None and run.status != "wrong lesson" else {}
             free = [
-                {"student_id": who, "file": name, "task": task.task, "title": task.title, "answer": texts.get(task.task, "")}
+                {
+                    "student_id": who,
+                    "file": name,
+                    "task": task.task,
+                    "title": task.title,
+                    "answer": texts.get(task.task, ""),
+                }
                 for task in tasks
                 if task.manual
             ]
@@ -697,9 +712,10 @@ def grade_submissions(
             return row, text, free
 
         results: dict[Path, tuple[dict[str, Any], str, list[dict[str, str]]]] = {}
-        with ThreadPoolExecutor(max_workers=jobs) as pool, tqdm(
-            total=len(paths), desc="Grading", unit="notebook", disable=not progress
-        ) as bar:
+        with (
+            ThreadPoolExecutor(max_workers=jobs) as pool,
+            tqdm(total=len(paths), desc="Grading", unit="notebook", disable=not progress) as bar,
+        ):
             futures = {pool.submit(grade_one, path): path for path in paths}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
@@ -750,9 +766,7 @@ def new_run_folder(out: Path | str | None = None, *, root: Path | str = "grading
             out = Path(root) / f"{stamp}_{suffix}"
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ValueError(
-            f"The run folder {str(out)!r} already holds files: give a new folder (runs are never mixed)."
-        )
+        raise ValueError(f"The run folder {str(out)!r} already holds files: give a new folder (runs are never mixed).")
     out.mkdir(parents=True, exist_ok=True)
     return out
 
@@ -784,3 +798,35 @@ def write_run(result: GradingResult, out: Path | str, *, format: str = "csv") ->
     }
     written["run"].write_text(json.dumps(settings, indent=2), encoding="utf-8")
     return written
+
+
+def rescore_run(run: Path | str, manual: Path | str | pd.DataFrame) -> GradingResult:
+    """An earlier run's result with the instructor's manual points added, without running anything again.
+
+    `run` is a folder written by :func:`write_run` (``grades.csv``, ``run.json``, ``free_text.csv``,
+    ``feedback/``). The result keeps that run's answers folder for reference; write it to a *new*
+    folder with :func:`write_run`.
+    """
+    run = Path(run)
+    if not (run / "run.json").is_file() or not (run / "grades.csv").is_file():
+        raise FileNotFoundError(f"{str(run)!r} is not a grading run folder (no run.json and grades.csv).")
+    settings = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    tasks = [Task(**task) for task in settings["tasks"]]
+    text_columns = {"student_id": str, "file": str, "lesson": str, "flags": str, "problem": str, "status": str}
+    grades = pd.read_csv(
+        run / "grades.csv", dtype=text_columns, keep_default_na=False, na_values={t.task: [""] for t in tasks}
+    )
+    scores = read_manual_scores(manual) if isinstance(manual, (str, Path)) else manual
+    grades = add_manual_points(grades, tasks, scores)[grades.columns]
+    feedback = {
+        name: (run / "feedback" / f"{_file_name(name)}.md").read_text(encoding="utf-8")
+        for name in grades["file"]
+        if (run / "feedback" / f"{_file_name(name)}.md").is_file()
+    }
+    free_text = pd.read_csv(run / "free_text.csv", dtype=str, keep_default_na=False)
+    settings = {key: value for key, value in settings.items() if key not in {"tasks", "assignment", "format"}}
+    settings["rescored_from"] = str(run)
+    assignment = json.loads((run / "run.json").read_text(encoding="utf-8")).get("assignment", "Exercise")
+    return GradingResult(
+        grades, feedback, free_text, _tasks_with_out_of(tasks, scores), assignment, run / "answers", settings
+    )

@@ -34,15 +34,35 @@ from dataclasses import dataclass, field
 
 from nbformat import NotebookNode
 
-__all__ = ["CheckCall", "FreeTextTask", "ReferencePlan", "audit_submission", "code_of", "free_text_answers", "read_reference"]
+__all__ = [
+    "CheckCall",
+    "FreeTextTask",
+    "ReferencePlan",
+    "audit_submission",
+    "code_of",
+    "free_text_answers",
+    "read_reference",
+]
 
 FREE_TEXT_PLACEHOLDER = "*Your answer here.*"
-_PLACEHOLDER_LINE = re.compile(r"^\s*(# YOUR CODE HERE.*|[A-Za-z_][A-Za-z0-9_]*\s*=\s*\.\.\.\s*|\.\.\.\s*|return \.\.\.\s*)$")
+_PLACEHOLDER_LINE = re.compile(
+    r"^\s*(# YOUR CODE HERE.*|[A-Za-z_][A-Za-z0-9_]*\s*=\s*\.\.\.\s*|\.\.\.\s*|return \.\.\.\s*)$"
+)
 #: Calls that run code or reach the interpreter in ways the grader cannot read.
 _DYNAMIC = {"exec", "eval", "compile", "__import__", "setattr", "delattr", "globals", "vars", "get_ipython"}
 _DYNAMIC_MODULES = {"importlib", "builtins", "ctypes", "gc", "inspect", "unittest", "sys"}
 _SAFE_MAGICS = {"matplotlib", "time", "timeit", "who", "whos", "pwd", "precision", "pprint", "config", "autoreload"}
-_WRITERS = {"to_csv", "to_json", "to_excel", "to_parquet", "to_pickle", "to_feather", "write_text", "write_bytes", "dump"}
+_WRITERS = {
+    "to_csv",
+    "to_json",
+    "to_excel",
+    "to_parquet",
+    "to_pickle",
+    "to_feather",
+    "write_text",
+    "write_bytes",
+    "dump",
+}
 _VERDICT = re.compile(r"✅|❌|Correct \(|\bCorrect\b.*\d+\.\d+")
 _LITERAL_BUILDERS = {"DataFrame", "Series", "Index", "array", "dict", "list", "set", "tuple", "frozenset", "Timestamp"}
 
@@ -107,7 +127,9 @@ def _imports(statements: Iterable[ast.stmt]) -> dict[str, str]:
     for statement in statements:
         if isinstance(statement, ast.Import):
             for alias in statement.names:
-                found[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+                found[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0]
+                )
         elif isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
             for alias in statement.names:
                 found[alias.asname or alias.name] = f"{statement.module}.{alias.name}"
@@ -182,7 +204,9 @@ def read_reference(notebook: NotebookNode) -> ReferencePlan:
             if target is None:
                 continue
             variables = tuple(
-                node.id for node in [*call.args, *(keyword.value for keyword in call.keywords)] if isinstance(node, ast.Name)
+                node.id
+                for node in [*call.args, *(keyword.value for keyword in call.keywords)]
+                if isinstance(node, ast.Name)
             )
             plan.calls.append(
                 CheckCall(
@@ -314,7 +338,9 @@ def audit_submission(
         if call.source in present:
             found_order.append(next(index for index, source, _ in normalised if source == call.source))
         elif same_target:
-            flags.append(f"check call changed for {exercise_id}: `{_short(same_target[0][1])}` instead of `{call.source}`")
+            flags.append(
+                f"check call changed for {exercise_id}: `{_short(same_target[0][1])}` instead of `{call.source}`"
+            )
         else:
             flags.append(f"check call deleted for {exercise_id}: `{call.source}` is missing")
         for given in call.given:
@@ -331,7 +357,7 @@ def audit_submission(
     check_modules = {call.target.rsplit(".", 1)[0] for position, call in checks}
     check_aliases = {alias for alias, module in imports.items() if module in check_modules}
     check_functions = {alias for alias, module in imports.items() if module in {call.target for _, call in checks}}
-    for index, source, statement in normalised:
+    for _, source, statement in normalised:
         if source in plan.statements:
             continue
         flags += _statement_flags(statement, source, module_names, check_aliases | check_functions)
@@ -421,4 +447,7 @@ def _harmless_magics(statement: ast.stmt) -> set[int]:
 
 def _writes(call: ast.Call) -> bool:
     modes = [call.args[1]] if len(call.args) > 1 else [kw.value for kw in call.keywords if kw.arg == "mode"]
-    return any(isinstance(mode, ast.Constant) and isinstance(mode.value, str) and set(mode.value) & set("wax+") for mode in modes)
+    return any(
+        isinstance(mode, ast.Constant) and isinstance(mode.value, str) and set(mode.value) & set("wax+")
+        for mode in modes
+    )
