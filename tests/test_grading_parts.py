@@ -207,3 +207,31 @@ def test_one_row_per_student_the_best_submission_flagged():
     ]
     with pytest.raises(ValueError, match="`format` must be one of"):
         gradebook(grades, tasks, format="blackboard")
+
+
+def test_check_cells_moved_or_given_code_edited_are_flagged():
+    cells = [
+        "import tiny as check",
+        "basket = [2.5, 10.0]\ntotal = ...\ncheck.basket_total(total)",
+        "n_vegan = ...\ncheck.diet_count(n_vegan, diet='vegan')",
+    ]
+    plan = read_reference(new_notebook(cells=[new_code_cell(source) for source in cells]))
+    answers, ids = {"90.1": ("total",), "90.2": ("n_vegan",)}, {0: "90.1", 1: "90.2"}
+    swapped = [
+        cells[0],
+        "n_vegan = 3\ncheck.diet_count(n_vegan, diet='vegan')",
+        "basket = [2.5, 10.0]\ntotal = sum(basket)\ncheck.basket_total(total)",
+    ]
+    flags = audit_submission(
+        new_notebook(cells=[new_code_cell(source) for source in swapped]), plan, answers=answers, ids=ids
+    )
+    assert "check cells moved: the checks no longer run in the exercise's order" in flags
+    edited = [
+        cells[0],
+        "basket = [1.0]\ntotal = sum(basket)\ncheck.basket_total(total)",
+        "n_vegan = len([1, 2])\ncheck.diet_count(n_vegan, diet='vegan')",
+    ]
+    flags = audit_submission(
+        new_notebook(cells=[new_code_cell(source) for source in edited]), plan, answers=answers, ids=ids
+    )
+    assert flags == ["given code changed for 90.1: `basket = [2.5, 10.0]` is missing or edited"]
