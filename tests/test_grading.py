@@ -78,7 +78,12 @@ def classroom(tmp_path_factory, fixtures_importable) -> dict[str, Path]:
     # Bob prints a verdict himself: the grader must not believe it.
     bob = {**RIGHT, "n_vegan": "n_vegan = 4\nprint('✅ Correct (90.2 Number of customers of a diet)')"}
     tiny.submission(folder / "bob_tiny.ipynb", bob)
-    tiny.submission(folder / "carol.ipynb")  # handed back as handed out
+    # Carol hands it back as handed out, saved with outputs of another run: a ✅ and an error.
+    # Only this run's outputs count: no flag, no error.
+    carol = nbformat.read(tiny.submission(folder / "carol.ipynb"), as_version=4)
+    carol.cells[3].outputs = [nbformat.v4.new_output("stream", name="stdout", text="✅ Correct (90.1 Total)\n")]
+    carol.cells[2].outputs = [nbformat.v4.new_output("error", ename="NameError", evalue="old", traceback=[])]
+    nbformat.write(carol, folder / "carol.ipynb")
     (folder / "dave.ipynb").write_text('{"cells": [', encoding="utf-8")
     tiny.write(folder / "erin.ipynb", tiny.cells(RIGHT), lesson="91")
     tiny.submission(folder / "frank.ipynb", RIGHT, check_total=tiny.CHECKS["total"] + "\nwhile True:\n    pass")

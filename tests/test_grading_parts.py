@@ -235,3 +235,15 @@ def test_check_cells_moved_or_given_code_edited_are_flagged():
         new_notebook(cells=[new_code_cell(source) for source in edited]), plan, answers=answers, ids=ids
     )
     assert flags == ["given code changed for 90.1: `basket = [2.5, 10.0]` is missing or edited"]
+
+
+def test_a_kit_dataclass_comes_back_and_no_other_class_is_built(tmp_path):
+    from course_lib.column_mapping import ColumnMapping
+
+    mapping = ColumnMapping(customer="CustomerID", date="InvoiceDate", quantity="Quantity", price="UnitPrice")
+    dump_answer(mapping, tmp_path, "mapping")
+    assert load_answer(tmp_path, "mapping") == mapping
+    forged = {"kind": "dataclass", "class": "subprocess.Popen", "fields": {"args": ["touch", "hacked"]}}
+    (tmp_path / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
+    assert isinstance(load_answer(tmp_path, "forged"), Unreadable)
+    assert not Path("hacked").exists()

@@ -11,8 +11,9 @@ What can be an answer: ``...`` (not answered yet), ``None``, numbers, text,
 booleans, dates and durations, lists, tuples, sets and dicts of those, NumPy
 arrays, pandas Series, Index and DataFrames (columns of any dtype, a category
 included), and a matplotlib Axes or Figure (its title, labels, texts, lines
-and bars; and a PNG for the instructor). Anything else is written as
-"unsupported" with its type, and its check says so.
+and bars; and a PNG for the instructor), and the kit's own dataclasses (a
+``ColumnMapping``). Anything else is written as "unreadable" with its type, and
+its check says so.
 
 Examples
 --------
@@ -27,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -177,6 +179,9 @@ def _describe(value: Any) -> dict[str, Any]:
         return _axes(value)
     if "matplotlib.Figure" in type_names:
         return {"kind": "figure", "axes": [_axes(ax) for ax in value.axes]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {item.name: _scalar(getattr(value, item.name)) for item in dataclasses.fields(value)}
+        return {"kind": "dataclass", "class": f"{type(value).__module__}.{type(value).__qualname__}", "fields": fields}
     return {"kind": "value", "value": _scalar(value)}
 
 
@@ -340,9 +345,28 @@ def _from_description(described: dict[str, Any]) -> Any:
         return figure
     if kind == "value":
         return _from_scalar(described["value"])
+    if kind == "dataclass":
+        return _from_dataclass(described)
     if kind == "unreadable":
         return Unreadable(described["reason"])
     raise ValueError(f"unknown answer kind {kind!r}")
+
+
+def _from_dataclass(described: dict[str, Any]) -> Any:
+    """A kit dataclass (``ColumnMapping``, ...) rebuilt from its fields; other classes stay unread.
+
+    Only classes of ``course_lib`` are built: naming any other class in a file must not make the
+    grader import and run it.
+    """
+    module_name, _, name = described["class"].rpartition(".")
+    if not module_name.startswith("course_lib.") or "." in name:
+        return Unreadable(f"an answer of type {name}, which the grader cannot read")
+    import importlib
+
+    cls = getattr(importlib.import_module(module_name), name, None)
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        return Unreadable(f"an answer of type {name}, which the grader cannot read")
+    return cls(**{key: _from_scalar(value) for key, value in described["fields"].items()})
 
 
 def load_answer(folder: Path | str, name: str) -> Any:

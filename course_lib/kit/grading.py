@@ -323,6 +323,9 @@ def _run_kernel(
     started = time.monotonic()
     token = secrets.token_hex(8)
     notebook = copy.deepcopy(notebook)  # the caller's copy stays as submitted
+    for cell in notebook.cells:  # only this run's outputs count (a stored ✅ or error proves nothing)
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     cells = list(notebook.cells)
     notebook.cells.append(new_code_cell(""))  # the slot where the hidden cells run
     limit = {"seconds": SETUP_TIMEOUT}
