@@ -88,9 +88,14 @@ class CheckResult:
 class Check:
     """A notebook-facing check: call it to print the verdict; ``.evaluate`` returns it."""
 
-    def __init__(self, exercise_id: str, title: str, evaluation: Callable[..., str | None]) -> None:
+    def __init__(
+        self, exercise_id: str, title: str, evaluation: Callable[..., str | None], reads: tuple[str, ...] = ()
+    ) -> None:
         self.exercise_id = exercise_id
         self.title = title
+        #: The notebook variable(s) the check's answer is, for the grader; empty: the names its
+        #: call passes in the exercise notebook (``check.f(by_hand)`` reads ``by_hand``).
+        self.reads = reads
         self._evaluation = evaluation
         functools.update_wrapper(self, evaluation)
 
@@ -112,11 +117,18 @@ class Check:
         print(result)
 
 
-def exercise(exercise_id: str, title: str) -> Callable[[Callable[..., str | None]], Check]:
-    """Turn an evaluation (answer -> None or a hint) into a check for exercise `exercise_id`."""
+def exercise(
+    exercise_id: str, title: str, *, reads: str | tuple[str, ...] = ()
+) -> Callable[[Callable[..., str | None]], Check]:
+    """Turn an evaluation (answer -> None or a hint) into a check for exercise `exercise_id`.
+
+    `reads` names the notebook variable(s) the grader passes to the evaluation, in order, when
+    the exercise's call does not say it by itself (by default, the names in that call).
+    """
+    reads = (reads,) if isinstance(reads, str) else tuple(reads)
 
     def decorate(evaluation: Callable[..., str | None]) -> Check:
-        return Check(exercise_id, title, evaluation)
+        return Check(exercise_id, title, evaluation, reads)
 
     return decorate
 

@@ -108,14 +108,45 @@ def _plan(arguments: argparse.Namespace) -> int:
 
 
 def _grade(arguments: argparse.Namespace) -> int:
-    from course_lib.kit.grading import grade_submissions, write_grades
+    from course_lib.kit.grading import grade_submissions, new_run_folder, rescore_run, write_run
 
-    grades, feedback = grade_submissions(
-        arguments.submissions, reference=arguments.reference, timeout=arguments.timeout, progress=True
+    if (arguments.submissions / "run.json").is_file():  # an earlier run: add the manual points, run nothing
+        if arguments.manual is None:
+            raise ValueError(f"{arguments.submissions} is a grading run: give --manual scores.csv to rescore it.")
+        result = rescore_run(arguments.submissions, arguments.manual)
+        out = new_run_folder(arguments.out)
+        written = write_run(result, out, format=arguments.format)
+        print(result.grades[["student_id", "file", "total", "max_points", "percent"]].to_string(index=False))
+        print(f"Added the manual points to the run of {arguments.submissions}; wrote {out}.")
+        return 0
+    out = new_run_folder(arguments.out)
+    result = grade_submissions(
+        arguments.submissions,
+        reference=arguments.reference,
+        out=out,
+        timeout=arguments.timeout,
+        time_limit=arguments.time_limit,
+        jobs=arguments.jobs,
+        student_pattern=arguments.student_pattern,
+        manual=arguments.manual,
+        progress=True,
     )
-    written = write_grades(grades, feedback, arguments.out)
-    print(grades[["student", "status", "passed", "total", "score"]].to_string(index=False))
-    print(f"Wrote {written[0]} and {len(written) - 1} feedback file(s) in {written[0].parent / 'feedback'}.")
+    written = write_run(result, out, format=arguments.format)
+    print(result.grades[["student_id", "file", "status", "total", "max_points", "percent"]].to_string(index=False))
+    flagged = int((result.grades["flags"] != "").sum())
+    if flagged:
+        print(
+            f"\n{flagged} submission(s) flagged: read the `flags` column of {written['grades']} (flags never change a score)."
+        )
+    print(f"Wrote the run to {out}: grades.csv, {written['gradebook'].name}, free_text.csv, feedback/, answers/.")
+    return 0
+
+
+def _release(arguments: argparse.Namespace) -> int:
+    from course_lib.kit.release import write_release
+
+    summary = write_release(arguments.out, seed=arguments.seed, customers=arguments.customers, progress=True)
+    print(summary)
     return 0
 
 
@@ -192,17 +223,54 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--minutes", type=float, default=None, help="length of the class, e.g. 120: says what fits")
     plan.set_defaults(run=_plan)
 
-    grade = commands.add_parser("grade", help="run a folder of submitted exercises and write grades and feedback")
-    grade.add_argument("submissions", type=Path, help="folder of submitted .ipynb files")
-    grade.add_argument("--out", type=Path, default=Path("grades.csv"), help="grades table (default: grades.csv)")
+    grade = commands.add_parser(
+        "grade",
+        help="grade a folder of submitted exercises: scores, flags, feedback and a gradebook in a new run folder",
+    )
+    grade.add_argument(
+        "submissions", type=Path, help="folder of submitted .ipynb files (or an earlier run folder, with --manual)"
+    )
+    grade.add_argument(
+        "--out", type=Path, default=None, help="the run folder, new or empty (default: grading-runs/<date_time>)"
+    )
     grade.add_argument(
         "--reference",
         type=Path,
         default=None,
-        help="unsolved exercise to expect the checks of (default: found from the lesson)",
+        help="the released exercise the submissions answer (default: found from the lesson)",
     )
     grade.add_argument("--timeout", type=int, default=60, help="seconds a cell may run (default 60)")
+    grade.add_argument(
+        "--time-limit", type=float, default=None, help="seconds a whole notebook may run (default: none)"
+    )
+    grade.add_argument("-j", "--jobs", type=int, default=1, help="notebooks run at the same time (default 1)")
+    grade.add_argument(
+        "--format", choices=["csv", "canvas", "moodle"], default="csv", help="gradebook columns to write (default csv)"
+    )
+    grade.add_argument(
+        "--student-pattern",
+        default=r"^(?P<student_id>[^_/]+)",
+        help="regular expression giving the student id from the file name (default: the part before the first _)",
+    )
+    grade.add_argument(
+        "--manual", type=Path, default=None, help="CSV of manual points: student_id, task, points (out_of optional)"
+    )
     grade.set_defaults(run=_grade)
+
+    release = commands.add_parser(
+        "release", help="write the student copy: lessons, exercises, data, course_lib; no solutions or truth/"
+    )
+    release.add_argument("--out", type=Path, required=True, help="the folder to write (new or empty)")
+    release.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="generate the cohort's own data with this seed (default: the shipped data)",
+    )
+    release.add_argument(
+        "--customers", type=int, default=DEFAULT_CUSTOMERS, help=f"customers with --seed (default {DEFAULT_CUSTOMERS})"
+    )
+    release.set_defaults(run=_release)
 
     report = commands.add_parser(
         "report",
