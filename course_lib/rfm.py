@@ -362,6 +362,7 @@ def clv_summary(
     date: str = "ordered_at",
     amount: str = "amount",
     as_of: str | dt.date | None = None,
+    zero_amount_days: str = "drop",
 ) -> pd.DataFrame:
     """Summarise transactions in the convention of CLV models (lifetimes, pymc-marketing).
 
@@ -375,6 +376,17 @@ def clv_summary(
         The end of the observation period. None: the day of the last date in
         `transactions` (the default of both libraries; :func:`rfm_table`
         takes the day after). It may not lie before that last date.
+    zero_amount_days : {"drop", "count"}, default="drop"
+        What a day whose amounts add up to exactly 0 is:
+
+        - ``"drop"``: not a purchase. Right when refunds and cancellations are
+          recorded as zero amounts, as :func:`order_values` does for Green
+          Fork: there a day worth 0 is a refunded day.
+        - ``"count"``: a purchase worth 0 (a free order, a $0 sale), unless a
+          line of that day is negative: a day that nets to 0 because a refund
+          cancels a sale is still not a purchase. Right for data where refunds
+          are negative lines or absent, such as CDNOW, whose published fits
+          count its $0 purchases.
 
     Returns
     -------
@@ -389,7 +401,9 @@ def clv_summary(
     -----
     Time is counted in whole days, and a **purchase** is a calendar day whose
     amounts add up to more than 0 (several orders on one day are one purchase
-    worth their sum, as in both libraries). Then
+    worth their sum, as in both libraries); with ``zero_amount_days="count"``,
+    also a day whose amounts add up to exactly 0 without a negative line.
+    Then
 
     - ``frequency`` = number of purchase days - 1 (the *repeat* purchases);
     - ``recency`` = last purchase day - first purchase day, in days;
@@ -415,10 +429,10 @@ def clv_summary(
     recency is good. Marketing RFM recency is ``T - recency`` here.
 
     Rows are left out by the rules of :func:`rfm_table` (see its report).
-    Days that net to 0 or less (refunds, cancellations) are not purchases and
-    do not enter ``monetary_value``; lifetimes and pymc-marketing would count
-    such a day as a purchase, so they agree with this function on data
-    without refunds. They also silently drop transactions after the end of
+    Days that net to less than 0, or to 0 with a refund among their lines,
+    are never purchases and do not enter ``monetary_value``; lifetimes and
+    pymc-marketing would count such a day as a purchase, so they agree with
+    this function (with ``zero_amount_days="count"``) on data without refunds. They also silently drop transactions after the end of
     observation; here an `as_of` before the data is an error.
 
     Examples
@@ -436,7 +450,24 @@ def clv_summary(
     customer_id
     1                  1.0     10.0  20.0            40.0
     2                  0.0      0.0   0.0             0.0
+
+    A $0 sale is a purchase only when asked for; a refund never is:
+
+    >>> free = pd.DataFrame({
+    ...     "customer_id": [3, 3, 4, 4],
+    ...     "ordered_at": pd.to_datetime(["2024-05-01", "2024-05-08", "2024-05-01", "2024-05-01"], format="%Y-%m-%d"),
+    ...     "amount": [12.0, 0.0, 15.0, -15.0],
+    ... })
+    >>> clv_summary(free, zero_amount_days="count", as_of="2024-05-21")
+                 frequency  recency     T  monetary_value
+    customer_id
+    3                  1.0      7.0  20.0             0.0
+    >>> clv_summary(free, as_of="2024-05-21")
+                 frequency  recency     T  monetary_value
+    customer_id
+    3                  0.0      0.0  20.0             0.0
     """
+    require_one_of(zero_amount_days, {"drop", "count"}, parameter="zero_amount_days", function="clv_summary")
     require_columns(transactions, [customer, date, amount], name="transactions")
     require_non_empty(transactions, name="transactions")
     require_datetime(transactions, date, name="transactions")
@@ -447,9 +478,15 @@ def clv_summary(
     kept = ~np.logical_or.reduce([mask for _, mask in missing])
     lines = _kept_lines(transactions, kept, customer=customer, date=date, amount=amount, function="clv_summary")
     days = _purchase_occasions(lines, order=None).rename(columns={"net": "amount"})
-    purchases = days[days["amount"] > 0]
+    is_purchase = days["amount"] > 0
+    if zero_amount_days == "count":
+        # The same grouping on the negative amounts alone, so its rows line up with `days`.
+        refunds = _purchase_occasions(lines.assign(amount=lines["amount"].clip(upper=0)), order=None)
+        is_purchase |= (days["amount"] == 0) & (refunds["net"].to_numpy() == 0)
+    purchases = days[is_purchase]
     if purchases.empty:
-        raise ValueError("No customer has a purchase day (amounts adding up to more than 0) in `transactions`.")
+        worth = "more than 0" if zero_amount_days == "drop" else "0 or more, without a refund"
+        raise ValueError(f"No customer has a purchase day (amounts adding up to {worth}) in `transactions`.")
     # Each customer's days come together and in order, so a customer's first row is the first purchase.
     is_repeat = purchases["customer"].duplicated().to_numpy()
     per_customer = purchases.groupby("customer").agg(
