@@ -5,6 +5,9 @@ Loaders (files in, typed DataFrames out, schema checked)::
     load_customers()  load_orders()  load_survey()  load_events()
     connect_crm()  load_online_retail_sample()  load_truth()
 
+and :func:`load_cdnow_sample` for the real CDNOW purchases of lesson 09 (not
+generated, read from the kit's own ``datasets/``).
+
 each reading :func:`data_dir` (``$COURSE_KIT_DATA``, else the kit's
 ``datasets/``) unless given ``data_dir=``. For the real UCI Online Retail file:
 :func:`load_online_retail` (read, check, clean, report).
@@ -25,6 +28,7 @@ from course_lib.datasets._generator.generate import (
     MINIMUM_CUSTOMERS,
     generate_transactions,
 )
+from course_lib.datasets.cdnow import load_cdnow_sample
 from course_lib.datasets.loaders import (
     Truth,
     connect_crm,
@@ -55,6 +59,7 @@ __all__ = [
     "data_dir",
     "generate_transactions",
     "generate_world",
+    "load_cdnow_sample",
     "load_customers",
     "load_events",
     "load_online_retail",

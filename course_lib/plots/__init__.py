@@ -4,7 +4,7 @@ Every plotting function takes the data first, everything else keyword-only,
 ``ax=None`` (the current Axes when omitted; ``axes=None`` for multi-panel
 figures), and returns what it drew on. The style and its helpers live in
 :mod:`.style`; each topic has its own module (:mod:`.rfm`, :mod:`.clustering`,
-:mod:`.journey`, :mod:`.nps`), and the names below are the public ones.
+:mod:`.journey`, :mod:`.nps`, :mod:`.clv`), and the names below are the public ones.
 """
 
 from course_lib.plots.clustering import (
@@ -14,6 +14,7 @@ from course_lib.plots.clustering import (
     plot_relative_importance,
     plot_snake,
 )
+from course_lib.plots.clv import plot_clv_by_segment, plot_p_alive_by_segment, plot_repeat_purchases
 from course_lib.plots.journey import (
     plot_cohort_retention,
     plot_funnel,
@@ -39,13 +40,16 @@ __all__ = [
     "finish_axes",
     "kit_style",
     "plot_clusters_2d",
+    "plot_clv_by_segment",
     "plot_cohort_retention",
     "plot_funnel",
     "plot_journey_map",
     "plot_k_selection",
     "plot_nps",
+    "plot_p_alive_by_segment",
     "plot_persona_card",
     "plot_relative_importance",
+    "plot_repeat_purchases",
     "plot_rf_heatmap",
     "plot_rfm_distributions",
     "plot_segment_sizes",

@@ -46,6 +46,7 @@ from course_lib.datasets._generator.generate import (
 from course_lib.datasets._generator.readme import render_readme
 from course_lib.datasets._generator.survey import simulate_survey
 from course_lib.datasets._generator.world import END, EVENTS_START, PAIN_POINTS, START, TYPE_PROFILES
+from course_lib.datasets.cdnow import copy_cdnow_sample
 from course_lib.datasets.online_retail import NON_PRODUCT_CODES, format_online_retail, simulate_online_retail
 from course_lib.datasets.schema import LIKERT_ITEMS, TABLES, Table
 from course_lib.validation import require_positive_int
@@ -319,7 +320,7 @@ def write_world(
     list of Path
         The files written, ``SHA256SUMS`` last: ``customers.csv``,
         ``orders.csv``, ``survey.csv``, ``events.csv``,
-        ``online_retail_sample.csv``, ``crm.sqlite``,
+        ``online_retail_sample.csv``, ``crm.sqlite``, ``cdnow_sample.csv`` (copied, not generated),
         ``truth/customer_types.csv``, ``truth/planted.json``, ``README.md``.
 
     Notes
@@ -340,6 +341,7 @@ def write_world(
             path, index=False, lineterminator="\n", encoding="utf-8"
         ),
         "crm.sqlite": lambda path: write_crm(world.crm, path),
+        "cdnow_sample.csv": copy_cdnow_sample,  # real data, not generated: copied from the kit
         "truth/customer_types.csv": lambda path: write_csv(world.customers, TABLES["customer_types"], path),
         "truth/planted.json": lambda path: path.write_text(
             json.dumps(world.planted, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n"

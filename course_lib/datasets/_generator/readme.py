@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from course_lib.datasets.cdnow import CDNOW_SAMPLE
 from course_lib.datasets.schema import CRM_TABLES, TABLES, Column, Table
 
 if TYPE_CHECKING:  # pragma: no cover - for type hints only, avoids an import cycle
@@ -113,6 +114,7 @@ generated too: to change it, edit `course_lib/datasets/readme.py` or the schema 
 | `events.csv` | {counts["events.csv"]:,} | web, app and phone events, December 2025 | `load_events()` |
 | `crm.sqlite` | 5 tables | the CRM: contacts, support tickets, campaigns, campaign responses, leads | `connect_crm()` |
 | `online_retail_sample.csv` | {counts["online_retail_sample.csv"]:,} | a sample in the schema of the public UCI "Online Retail" data | `load_online_retail_sample()` |
+| `cdnow_sample.csv` | 6,919 | real data: the CDNOW sample of the published CLV models (not generated; see below) | `load_cdnow_sample()` |
 | `truth/customer_types.csv` | {counts["truth/customer_types.csv"]:,} | instructors and tests only: each customer's planted type | `load_truth()` |
 | `truth/planted.json` | - | instructors and tests only: what was planted, and how it shows | `load_truth()` |
 | `SHA256SUMS` | - | checksums of every file above (`python -m course_lib doctor` checks them) | - |
@@ -204,6 +206,35 @@ Times are text in ISO format, flags are 0/1 integers, NULL is missing.
 
 {crm}
 
+## `cdnow_sample.csv`: real data, for checking the CLV models
+
+The one file here that is **not** generated and not about Green Fork. CDNOW was an online music
+shop. Fader, Hardie & Lee followed the 23,570 customers who made their first purchase there in
+the first 12 weeks of 1997 up to 1998-06-30, and published their BG/NBD and Gamma-Gamma fits on a
+1/10 systematic sample of them: 2,357 customers, 6,919 rows (one per purchase record; a customer
+has several on some days, which the models count as one purchase day).
+Lesson 09 and `tests/test_clv.py` check `course_lib.clv` against those published numbers.
+
+{column_table(CDNOW_SAMPLE)}
+
+- **Provenance.** `CDNOW_sample.txt` as distributed inside the `lifetimes` package's wheel on PyPI
+  (`lifetimes/datasets/CDNOW_sample.txt`, an MIT-licensed package; fetch it with
+  `pip download --no-deps lifetimes`); its SHA-256 is
+  `6fae10155c0b0ba363c2c386e30f77990d22328220efd862a5edd1443420d94a`. The source has no header and
+  five whitespace-separated columns: the customer's id in the cohort, their number in the sample,
+  the date as `YYYYMMDD`, the number of CDs, the dollar value. This file holds the same rows in the
+  same order, with a header, commas, and the date written `YYYY-MM-DD`; no value was changed.
+- **Published results on it** (Fader, Hardie & Lee 2005, "Counting your customers the easy way: an
+  alternative to the Pareto/NBD model", *Marketing Science* 24(2); and Fader & Hardie's note on the
+  Gamma-Gamma spend model). Calibration period 1997-01-01 to 1997-09-30 (39 weeks), time in
+  weeks (days / 7), frequency = repeat purchase days, all 2,357 customers, including the 8 whose
+  only purchase was worth $0: BG/NBD r = 0.243, alpha = 4.414, a = 0.793, b = 2.426,
+  log-likelihood -9582.4; Gamma-Gamma on the 946 customers with a repeat purchase in the
+  calibration period, spend averaged over their repeat purchases: p = 6.25, q = 3.74,
+  gamma = 15.44.
+- **Use.** Research and teaching data published with the papers above; cite Fader, Hardie & Lee
+  (2005) when you use it. It is not covered by the CC0 dedication below.
+
 ## Regenerate
 
 ```
@@ -219,7 +250,7 @@ makes millions of order lines in memory without writing anything.
 
 ## Licence
 
-The generated data in this folder is dedicated to the public domain under
+The generated data in this folder (every file except `cdnow_sample.csv`) is dedicated to the public domain under
 [CC0 1.0](https://creativecommons.org/publicdomain/zero/1.0/): use it for anything, no attribution
 needed. `online_retail_sample.csv` is generated too and holds no rows of the real UCI data; if
 you download the real "Online Retail" data set (Daqing Chen, UCI Machine Learning Repository),
