@@ -121,6 +121,8 @@ def test_keep_list_rejects_wrong_lists(today):
 
 def test_interpretation_is_recorded_never_correct(capsys):
     text = " ".join(["word"] * check.MIN_WORDS)
+    result = check.interpretation.evaluate(text)
+    assert result.recorded and not result.passed and result.text == text
     check.interpretation(text)
     printed = capsys.readouterr().out
     assert printed.startswith("📝 Recorded (09.4") and "Correct" not in printed
@@ -128,9 +130,10 @@ def test_interpretation_is_recorded_never_correct(capsys):
 
 @pytest.mark.parametrize(
     ("answer", "hint"),
-    [(..., "replace the `...`"), ("Too short.", "at least"), (42, "as text"), ("", "0 words")],
+    [(..., "replace the `...`"), ("Too short.", f"at least {check.MIN_WORDS} words"), ("", "at least")],
 )
 def test_interpretation_rejects_what_is_not_an_answer(answer, hint, capsys):
-    assert hint in hint_of(check.interpretation.evaluate(answer))
+    result = check.interpretation.evaluate(answer)
+    assert not result.passed and not result.recorded and hint in result.hint
     check.interpretation(answer)
     assert "❌ Not yet" in capsys.readouterr().out

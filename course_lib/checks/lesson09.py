@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_lib.checks import Check, compare_ids, compare_number, exercise
+from course_lib.checks import compare_ids, compare_number, exercise, free_text
 from course_lib.clv import BetaGeo, GammaGamma, calibration_holdout, customer_lifetime_value, to_weeks
 from course_lib.datasets import load_orders
 from course_lib.rfm import clv_summary, order_values
@@ -168,27 +168,11 @@ def keep_list(answer: Any) -> str | None:
     return f"{hint} Keep customers with P(alive) below {SLIPPING_BELOW}, then the {n} with the highest CLV."
 
 
-class _RecordedCheck(Check):
-    """A check of free text: an answer that is long enough is recorded, never marked correct."""
-
-    def __call__(self, answer: Any, *args: Any, **kwargs: Any) -> None:
-        result = self.evaluate(answer, *args, **kwargs)
-        from course_lib.checks import _RECORDED  # the grader's list of results
-
-        _RECORDED.append(result)
-        print(f"📝 Recorded ({self.exercise_id} {self.title})" if result.passed else str(result))
-
-
-def _interpretation(answer: Any) -> str | None:
-    if not isinstance(answer, str):
-        return f"Write your answer as text between quotes; got a {type(answer).__name__}."
-    words = len(answer.split())
-    if words < MIN_WORDS:
-        return f"Your answer has {words} words: explain in a few sentences (at least {MIN_WORDS} words)."
+@free_text("09.4", "Champions with a low CLV, and what to do", min_words=MIN_WORDS)
+def interpretation(answer: Any) -> str | None:
+    """Recorded for the instructor once it is a few sentences long; never marked correct."""
     return None
 
-
-interpretation = _RecordedCheck("09.4", "Champions with a low CLV, and what to do", _interpretation)
 
 __all__ = [
     "BUDGET_EUROS",
