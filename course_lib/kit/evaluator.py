@@ -77,6 +77,8 @@ class Evaluator:
                 "position": position,
                 "exercise_id": str(found.exercise_id),
                 "title": str(getattr(found, "title", "")),
+                # A written answer is recorded for the instructor, never scored by the check.
+                "free_text": type(found).__name__ == "FreeTextCheck",
                 "reads": reads,
                 "check": found,
                 "arguments": arguments,
@@ -113,6 +115,11 @@ class Evaluator:
                     for key, kind, value in check["keywords"]
                 }
                 result = check["check"].evaluate(*args, **kwargs)
+                if getattr(result, "recorded", False):
+                    verdicts.append(
+                        {"exercise_id": check["exercise_id"], "verdict": "recorded", "hint": "", "text": result.text}
+                    )
+                    continue
                 verdict = {"exercise_id": check["exercise_id"], "verdict": "correct" if result.passed else "not yet"}
                 verdicts.append({**verdict, "hint": "" if result.passed else str(result.hint)})
             except Exception as error:  # one check's failure is that check's verdict, not the run's end

@@ -464,7 +464,8 @@ def feedback_text(
     ----------
     student : str
     checks : list of (exercise_id, title, verdict, hint)
-        `verdict` is one of "correct", "not yet", "not run"; `hint` is the check's hint.
+        `verdict` is one of "correct", "not yet", "recorded" (a written answer, marked by hand),
+        "not run"; `hint` is the check's hint.
     status, problem : str
         As in the grades table.
     points : dict of exercise id to (points, out of), optional
@@ -487,6 +488,8 @@ def feedback_text(
             lines.append(f"- ✅ {exercise_id} {title}{mark}")
         elif verdict == "not yet":
             lines.append(f"- ❌ {exercise_id} {title}{mark}: {hint}")
+        elif verdict == "recorded":
+            lines.append(f"- 📝 {exercise_id} {title}: recorded for your instructor to read.")
         else:
             lines.append(f"- ⏹ {exercise_id} {title}{mark}: this check did not run.")
     if problem:
@@ -541,6 +544,11 @@ def _plan_checks(reference: Path, evaluator: _Evaluator) -> tuple[NotebookNode, 
 def _points_of(check: dict[str, Any], plan: ReferencePlan) -> float:
     cell = plan.calls[check["position"]].cell
     return float(plan.points.get(cell, plan.notebook_points.get(check["exercise_id"], 1.0)))
+
+
+def _free_text_points(check: dict[str, Any], plan: ReferencePlan) -> float:
+    cell = plan.calls[check["position"]].cell
+    return float(plan.points.get(cell, plan.notebook_points.get(check["exercise_id"], 0.0)))
 
 
 def grade_submissions(
@@ -627,7 +635,14 @@ def grade_submissions(
         modules = list(
             dict.fromkeys([*_WATCHED, *(plan.calls[c["position"]].target.rsplit(".", 1)[0] for c in checks)])
         )
-        tasks = [Task(check["exercise_id"], check["title"], _points_of(check, plan)) for check in checks]
+        # A written answer (a free-text check) is marked by hand: it carries the points its cell's
+        # metadata gives it (none by default), like the free-text cells of the exercise.
+        tasks = [
+            Task(check["exercise_id"], check["title"], _free_text_points(check, plan), manual=True)
+            if check.get("free_text")
+            else Task(check["exercise_id"], check["title"], _points_of(check, plan))
+            for check in checks
+        ]
         tasks += [Task(text.task, text.title, text.points, manual=True) for text in plan.free_text]
         ids = {check["position"]: check["exercise_id"] for check in checks}
         # The expected answers are computed while the first kernels start (evaluations wait for it).
@@ -689,6 +704,7 @@ def grade_submissions(
                 "seconds": run.seconds,
             }
             texts = free_text_answers(notebook, plan) if notebook is not None and run.status != "wrong lesson" else {}
+            texts.update({v["exercise_id"]: v.get("text", "") for v in verdicts if v["verdict"] == "recorded"})
             free = [
                 {
                     "student_id": who,
