@@ -489,6 +489,7 @@ def resolve_as_of(
     *,
     function: str,
     later_rows: str = "error",
+    name: str = "data",
 ) -> pd.Timestamp:
     """The day of the analysis, as a midnight Timestamp: the one meaning of every ``as_of=``.
 
@@ -507,6 +508,8 @@ def resolve_as_of(
         negative age, so it is an error that says how to filter. "allowed":
         the function itself leaves those rows out (it looks back from a
         past day), and says so in its docstring.
+    name : str, default="data"
+        The frame `dates` comes from, for the message.
 
     Returns
     -------
@@ -553,7 +556,7 @@ def resolve_as_of(
         raise ValueError(
             f"The 'as_of' parameter of {function} ({day:%Y-%m-%d}) lies before the last date "
             f"({last:%Y-%m-%d}): ages would be negative. Use a later day, or keep only the rows before it "
-            f"first, like data[data[{column}] < '{day:%Y-%m-%d}']."
+            f"first, like {name}[{name}[{column}] < '{day:%Y-%m-%d}']."
         )
     return day
 

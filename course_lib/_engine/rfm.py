@@ -1,0 +1,130 @@
+"""The RFM table in numpy: the fast path behind :func:`course_lib.rfm.rfm_table`.
+
+The public function states the rule in pandas (group the lines into purchase
+occasions, keep those that net above 0, summarise each customer). Here the same
+rule runs on integer codes: ``pd.factorize`` numbers the customers, orders or
+(customer, day) pairs, then ``np.bincount`` sums and ``np.minimum.at`` /
+``np.maximum.at`` take the first and last days, with no sort of the rows at all.
+``tests/test_engine.py`` checks that both give the same table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from course_lib.validation import sample_of
+
+
+def day_numbers(dates: pd.Series) -> np.ndarray:
+    """Calendar day of each datetime as an int (days since 1970-01-01; NaT gives a sentinel)."""
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = dates.dt.tz_localize(None)  # count days on the local calendar
+    return dates.to_numpy(dtype="datetime64[D]").astype("int64")
+
+
+def _per_group_min_max(codes: np.ndarray, values: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest and largest value of each group code (groups without a row get the dtype's extremes)."""
+    info = np.iinfo(values.dtype)
+    low = np.full(n_groups, info.max, dtype=values.dtype)
+    high = np.full(n_groups, info.min, dtype=values.dtype)
+    np.minimum.at(low, codes, values)
+    np.maximum.at(high, codes, values)
+    return low, high
+
+
+def _occasions_by_day(customer: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Number each (customer, day) pair: (code of each line, customer of each pair, day of each pair)."""
+    first_day = day.min()
+    span = int(day.max() - first_day) + 1
+    # One integer per pair - customer code * span + day offset - so one hash factorize numbers them.
+    pair_codes, pairs = pd.factorize(customer * span + (day - first_day))
+    return pair_codes, pairs // span, pairs % span + first_day
+
+
+def _occasions_by_order(
+    order_codes: np.ndarray, customer: np.ndarray, day: np.ndarray, order_ids: pd.Index
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per order (as coded): its customer and its first day; an order of two customers is an error."""
+    n_orders = len(order_ids)
+    first_customer, last_customer = _per_group_min_max(order_codes, customer, n_orders)
+    first_day, _ = _per_group_min_max(order_codes, day, n_orders)
+    present = np.bincount(order_codes, minlength=n_orders) > 0
+    shared = present & (first_customer != last_customer)
+    if shared.any():
+        raise ValueError(
+            f"{int(shared.sum())} order id(s) belong to more than one customer, like "
+            f"{sample_of(order_ids[shared].tolist())}: an order has one customer. Fix the ids, or pass "
+            "order=None to count days as purchases."
+        )
+    # Orders that appear only on left-out rows have no customer: give them code 0 and no money,
+    # they are dropped below as occasions without a line.
+    return order_codes, np.where(present, first_customer, 0), np.where(present, first_day, 0)
+
+
+def rfm_table(
+    transactions: pd.DataFrame,
+    kept: np.ndarray,
+    *,
+    customer: str,
+    ordered_at: str,
+    amount: str,
+    order: str | None,
+    snapshot: pd.Timestamp,
+) -> pd.DataFrame:
+    """The table of :func:`course_lib.rfm.rfm_table` from the `kept` rows; inputs already checked.
+
+    Returns an empty frame (with the columns) when no customer has a purchase.
+    """
+    customer_codes, customer_ids = pd.factorize(transactions[customer])
+    customer_codes = customer_codes[kept].astype("int64")
+    day = day_numbers(transactions[ordered_at])[kept]
+    money = transactions[amount].to_numpy(dtype="float64", na_value=np.nan)[kept]
+
+    if order is None:
+        line_occasion, occasion_customer, occasion_day = _occasions_by_day(customer_codes, day)
+    else:
+        order_codes, order_ids = pd.factorize(transactions[order])
+        line_occasion, occasion_customer, occasion_day = _occasions_by_order(
+            order_codes[kept].astype("int64"), customer_codes, day, pd.Index(order_ids)
+        )
+    n_occasions = len(occasion_customer)
+    has_line = np.bincount(line_occasion, minlength=n_occasions) > 0
+    net = np.bincount(line_occasion, weights=money, minlength=n_occasions)
+    purchase = has_line & (net > 0)
+
+    n_customers = len(customer_ids)
+    frequency = np.bincount(occasion_customer[purchase], minlength=n_customers)
+    first_day, last_day = _per_group_min_max(occasion_customer[purchase], occasion_day[purchase], n_customers)
+    monetary = np.bincount(occasion_customer[has_line], weights=net[has_line], minlength=n_customers)
+
+    buyers = np.flatnonzero(frequency > 0)
+    ids = pd.Index(customer_ids.take(buyers), name=customer)
+    by_id = ids.argsort()
+    buyers, ids = buyers[by_id], ids[by_id]
+    snapshot_day = int(np.datetime64(snapshot, "D").astype("int64"))
+    return pd.DataFrame(
+        {
+            "recency": snapshot_day - last_day[buyers],
+            "frequency": frequency[buyers].astype("int64"),
+            "monetary": monetary[buyers],
+            "mean_order_value": monetary[buyers] / frequency[buyers],
+            "tenure": snapshot_day - first_day[buyers],
+        },
+        index=ids,
+    )
+
+
+def purchase_occasions(lines: pd.DataFrame) -> pd.DataFrame:
+    """One row per customer and calendar day: customer, day number, net amount.
+
+    `lines` has the columns ``customer``, ``day`` (day number) and ``amount``.
+    The rows come grouped by customer, each customer's days in order.
+    """
+    codes, customers = pd.factorize(lines["customer"])
+    first_day = lines["day"].min()
+    span = lines["day"].max() - first_day + 1
+    pair = codes.astype("int64") * span + (lines["day"].to_numpy() - first_day)
+    net = lines["amount"].groupby(pair).sum()
+    pairs = net.index.to_numpy()
+    return pd.DataFrame({"customer": customers[pairs // span], "day": pairs % span + first_day, "net": net.to_numpy()})
