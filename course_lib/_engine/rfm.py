@@ -2,9 +2,10 @@
 
 The public function states the rule in pandas (group the lines into purchase
 occasions, keep those that net above 0, summarise each customer). Here the same
-rule runs on integer codes: ``pd.factorize`` numbers the customers, orders or
-(customer, day) pairs, then ``np.bincount`` sums and ``np.minimum.at`` /
-``np.maximum.at`` take the first and last days, with no sort of the rows at all.
+rule runs on integer codes: the customers are numbered (by subtraction for
+integer ids, else ``pd.factorize``), the orders by ``pd.factorize`` and the
+(customer, day) pairs by one sort of one integer each; then ``np.bincount``
+sums and ``np.minimum.at`` / ``np.maximum.at`` take the first and last days.
 ``tests/test_engine.py`` checks that both give the same table.
 """
 
@@ -33,13 +34,44 @@ def _per_group_min_max(codes: np.ndarray, values: np.ndarray, n_groups: int) -> 
     return low, high
 
 
-def _occasions_by_day(customer: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Number each (customer, day) pair: (code of each line, customer of each pair, day of each pair)."""
+def customer_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """A code 0 .. n - 1 per row (-1 where missing) and the id of each code, in id order for integers.
+
+    Integer ids in a range not much larger than the table (the usual 1 .. n)
+    become codes by subtraction, with no hashing at all; other ids are factorized.
+    """
+    if pd.api.types.is_integer_dtype(ids.dtype) and len(ids) and ids.notna().any():
+        low, high = int(ids.min()), int(ids.max())
+        if high - low <= 4 * len(ids) + 1_000 and -(2**62) < low and high < 2**62:
+            values = ids.to_numpy(dtype="int64", na_value=low - 1)
+            every_id = pd.Index(pd.array(np.arange(low, high + 1), dtype=ids.dtype))
+            return values - low, every_id
+    codes, uniques = pd.factorize(ids)
+    return codes.astype("int64"), pd.Index(uniques)
+
+
+def _occasions_by_day(
+    customer: np.ndarray, day: np.ndarray, money: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each (customer, day) pair with a line: its customer, its day, and whether it nets above 0.
+
+    One integer per pair (customer code * span + day offset) and one sort number
+    them. A pair whose lines are all above 0 is a purchase without adding them
+    up; only the pairs with a refund or a zero line are summed.
+    """
     first_day = day.min()
     span = int(day.max() - first_day) + 1
-    # One integer per pair - customer code * span + day offset - so one hash factorize numbers them.
-    pair_codes, pairs = pd.factorize(customer * span + (day - first_day))
-    return pair_codes, pairs // span, pairs % span + first_day
+    pair = customer * span + (day - first_day)
+    pairs = np.unique(pair)
+    purchase = np.ones(len(pairs), dtype=bool)
+    not_positive = ~(money > 0)
+    if not_positive.any():
+        doubtful = np.unique(pair[not_positive])
+        position = np.minimum(np.searchsorted(doubtful, pair), len(doubtful) - 1)
+        in_doubt = doubtful[position] == pair
+        net = np.bincount(position[in_doubt], weights=money[in_doubt], minlength=len(doubtful))
+        purchase[np.searchsorted(pairs, doubtful[~(net > 0)])] = False
+    return pairs // span, pairs % span + first_day, purchase
 
 
 def _occasions_by_order(
@@ -76,30 +108,31 @@ def rfm_table(
 
     Returns an empty frame (with the columns) when no customer has a purchase.
     """
-    customer_codes, customer_ids = pd.factorize(transactions[customer])
-    customer_codes = customer_codes[kept].astype("int64")
+    codes, customer_ids = customer_codes(transactions[customer])
+    codes = codes[kept]
     day = day_numbers(transactions[ordered_at])[kept]
     money = transactions[amount].to_numpy(dtype="float64", na_value=np.nan)[kept]
+    n_customers = len(customer_ids)
 
     if order is None:
-        line_occasion, occasion_customer, occasion_day = _occasions_by_day(customer_codes, day)
+        occasion_customer, occasion_day, purchase = _occasions_by_day(codes, day, money)
+        monetary = np.bincount(codes, weights=money, minlength=n_customers)
     else:
         order_codes, order_ids = pd.factorize(transactions[order])
         line_occasion, occasion_customer, occasion_day = _occasions_by_order(
-            order_codes[kept].astype("int64"), customer_codes, day, pd.Index(order_ids)
+            order_codes[kept].astype("int64"), codes, day, pd.Index(order_ids)
         )
-    n_occasions = len(occasion_customer)
-    has_line = np.bincount(line_occasion, minlength=n_occasions) > 0
-    net = np.bincount(line_occasion, weights=money, minlength=n_occasions)
-    purchase = has_line & (net > 0)
+        n_occasions = len(occasion_customer)
+        has_line = np.bincount(line_occasion, minlength=n_occasions) > 0
+        net = np.bincount(line_occasion, weights=money, minlength=n_occasions)
+        purchase = has_line & (net > 0)
+        monetary = np.bincount(occasion_customer[has_line], weights=net[has_line], minlength=n_customers)
 
-    n_customers = len(customer_ids)
     frequency = np.bincount(occasion_customer[purchase], minlength=n_customers)
     first_day, last_day = _per_group_min_max(occasion_customer[purchase], occasion_day[purchase], n_customers)
-    monetary = np.bincount(occasion_customer[has_line], weights=net[has_line], minlength=n_customers)
 
     buyers = np.flatnonzero(frequency > 0)
-    ids = pd.Index(customer_ids.take(buyers), name=customer)
+    ids = customer_ids.take(buyers).rename(customer)
     by_id = ids.argsort()
     buyers, ids = buyers[by_id], ids[by_id]
     snapshot_day = int(np.datetime64(snapshot, "D").astype("int64"))
