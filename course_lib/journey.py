@@ -48,6 +48,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from course_lib._engine.journey import SortedLog, any_order_reach, count_by_group, strict_reach, without_repeats
 from course_lib.validation import (
     require_columns,
     require_dataframe,
@@ -164,137 +165,11 @@ def _check_stages(stages: Sequence[str], known: Sequence[str], *, event: str, fu
     return stages
 
 
-def _as_datetime64(times: pd.Series) -> np.ndarray:
-    """Return `times` as a numpy ``datetime64[ns]`` array (time-zone aware times in UTC)."""
-    if isinstance(times.dtype, pd.DatetimeTZDtype):
-        times = times.dt.tz_convert(None)
-    return times.to_numpy(dtype="datetime64[ns]")
-
-
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     """``part / whole`` as floats, NaN where `whole` is 0 (a rate of nobody is undefined, not 0)."""
     part = np.asarray(part, dtype=float)
     whole = np.asarray(whole, dtype=float)
     return np.divide(part, whole, out=np.full(np.broadcast(part, whole).shape, np.nan), where=whole > 0)
-
-
-class _SortedLog:
-    """The columns of a log that an analysis needs, as numpy arrays sorted by journey and time.
-
-    A *journey* is one unit (a session, a customer) within one group of `by`:
-    the same customer on the web and on the app makes two journeys in a funnel
-    by channel. Rows missing the unit, the time, the event or a `by` value are
-    left out, since they cannot be placed in a journey.
-
-    Attributes
-    ----------
-    journey : int array, one per row, non-decreasing (0 .. n_journeys - 1).
-    time : datetime64[ns] array, non-decreasing within a journey.
-    event : int array, the row's event as a position in `event_names`.
-    event_names : array of str, each event name of the log once.
-    group_of_journey : int array, the group code (0 .. n_groups - 1) of each journey.
-    groups : DataFrame of the `by` values, one row per group code (one empty row without `by`).
-    """
-
-    def __init__(self, events: pd.DataFrame, *, unit: str, time: str, event: str, by: list[str]) -> None:
-        # Work on integer codes: comparing numbers is far faster than comparing strings, and
-        # factorize marks a missing value with the code -1, so no separate dropna is needed.
-        unit_code, _ = pd.factorize(events[unit])
-        event_code, event_names = pd.factorize(events[event])
-        times = _as_datetime64(events[time])
-        if by:
-            groups = events.groupby(by, sort=True, observed=True)
-            group_code = groups.ngroup().fillna(-1).to_numpy(dtype=np.int64)  # -1: a missing `by` value
-        else:
-            group_code = np.zeros(len(events), dtype=np.int64)
-        complete = (unit_code >= 0) & (event_code >= 0) & ~np.isnat(times) & (group_code >= 0)
-        if not complete.any():
-            raise ValueError(
-                f"No row of `events` has all of {[*by, unit, time, event]} filled in, so there is no "
-                "journey to follow. Check the column names, or give anonymous rows an id first "
-                "(see link_anonymous)."
-            )
-        unit_code, event_code, times = unit_code[complete], event_code[complete], times[complete]
-        # One code per (group, unit) pair: the same unit in two groups is two journeys. Factorizing
-        # again also numbers the journeys and events 0 .. n - 1 among the complete rows only.
-        journey_code, _ = pd.factorize(group_code[complete] * (unit_code.max() + 1) + unit_code)
-        event_code, used_names = pd.factorize(event_code)
-        # Sort by time, then stably by journey: each journey's rows become contiguous and in time
-        # order (ties keep the log's order), and the sorted journey codes count up from 0.
-        by_time = np.argsort(times, kind="stable")
-        order = by_time[np.argsort(journey_code[by_time], kind="stable")]
-        self.journey = journey_code[order]
-        self.time = times[order]
-        self.event = event_code[order]
-        self.event_names = np.asarray(event_names.astype(str))[used_names]
-        self.n_journeys = int(self.journey[-1]) + 1
-        self.group_of_journey = np.zeros(self.n_journeys, dtype=np.int64)
-        self.group_of_journey[self.journey] = group_code[complete][order]
-        if by:
-            # Group codes follow the sorted `by` values; renumber the groups that kept a row.
-            kept_groups, first_rows = np.unique(group_code[complete], return_index=True)
-            self.group_of_journey = np.searchsorted(kept_groups, self.group_of_journey)
-            self.groups = events.loc[complete, by].iloc[first_rows].reset_index(drop=True)
-        else:
-            self.groups = pd.DataFrame(index=range(1))
-
-    def position_in(self, names: Sequence[str]) -> np.ndarray:
-        """For each row, the position of its event in `names`, or -1 when it is not there."""
-        return pd.Index(names).get_indexer(self.event_names)[self.event]
-
-    @property
-    def n_groups(self) -> int:
-        return len(self.groups)
-
-    def first_of_journey(self) -> np.ndarray:
-        """Boolean array: True on the first row of each journey."""
-        first = np.ones(len(self.journey), dtype=bool)
-        first[1:] = self.journey[1:] != self.journey[:-1]
-        return first
-
-
-def _first_per_journey(rows: np.ndarray, journey: np.ndarray) -> np.ndarray:
-    """Of `rows` (sorted positions), keep the first of each journey: the earliest one."""
-    owners = journey[rows]
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = owners[1:] != owners[:-1]
-    return rows[first]
-
-
-def _strict_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
-    """Row position at which each journey reached each stage in order; ``len(log)`` if never.
-
-    Stage k is reached at the first event of stage k that comes after the
-    event that reached stage k - 1 (in sorted order, so ties in time follow
-    the log's order). The loop runs over the handful of stages, never over people.
-    """
-    n_rows = len(log.journey)
-    stage_of_row = log.position_in(stages)
-    reach = np.full((log.n_journeys, len(stages)), n_rows)
-    previous = np.full(log.n_journeys, -1)
-    for k in range(len(stages)):
-        rows = np.flatnonzero(stage_of_row == k)
-        rows = rows[rows > previous[log.journey[rows]]]
-        reached = _first_per_journey(rows, log.journey)
-        reach[log.journey[reached], k] = reached
-        previous = reach[:, k]
-    return reach
-
-
-def _any_order_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
-    """Boolean (journey, stage): at some point the journey has an event of this stage and each one before."""
-    stage_of_row = log.position_in(stages)
-    has_event = np.zeros((log.n_journeys, len(stages)), dtype=bool)
-    in_stage = stage_of_row >= 0
-    has_event[log.journey[in_stage], stage_of_row[in_stage]] = True
-    return np.logical_and.accumulate(has_event, axis=1)
-
-
-def _count_by_group(reached: np.ndarray, log: _SortedLog) -> np.ndarray:
-    """Count the journeys of each group that reached each stage: an (n_groups, n_stages) array."""
-    groups = log.group_of_journey
-    per_stage = [np.bincount(groups[reached[:, k]], minlength=log.n_groups) for k in range(reached.shape[1])]
-    return np.stack(per_stage, axis=1)
 
 
 def _stage_table(groups: pd.DataFrame, stages: Sequence[str], counts: np.ndarray) -> pd.DataFrame:
@@ -547,14 +422,14 @@ def funnel(
     by_columns = _as_list(by)
     _check_log(events, [*by_columns, unit, time, event], time=time)
     require_one_of(mode, _FUNNEL_MODES, parameter="mode", function="funnel")
-    log = _SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
+    log = SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
     known = _known_events(events, event, log.event_names)
     stages = _check_stages(stages, known, event=event, function="funnel")
     if mode == "strict":
-        reached = _strict_reach(log, stages) < len(log.journey)
+        reached = strict_reach(log, stages) < len(log.journey)
     else:
-        reached = _any_order_reach(log, stages)
-    return _stage_table(log.groups, stages, _count_by_group(reached, log))
+        reached = any_order_reach(log, stages)
+    return _stage_table(log.groups, stages, count_by_group(reached, log))
 
 
 def stage_times(
@@ -624,14 +499,14 @@ def stage_times(
             "The 'stall_after' parameter of stage_times must be a pd.Timedelta >= 0, "
             f"for example pd.Timedelta(minutes=10). Got {stall_after!r} instead."
         )
-    log = _SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
+    log = SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
     known = _known_events(events, event, log.event_names)
     stages = _check_stages(stages, known, event=event, function="stage_times")
     if len(stages) < 2:
         raise ValueError(f"stage_times needs at least two stages to time a step. Got {stages!r} instead.")
-    reach = _strict_reach(log, stages)
+    reach = strict_reach(log, stages)
     reached = reach < len(log.journey)
-    counts = _count_by_group(reached, log)
+    counts = count_by_group(reached, log)
     steps = []
     for k in range(1, len(stages)):  # a loop over the steps of the funnel, not over people
         made = np.flatnonzero(reached[:, k])
@@ -660,13 +535,6 @@ def stage_times(
 
 
 # --- paths --------------------------------------------------------------------------------------
-
-
-def _without_repeats(log: _SortedLog) -> np.ndarray:
-    """Boolean array: False on an event that repeats the journey's previous event (view_dish, view_dish)."""
-    keep = log.first_of_journey()
-    keep[1:] |= log.event[1:] != log.event[:-1]
-    return keep
 
 
 def top_paths(
@@ -722,8 +590,8 @@ def top_paths(
     """
     _check_log(events, [unit, time, event], time=time)
     require_positive_int(n, parameter="n", function="top_paths")
-    log = _SortedLog(events, unit=unit, time=time, event=event, by=[])
-    keep = _without_repeats(log)
+    log = SortedLog(events, unit=unit, time=time, event=event, by=[])
+    keep = without_repeats(log)
     steps = pd.Series(log.event_names[log.event[keep]]).groupby(log.journey[keep])
     paths = pd.DataFrame({"path": steps.agg(separator.join), "steps": steps.size()})
     return (
@@ -803,8 +671,8 @@ def transition_matrix(
             "The 'normalize' and 'collapse_repeats' parameters of transition_matrix must be True or False. "
             f"Got {normalize!r} and {collapse_repeats!r} instead."
         )
-    log = _SortedLog(events, unit=unit, time=time, event=event, by=[])
-    keep = _without_repeats(log) if collapse_repeats else np.ones(len(log.journey), dtype=bool)
+    log = SortedLog(events, unit=unit, time=time, event=event, by=[])
+    keep = without_repeats(log) if collapse_repeats else np.ones(len(log.journey), dtype=bool)
     states = _event_order(log.event_names)
     code = log.position_in(states)[keep]
     journey_ids = log.journey[keep]
