@@ -50,6 +50,7 @@ import pandas as pd
 
 from course_lib._engine.journey import SortedLog, any_order_reach, count_by_group, strict_reach, without_repeats
 from course_lib.validation import (
+    renamed_parameters,
     require_columns,
     require_dataframe,
     require_datetime,
@@ -117,13 +118,13 @@ def _as_list(by: str | Sequence[str] | None) -> list[str]:
     return list(by)
 
 
-def _check_log(events: pd.DataFrame, columns: Sequence[str], *, time: str | None) -> None:
-    """Check that `events` is a non-empty DataFrame with `columns`, and datetimes in `time`."""
+def _check_log(events: pd.DataFrame, columns: Sequence[str], *, timestamp: str | None) -> None:
+    """Check that `events` is a non-empty DataFrame with `columns`, and datetimes in `timestamp`."""
     require_dataframe(events, name="events")
     require_columns(events, columns, name="events")
     require_non_empty(events, name="events")
-    if time is not None:
-        require_datetime(events, time, name="events")
+    if timestamp is not None:
+        require_datetime(events, timestamp, name="events")
 
 
 def _known_events(events: pd.DataFrame, event: str, observed: Sequence[str]) -> list[str]:
@@ -189,11 +190,12 @@ def _stage_table(groups: pd.DataFrame, stages: Sequence[str], counts: np.ndarray
 # --- sessions and identities --------------------------------------------------------------------
 
 
+@renamed_parameters(time="timestamp")
 def sessionize(
     events: pd.DataFrame,
     *,
     user: str = "anonymous_id",
-    time: str = "timestamp",
+    timestamp: str = "timestamp",
     timeout: pd.Timedelta = pd.Timedelta(minutes=30),
     session: str = "session",
 ) -> pd.DataFrame:
@@ -205,7 +207,7 @@ def sessionize(
         The event log, one row per event, in any order.
     user : str, default="anonymous_id"
         Column identifying who did the event (a device, a customer, ...).
-    time : str, default="timestamp"
+    timestamp : str, default="timestamp"
         Column of event times (datetimes).
     timeout : Timedelta, default=30 minutes
         The longest pause inside one session. Thirty minutes is the usual web
@@ -217,7 +219,7 @@ def sessionize(
     Returns
     -------
     DataFrame
-        A copy of `events` sorted by `user` then `time` (index kept), with the
+        A copy of `events` sorted by `user` then `timestamp` (index kept), with the
         new column `session` (nullable integer): 0, 1, 2, ... numbered in that order.
 
     Notes
@@ -244,7 +246,7 @@ def sessionize(
     2            a 2024-05-01 13:30:00        1
     3            b 2024-05-01 12:10:00        2
     """
-    _check_log(events, [user, time], time=time)
+    _check_log(events, [user, timestamp], timestamp=timestamp)
     if not isinstance(timeout, pd.Timedelta) or timeout <= pd.Timedelta(0):
         raise ValueError(
             f"The 'timeout' parameter of sessionize must be a positive pd.Timedelta, "
@@ -252,21 +254,22 @@ def sessionize(
         )
     if session in events.columns:
         raise ValueError(f"`events` already has a column {session!r}; choose another name with session='...'.")
-    ordered = events.sort_values([user, time], kind="stable", na_position="last")
-    placeable = ordered[user].notna() & ordered[time].notna()
+    ordered = events.sort_values([user, timestamp], kind="stable", na_position="last")
+    placeable = ordered[user].notna() & ordered[timestamp].notna()
     same_user = ordered[user].eq(ordered[user].shift()) & placeable.shift(fill_value=False)
-    gap = ordered[time].diff()
+    gap = ordered[timestamp].diff()
     starts = placeable & ~(same_user & (gap <= timeout))
     numbers = starts.cumsum() - 1
     return ordered.assign(**{session: numbers.astype("Int64").where(placeable)})
 
 
+@renamed_parameters(time="timestamp")
 def link_anonymous(
     events: pd.DataFrame,
     *,
     anonymous: str = "anonymous_id",
     customer: str = "customer_id",
-    time: str = "timestamp",
+    timestamp: str = "timestamp",
     linked: str = "linked_customer_id",
     person: str = "person_id",
 ) -> pd.DataFrame:
@@ -280,7 +283,7 @@ def link_anonymous(
         Column of the device or browser id, present on every event that has one.
     customer : str, default="customer_id"
         Column of the customer id, missing while the visitor is not logged in.
-    time : str, default="timestamp"
+    timestamp : str, default="timestamp"
         Column of event times (datetimes).
     linked : str, default="linked_customer_id"
         Name of the new column holding the customer id after linking.
@@ -321,13 +324,13 @@ def link_anonymous(
     1           d1                   7    customer:7
     2           d2                <NA>  anonymous:d2
     """
-    _check_log(events, [anonymous, customer, time], time=time)
+    _check_log(events, [anonymous, customer, timestamp], timestamp=timestamp)
     for new in (linked, person):
         if new in events.columns:
             raise ValueError(f"`events` already has a column {new!r}; choose another name for it.")
-    identified = events.dropna(subset=[anonymous, customer, time])
+    identified = events.dropna(subset=[anonymous, customer, timestamp])
     first_customer = (
-        identified.sort_values(time, kind="stable").drop_duplicates(anonymous).set_index(anonymous)[customer]
+        identified.sort_values(timestamp, kind="stable").drop_duplicates(anonymous).set_index(anonymous)[customer]
     )
     linked_ids = events[customer].fillna(events[anonymous].map(first_customer))
     as_customer = "customer:" + linked_ids.astype("str")
@@ -338,14 +341,15 @@ def link_anonymous(
 # --- funnels ------------------------------------------------------------------------------------
 
 
+@renamed_parameters(unit="session", time="timestamp")
 def funnel(
     events: pd.DataFrame,
     *,
     stages: Sequence[str] = DEFAULT_STAGES,
     by: str | Sequence[str] | None = None,
     mode: str = "strict",
-    unit: str = "session_id",
-    time: str = "timestamp",
+    session: str = "session_id",
+    timestamp: str = "timestamp",
     event: str = "event",
 ) -> pd.DataFrame:
     """Count how many units reach each stage of a funnel, and how many are lost on the way.
@@ -365,10 +369,10 @@ def funnel(
         *after* the event with which it reached stage k - 1.
         ``"any_order"``: a unit reaches stage k when it has, at some point, an
         event of stage k and of every stage before it, in any order.
-    unit : str, default="session_id"
+    session : str, default="session_id"
         Column of what is counted: ``"session_id"`` for visits, ``"customer_id"``
         or the ``person_id`` of :func:`link_anonymous` for people across visits.
-    time, event : str, default="timestamp", "event"
+    timestamp, event : str, default="timestamp", "event"
         Columns of event times (datetimes) and event names.
 
     Returns
@@ -420,9 +424,9 @@ def funnel(
     [2, 2, 2, 2]
     """
     by_columns = _as_list(by)
-    _check_log(events, [*by_columns, unit, time, event], time=time)
+    _check_log(events, [*by_columns, session, timestamp, event], timestamp=timestamp)
     require_one_of(mode, _FUNNEL_MODES, parameter="mode", function="funnel")
-    log = SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
+    log = SortedLog(events, session=session, timestamp=timestamp, event=event, by=by_columns)
     known = _known_events(events, event, log.event_names)
     stages = _check_stages(stages, known, event=event, function="funnel")
     if mode == "strict":
@@ -432,14 +436,15 @@ def funnel(
     return _stage_table(log.groups, stages, count_by_group(reached, log))
 
 
+@renamed_parameters(unit="session", time="timestamp")
 def stage_times(
     events: pd.DataFrame,
     *,
     stages: Sequence[str] = DEFAULT_STAGES,
     by: str | Sequence[str] | None = None,
     stall_after: pd.Timedelta = pd.Timedelta(minutes=10),
-    unit: str = "session_id",
-    time: str = "timestamp",
+    session: str = "session_id",
+    timestamp: str = "timestamp",
     event: str = "event",
 ) -> pd.DataFrame:
     """How long units take from each stage to the next, and where they stall.
@@ -454,7 +459,7 @@ def stage_times(
         Column(s) to compare by, as in :func:`funnel`.
     stall_after : Timedelta, default=10 minutes
         A step that takes longer than this counts as a stall.
-    unit, time, event : str, default="session_id", "timestamp", "event"
+    session, timestamp, event : str, default="session_id", "timestamp", "event"
         Columns of the unit counted, event times and event names.
 
     Returns
@@ -493,13 +498,13 @@ def stage_times(
     1  view_menu        pay           2            10.0        14.0         0.5
     """
     by_columns = _as_list(by)
-    _check_log(events, [*by_columns, unit, time, event], time=time)
+    _check_log(events, [*by_columns, session, timestamp, event], timestamp=timestamp)
     if not isinstance(stall_after, pd.Timedelta) or stall_after < pd.Timedelta(0):
         raise ValueError(
             "The 'stall_after' parameter of stage_times must be a pd.Timedelta >= 0, "
             f"for example pd.Timedelta(minutes=10). Got {stall_after!r} instead."
         )
-    log = SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
+    log = SortedLog(events, session=session, timestamp=timestamp, event=event, by=by_columns)
     known = _known_events(events, event, log.event_names)
     stages = _check_stages(stages, known, event=event, function="stage_times")
     if len(stages) < 2:
@@ -537,13 +542,14 @@ def stage_times(
 # --- paths --------------------------------------------------------------------------------------
 
 
+@renamed_parameters(unit="session", time="timestamp")
 def top_paths(
     events: pd.DataFrame,
     *,
     n: int = 10,
     separator: str = " → ",
-    unit: str = "session_id",
-    time: str = "timestamp",
+    session: str = "session_id",
+    timestamp: str = "timestamp",
     event: str = "event",
 ) -> pd.DataFrame:
     """The `n` most common routes through the events, from a unit's first event to its last.
@@ -556,7 +562,7 @@ def top_paths(
         How many paths to return.
     separator : str, default=" → "
         Written between two events of a path.
-    unit, time, event : str, default="session_id", "timestamp", "event"
+    session, timestamp, event : str, default="session_id", "timestamp", "event"
         Columns of the unit followed, event times and event names.
 
     Returns
@@ -588,9 +594,9 @@ def top_paths(
     0  visit → view_menu      2      2  0.666667
     1              visit      1      1  0.333333
     """
-    _check_log(events, [unit, time, event], time=time)
+    _check_log(events, [session, timestamp, event], timestamp=timestamp)
     require_positive_int(n, parameter="n", function="top_paths")
-    log = SortedLog(events, unit=unit, time=time, event=event, by=[])
+    log = SortedLog(events, session=session, timestamp=timestamp, event=event, by=[])
     keep = without_repeats(log)
     steps = pd.Series(log.event_names[log.event[keep]]).groupby(log.journey[keep])
     paths = pd.DataFrame({"path": steps.agg(separator.join), "steps": steps.size()})
@@ -606,13 +612,14 @@ def top_paths(
     )
 
 
+@renamed_parameters(unit="session", time="timestamp")
 def transition_matrix(
     events: pd.DataFrame,
     *,
     normalize: bool = True,
     collapse_repeats: bool = False,
-    unit: str = "session_id",
-    time: str = "timestamp",
+    session: str = "session_id",
+    timestamp: str = "timestamp",
     event: str = "event",
 ) -> pd.DataFrame:
     """What happens next: for each event, how often each event (or the end) follows it.
@@ -627,7 +634,7 @@ def transition_matrix(
     collapse_repeats : bool, default=False
         ``True`` drops consecutive repeats first (as :func:`top_paths` does), so
         the diagonal (``view_dish`` -> ``view_dish``) is 0.
-    unit, time, event : str, default="session_id", "timestamp", "event"
+    session, timestamp, event : str, default="session_id", "timestamp", "event"
         Columns of the unit followed, event times and event names.
 
     Returns
@@ -665,13 +672,13 @@ def transition_matrix(
     view_menu      0          0    1      1
     pay            0          0    0      1
     """
-    _check_log(events, [unit, time, event], time=time)
+    _check_log(events, [session, timestamp, event], timestamp=timestamp)
     if not isinstance(normalize, bool) or not isinstance(collapse_repeats, bool):
         raise TypeError(
             "The 'normalize' and 'collapse_repeats' parameters of transition_matrix must be True or False. "
             f"Got {normalize!r} and {collapse_repeats!r} instead."
         )
-    log = SortedLog(events, unit=unit, time=time, event=event, by=[])
+    log = SortedLog(events, session=session, timestamp=timestamp, event=event, by=[])
     keep = without_repeats(log) if collapse_repeats else np.ones(len(log.journey), dtype=bool)
     states = _event_order(log.event_names)
     code = log.position_in(states)[keep]
@@ -700,12 +707,12 @@ def transition_matrix(
 _PERIODS = ("D", "W", "M", "Q", "Y")
 
 
-def _check_orders(orders: pd.DataFrame, columns: Sequence[str], *, time: str) -> None:
-    """Check that `orders` is a non-empty DataFrame with `columns`, and datetimes in `time`."""
+def _check_orders(orders: pd.DataFrame, columns: Sequence[str], *, ordered_at: str) -> None:
+    """Check that `orders` is a non-empty DataFrame with `columns`, and datetimes in `ordered_at`."""
     require_dataframe(orders, name="orders")
     require_columns(orders, columns, name="orders")
     require_non_empty(orders, name="orders")
-    require_datetime(orders, time, name="orders")
+    require_datetime(orders, ordered_at, name="orders")
 
 
 def _ordinal(number: int) -> str:
@@ -714,6 +721,7 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+@renamed_parameters(time="ordered_at")
 def repeat_funnel(
     orders: pd.DataFrame,
     *,
@@ -721,7 +729,7 @@ def repeat_funnel(
     by: str | Sequence[str] | None = None,
     customer: str = "customer_id",
     order: str = "order_id",
-    time: str = "ordered_at",
+    ordered_at: str = "ordered_at",
 ) -> pd.DataFrame:
     """The funnel after the first order: how many customers place a 1st, 2nd, 3rd, ... order.
 
@@ -734,7 +742,7 @@ def repeat_funnel(
     by : str or list of str, optional
         Column(s) of `orders` to compare by (a segment merged onto the orders,
         for example). Each group is its own funnel over its orders.
-    customer, order, time : str, default="customer_id", "order_id", "ordered_at"
+    customer, order, ordered_at : str, default="customer_id", "order_id", "ordered_at"
         Columns of the customer id, the order id and the order time (datetimes).
 
     Returns
@@ -770,20 +778,20 @@ def repeat_funnel(
     2  3rd order        1                  0.500000                        23.0
     """
     by_columns = _as_list(by)
-    _check_orders(orders, [*by_columns, customer, order, time], time=time)
+    _check_orders(orders, [*by_columns, customer, order, ordered_at], ordered_at=ordered_at)
     require_positive_int(max_orders, parameter="max_orders", function="repeat_funnel")
     keys = [*by_columns, customer]
-    placed = orders[[*keys, order, time]].dropna()
+    placed = orders[[*keys, order, ordered_at]].dropna()
     if placed.empty:
         raise ValueError(
-            f"No row of `orders` has all of {[*keys, order, time]} filled in: there is no customer to follow."
+            f"No row of `orders` has all of {[*keys, order, ordered_at]} filled in: there is no customer to follow."
         )
-    # One row per order, at the time of its first line, in each customer's time order.
-    firsts = placed.sort_values(time, kind="stable").drop_duplicates([*keys, order])
+    # One row per order, at the ordered_at of its first line, in each customer's ordered_at order.
+    firsts = placed.sort_values(ordered_at, kind="stable").drop_duplicates([*keys, order])
     per_customer = firsts.groupby(keys, sort=False, observed=True)
     firsts = firsts.assign(
         order_number=per_customer.cumcount() + 1,
-        days_since_previous=per_customer[time].diff() / pd.Timedelta(days=1),
+        days_since_previous=per_customer[ordered_at].diff() / pd.Timedelta(days=1),
     )
     firsts = firsts[firsts["order_number"] <= max_orders]
     stage_keys = [*by_columns, "order_number"]
@@ -812,6 +820,7 @@ def _period_numbers(times: pd.Series, period: str) -> pd.Series:
     return pd.Series(times.dt.to_period(period).array.asi8, index=times.index)
 
 
+@renamed_parameters(time="ordered_at")
 def cohort_retention(
     orders: pd.DataFrame,
     customers: pd.DataFrame | None = None,
@@ -819,7 +828,7 @@ def cohort_retention(
     period: str = "M",
     normalize: bool = True,
     customer: str = "customer_id",
-    time: str = "ordered_at",
+    ordered_at: str = "ordered_at",
     signup: str = "signup_date",
 ) -> pd.DataFrame:
     """Retention by cohort: of the customers who started in a period, how many order n periods later.
@@ -836,7 +845,7 @@ def cohort_retention(
         Calendar period of the cohorts and of the columns (day, week, month, quarter, year).
     normalize : bool, default=True
         ``True``: shares of the cohort. ``False``: numbers of customers.
-    customer, time, signup : str, default="customer_id", "ordered_at", "signup_date"
+    customer, ordered_at, signup : str, default="customer_id", "ordered_at", "signup_date"
         Columns of the customer id, the order time, and (in `customers`) the signup date.
 
     Returns
@@ -876,16 +885,16 @@ def cohort_retention(
     2024-01 2          1.0  0.5  0.5
     2024-02 1          1.0  0.0  NaN
     """
-    _check_orders(orders, [customer, time], time=time)
+    _check_orders(orders, [customer, ordered_at], ordered_at=ordered_at)
     require_one_of(period, _PERIODS, parameter="period", function="cohort_retention")
     if not isinstance(normalize, bool):
         raise TypeError(
             f"The 'normalize' parameter of cohort_retention must be True or False. Got {normalize!r} instead."
         )
-    placed = orders[[customer, time]].dropna()
+    placed = orders[[customer, ordered_at]].dropna()
     if placed.empty:
-        raise ValueError(f"No row of `orders` has both {customer!r} and {time!r} filled in.")
-    active = pd.DataFrame({"customer": placed[customer], "active": _period_numbers(placed[time], period)})
+        raise ValueError(f"No row of `orders` has both {customer!r} and {ordered_at!r} filled in.")
+    active = pd.DataFrame({"customer": placed[customer], "active": _period_numbers(placed[ordered_at], period)})
     active = active.drop_duplicates()
     if customers is None:
         cohort_of = active.groupby("customer")["active"].min()
@@ -1029,6 +1038,7 @@ def journey_map_notes(phases: Mapping[str, Sequence[str]] = DEFAULT_PHASES) -> p
     )
 
 
+@renamed_parameters(unit="session")
 def journey_map_table(
     events: pd.DataFrame,
     *,
@@ -1040,7 +1050,7 @@ def journey_map_table(
     pain_events: Sequence[str] = PAIN_EVENTS,
     rating_range: tuple[float, float] = (1, 5),
     top: int = 3,
-    unit: str = "session_id",
+    session: str = "session_id",
     event: str = "event",
     phase: str = "phase",
     category: str = "category",
@@ -1074,7 +1084,7 @@ def journey_map_table(
         The lowest and highest possible rating; ratings outside are an error.
     top : int, default=3
         How many touchpoints and ticket categories to list per stage.
-    unit, event : str, default="session_id", "event"
+    session, event : str, default="session_id", "event"
         Columns of the unit counted and the event names.
     phase, category, rating, comment : str, default="phase", "category", "rating", "comment"
         Columns of `tickets` and `feedback`.
@@ -1121,101 +1131,180 @@ def journey_map_table(
     Lowest: “Card refused twice”
     """
     touchpoint_columns = _as_list(touchpoints)
-    _check_log(events, [unit, event, *touchpoint_columns], time=None)
+    _check_log(events, [session, event, *touchpoint_columns], timestamp=None)
     require_positive_int(top, parameter="top", function="journey_map_table")
-    log = events[[unit, event, *touchpoint_columns]].dropna(subset=[unit, event])
-    if log.empty:
-        raise ValueError(f"No row of `events` has both {unit!r} and {event!r} filled in.")
-    log = log.assign(**{event: log[event].astype("str")})
-    stages = _check_phases(phases, _known_events(events, event, log[event].unique()))
+    log, stages = _map_log(events, phases, session=session, event=event, touchpoints=touchpoint_columns)
     names = list(stages)
-    stage_of_event = {event_name: name for name, event_names in stages.items() for event_name in event_names}
-    log = log.assign(_stage=log[event].map(stage_of_event)).dropna(subset=["_stage"])
-    cells = {row: {name: [] for name in names} for row in JOURNEY_MAP_ROWS}
-
-    # Doing: how many reach each stage, and what they do there.
-    units_in = log[[unit, "_stage"]].drop_duplicates()
-    reached = units_in.groupby("_stage").size().reindex(names, fill_value=0)
-    all_units = log[unit].nunique()
-    doing = log[[unit, "_stage", event]].drop_duplicates().groupby(["_stage", event]).size()
-    for name in names:
-        cells["Doing"][name].append(f"Reached by {reached[name]:,} ({reached[name] / all_units:.0%})")
-        for event_name in stages[name]:
-            if event_name not in pain_events and (name, event_name) in doing.index:
-                share = doing[(name, event_name)] / reached[name]
-                cells["Doing"][name].append(f"{_humanise(event_name)} {share:.0%}")
-
-    # Touchpoints: where it happens, by share of the units in the stage.
-    for column in touchpoint_columns:
-        used = log[[unit, "_stage", column]].dropna().drop_duplicates().astype({column: "str"})
-        shares = used.groupby(["_stage", column]).size().div(reached, level="_stage")
-        for name in names:
-            if name in shares.index.get_level_values("_stage"):
-                prefix = f"{column}: " if len(touchpoint_columns) > 1 else ""
-                cells["Touchpoints"][name].append(prefix + _ranked(shares.loc[name], top))
-
-    # Pain points: where people stop, what fails, what they complain about.
-    stage_number = pd.Series(range(len(names)), index=names)
-    furthest = units_in.assign(number=units_in["_stage"].map(stage_number)).groupby(unit)["number"].max()
-    stopped_at = furthest.value_counts().reindex(range(len(names)), fill_value=0)
-    for number, name in enumerate(names[:-1]):
-        if reached[name]:
-            cells["Pain points"][name].append(f"{stopped_at[number] / reached[name]:.0%} go no further")
-    for name in names:
-        for event_name in stages[name]:
-            if event_name in pain_events and (name, event_name) in doing.index:
-                share = doing[(name, event_name)] / reached[name]
-                cells["Pain points"][name].append(f"{_humanise(event_name)} {share:.0%}")
-    if tickets is not None:
-        _check_by_phase(tickets, [category], name="tickets", phase=phase, phases=names)
-        counts = tickets.dropna(subset=[phase, category]).astype({phase: "str", category: "str"})
-        counts = counts.groupby([phase, category]).size()
-        for name in names:
-            if name in counts.index.get_level_values(phase):
-                ranked = counts.loc[name].sort_index().sort_values(ascending=False, kind="stable").head(top)
-                listed = ", ".join(f"{label} ({count})" for label, count in ranked.items())
-                cells["Pain points"][name].append(f"Tickets: {listed}")
-
-    # Thinking & feeling: what the survey says about each stage.
-    if feedback is not None:
-        _check_by_phase(feedback, [rating], name="feedback", phase=phase, phases=names)
-        low, high = rating_range
-        require_in_range(feedback, rating, low=low, high=high, name="feedback")
-        answers = feedback.dropna(subset=[phase, rating]).astype({phase: "str"})
-        summary = answers.groupby(phase).agg(mean=(rating, "mean"), n=(rating, "size"))
-        if comment in answers.columns:
-            commented = answers[answers[comment].fillna("").astype("str").str.strip() != ""]
-            lowest = commented.sort_values(rating, kind="stable").drop_duplicates(phase)
-            lowest = lowest.set_index(phase)[comment]
-        else:
-            lowest = pd.Series(dtype="str")
-        for name in summary.index:
-            cells["Thinking & feeling"][name].append(
-                f"Rating {summary.loc[name, 'mean']:.1f} / {high:g} (n={summary.loc[name, 'n']})"
-            )
-            if name in lowest.index:
-                quote = textwrap.shorten(str(lowest[name]), width=80, placeholder="…")
-                cells["Thinking & feeling"][name].append(f"Lowest: “{quote}”")
-
-    # Notes: what the data cannot say.
-    if notes is not None:
-        require_dataframe(notes, name="notes")
-        bad_rows = [row for row in notes.index if row not in JOURNEY_MAP_ROWS]
-        bad_columns = [column for column in notes.columns if column not in names]
-        if bad_rows or bad_columns:
-            raise ValueError(
-                f"`notes` must use the map's rows {list(JOURNEY_MAP_ROWS)} and stages {names}; "
-                f"found rows {bad_rows} and stages {bad_columns} that are not. "
-                "Start from journey_map_notes(phases) to get the layout right."
-            )
-        for row in notes.index:
-            for name in notes.columns:
-                note = notes.loc[row, name]
-                if isinstance(note, str) and note.strip():
-                    cells[row][name].append(note.strip())
-
+    # The sessions with at least one event of each stage (U_s in the Notes).
+    sessions_in = log[[session, "_stage"]].drop_duplicates()
+    reached = sessions_in.groupby("_stage").size().reindex(names, fill_value=0)
+    # How many sessions of each stage had each event.
+    had_event = log[[session, "_stage", event]].drop_duplicates().groupby(["_stage", event]).size()
+    cells = {
+        "Doing": _doing_cells(stages, reached, had_event, all_sessions=log[session].nunique(), pain_events=pain_events),
+        "Touchpoints": _touchpoint_cells(log, names, reached, session=session, touchpoints=touchpoint_columns, top=top),
+        "Thinking & feeling": _feeling_cells(
+            feedback, names, phase=phase, rating=rating, comment=comment, rating_range=rating_range
+        ),
+        "Pain points": _pain_cells(stages, reached, had_event, sessions_in, session=session, pain_events=pain_events),
+        "Opportunities": {name: [] for name in names},
+    }
+    for name, listed in _ticket_cells(tickets, names, phase=phase, category=category, top=top).items():
+        cells["Pain points"][name].extend(listed)
+    _add_notes(cells, notes, names)
     return pd.DataFrame(
         [["\n".join(cells[row][name]) for name in names] for row in JOURNEY_MAP_ROWS],
         index=pd.Index(JOURNEY_MAP_ROWS, name="row"),
         columns=pd.Index(names, name="stage"),
     )
+
+
+# --- the journey map's rows, one function each ---------------------------------------------------
+
+
+def _map_log(
+    events: pd.DataFrame,
+    phases: Mapping[str, Sequence[str]],
+    *,
+    session: str,
+    event: str,
+    touchpoints: list[str],
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The rows with a session and an event in a stage, with their stage as ``_stage``; and the checked stages."""
+    log = events[[session, event, *touchpoints]].dropna(subset=[session, event])
+    if log.empty:
+        raise ValueError(f"No row of `events` has both {session!r} and {event!r} filled in.")
+    log = log.assign(**{event: log[event].astype("str")})
+    stages = _check_phases(phases, _known_events(events, event, log[event].unique()))
+    stage_of_event = {event_name: name for name, event_names in stages.items() for event_name in event_names}
+    return log.assign(_stage=log[event].map(stage_of_event)).dropna(subset=["_stage"]), stages
+
+
+def _doing_cells(
+    stages: dict[str, list[str]],
+    reached: pd.Series,
+    had_event: pd.Series,
+    *,
+    all_sessions: int,
+    pain_events: Sequence[str],
+) -> dict[str, list[str]]:
+    """Doing: how many reach each stage, and the share of them doing each (non-pain) event."""
+    cells = {}
+    for name, event_names in stages.items():
+        cells[name] = [f"Reached by {reached[name]:,} ({reached[name] / all_sessions:.0%})"]
+        cells[name] += [
+            f"{_humanise(event_name)} {had_event[(name, event_name)] / reached[name]:.0%}"
+            for event_name in event_names
+            if event_name not in pain_events and (name, event_name) in had_event.index
+        ]
+    return cells
+
+
+def _touchpoint_cells(
+    log: pd.DataFrame, names: list[str], reached: pd.Series, *, session: str, touchpoints: list[str], top: int
+) -> dict[str, list[str]]:
+    """Touchpoints: the `top` values of each touchpoint column, by share of the sessions in the stage."""
+    cells: dict[str, list[str]] = {name: [] for name in names}
+    for column in touchpoints:
+        used = log[[session, "_stage", column]].dropna().drop_duplicates().astype({column: "str"})
+        shares = used.groupby(["_stage", column]).size().div(reached, level="_stage")
+        prefix = f"{column}: " if len(touchpoints) > 1 else ""
+        for name in names:
+            if name in shares.index.get_level_values("_stage"):
+                cells[name].append(prefix + _ranked(shares.loc[name], top))
+    return cells
+
+
+def _pain_cells(
+    stages: dict[str, list[str]],
+    reached: pd.Series,
+    had_event: pd.Series,
+    sessions_in: pd.DataFrame,
+    *,
+    session: str,
+    pain_events: Sequence[str],
+) -> dict[str, list[str]]:
+    """Pain points: the share that goes no further than each stage, and each pain event's share."""
+    names = list(stages)
+    stage_number = pd.Series(range(len(names)), index=names)
+    furthest = sessions_in.assign(number=sessions_in["_stage"].map(stage_number)).groupby(session)["number"].max()
+    stopped_at = furthest.value_counts().reindex(range(len(names)), fill_value=0)
+    cells: dict[str, list[str]] = {name: [] for name in names}
+    for number, name in enumerate(names[:-1]):
+        if reached[name]:
+            cells[name].append(f"{stopped_at[number] / reached[name]:.0%} go no further")
+    for name, event_names in stages.items():
+        cells[name] += [
+            f"{_humanise(event_name)} {had_event[(name, event_name)] / reached[name]:.0%}"
+            for event_name in event_names
+            if event_name in pain_events and (name, event_name) in had_event.index
+        ]
+    return cells
+
+
+def _ticket_cells(
+    tickets: pd.DataFrame | None, names: list[str], *, phase: str, category: str, top: int
+) -> dict[str, list[str]]:
+    """Pain points, continued: the `top` ticket categories of each stage, with their counts."""
+    if tickets is None:
+        return {}
+    _check_by_phase(tickets, [category], name="tickets", phase=phase, phases=names)
+    counts = tickets.dropna(subset=[phase, category]).astype({phase: "str", category: "str"})
+    counts = counts.groupby([phase, category]).size()
+    cells = {}
+    for name in names:
+        if name in counts.index.get_level_values(phase):
+            ranked = counts.loc[name].sort_index().sort_values(ascending=False, kind="stable").head(top)
+            cells[name] = ["Tickets: " + ", ".join(f"{label} ({count})" for label, count in ranked.items())]
+    return cells
+
+
+def _feeling_cells(
+    feedback: pd.DataFrame | None,
+    names: list[str],
+    *,
+    phase: str,
+    rating: str,
+    comment: str,
+    rating_range: tuple[float, float],
+) -> dict[str, list[str]]:
+    """Thinking & feeling: each stage's mean rating with n, and the comment of its lowest rating."""
+    cells: dict[str, list[str]] = {name: [] for name in names}
+    if feedback is None:
+        return cells
+    _check_by_phase(feedback, [rating], name="feedback", phase=phase, phases=names)
+    low, high = rating_range
+    require_in_range(feedback, rating, low=low, high=high, name="feedback")
+    answers = feedback.dropna(subset=[phase, rating]).astype({phase: "str"})
+    summary = answers.groupby(phase).agg(mean=(rating, "mean"), n=(rating, "size"))
+    if comment in answers.columns:
+        commented = answers[answers[comment].fillna("").astype("str").str.strip() != ""]
+        lowest = commented.sort_values(rating, kind="stable").drop_duplicates(phase).set_index(phase)[comment]
+    else:
+        lowest = pd.Series(dtype="str")
+    for name in summary.index:
+        cells[name].append(f"Rating {summary.loc[name, 'mean']:.1f} / {high:g} (n={summary.loc[name, 'n']})")
+        if name in lowest.index:
+            quote = textwrap.shorten(str(lowest[name]), width=80, placeholder="…")
+            cells[name].append(f"Lowest: “{quote}”")
+    return cells
+
+
+def _add_notes(cells: dict[str, dict[str, list[str]]], notes: pd.DataFrame | None, names: list[str]) -> None:
+    """Add each non-empty note below the data of its cell (what the data cannot say)."""
+    if notes is None:
+        return
+    require_dataframe(notes, name="notes")
+    bad_rows = [row for row in notes.index if row not in JOURNEY_MAP_ROWS]
+    bad_columns = [column for column in notes.columns if column not in names]
+    if bad_rows or bad_columns:
+        raise ValueError(
+            f"`notes` must use the map's rows {list(JOURNEY_MAP_ROWS)} and stages {names}; "
+            f"found rows {bad_rows} and stages {bad_columns} that are not. "
+            "Start from journey_map_notes(phases) to get the layout right."
+        )
+    for row in notes.index:
+        for name in notes.columns:
+            note = notes.loc[row, name]
+            if isinstance(note, str) and note.strip():
+                cells[row][name].append(note.strip())

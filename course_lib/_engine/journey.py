@@ -50,12 +50,12 @@ class SortedLog:
     groups : DataFrame of the `by` values, one row per group code (one empty row without `by`).
     """
 
-    def __init__(self, events: pd.DataFrame, *, unit: str, time: str, event: str, by: list[str]) -> None:
+    def __init__(self, events: pd.DataFrame, *, session: str, timestamp: str, event: str, by: list[str]) -> None:
         # Work on integer codes: comparing numbers is far faster than comparing strings, and
         # factorize marks a missing value with the code -1, so no separate dropna is needed.
-        unit_code, _ = pd.factorize(events[unit])
+        unit_code, _ = pd.factorize(events[session])
         event_code, event_names = pd.factorize(events[event])
-        times = as_datetime64(events[time])
+        times = as_datetime64(events[timestamp])
         if by:
             groups = events.groupby(by, sort=True, observed=True)
             group_code = groups.ngroup().fillna(-1).to_numpy(dtype=np.int64)  # -1: a missing `by` value
@@ -64,7 +64,7 @@ class SortedLog:
         complete = (unit_code >= 0) & (event_code >= 0) & ~np.isnat(times) & (group_code >= 0)
         if not complete.any():
             raise ValueError(
-                f"No row of `events` has all of {[*by, unit, time, event]} filled in, so there is no "
+                f"No row of `events` has all of {[*by, session, timestamp, event]} filled in, so there is no "
                 "journey to follow. Check the column names, or give anonymous rows an id first "
                 "(see link_anonymous)."
             )
