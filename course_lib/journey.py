@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from course_lib._engine.journey import SortedLog, any_order_reach, count_by_group, strict_reach, without_repeats
+from course_lib.datasets.schema import EVENTS
 from course_lib.validation import (
     renamed_parameters,
     require_columns,
@@ -92,13 +93,7 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "order_delivered",
 )
 #: Every event of the course's log: the funnel stages, then what can happen beside them.
-KNOWN_EVENTS: tuple[str, ...] = (
-    *DEFAULT_STAGES,
-    "payment_failed",
-    "rate_order",
-    "contact_support",
-    "address_outside_zone",
-)
+KNOWN_EVENTS: tuple[str, ...] = (*DEFAULT_STAGES, *(name for name in EVENTS if name not in DEFAULT_STAGES))
 #: The state before a unit's first event and after its last, in transition tables.
 START = "(start)"
 END = "(end)"
