@@ -136,3 +136,58 @@ def test_the_engine_is_used_on_large_tables_only():
         rfm.rfm_table(lines)  # small: pandas
         with mock.patch.object(rfm, "_ENGINE_FROM_ROWS", 1), pytest.raises(AssertionError, match="engine called"):
             rfm.rfm_table(lines)
+
+
+# --------------------------------------------------------------------------------------
+# journey: the engine's sorted log against a per-session loop in plain Python
+# --------------------------------------------------------------------------------------
+
+STAGES = ["visit", "view_menu", "add_to_cart", "pay"]
+EVENT = st.one_of(st.none(), st.sampled_from([*STAGES, "payment_failed", "contact_support"]))
+LOG_ROW = st.tuples(st.one_of(st.none(), st.integers(1, 5)), st.one_of(st.none(), st.integers(0, 6)), EVENT)
+
+
+def _funnel_by_hand(events: pd.DataFrame, stages: list[str], mode: str) -> list[int]:
+    """Sessions reaching each stage, walking each session's events in time order (ties: log order)."""
+    complete = events.dropna(subset=["session_id", "timestamp", "event"])
+    ordered = complete.sort_values(["session_id", "timestamp"], kind="stable")
+    reached = [0] * len(stages)
+    for _, journey in ordered.groupby("session_id", sort=False):
+        if mode == "strict":  # the next stage must come after the one before it
+            k = 0
+            for name in journey["event"]:
+                if k < len(stages) and name == stages[k]:
+                    k += 1
+        else:  # every stage up to k, in any order
+            seen = set(journey["event"])
+            k = next((i for i, stage in enumerate(stages) if stage not in seen), len(stages))
+        for i in range(k):
+            reached[i] += 1
+    return reached
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(LOG_ROW, min_size=1, max_size=40),
+    text_ids=st.booleans(),
+    mode=st.sampled_from(["strict", "any_order"]),
+)
+def test_journey_engine_funnel_equals_a_loop_over_sessions(rows, text_ids, mode):
+    from course_lib.journey import funnel
+
+    sessions = [None if s is None else (f"s{s}" if text_ids else s) for s, _, _ in rows]
+    events = pd.DataFrame(
+        {
+            "session_id": pd.array(sessions, dtype="str" if text_ids else "Int64"),
+            "timestamp": pd.to_datetime(
+                [None if m is None else pd.Timestamp("2024-05-01") + pd.Timedelta(minutes=m) for _, m, _ in rows]
+            ),
+            "event": pd.array([e for _, _, e in rows], dtype="str"),
+        }
+    )
+    expected = _funnel_by_hand(events, STAGES, mode)
+    if sum(expected) == 0 and events.dropna().empty:
+        with pytest.raises(ValueError, match="No row of `events` has all of"):
+            funnel(events, stages=STAGES, mode=mode)
+        return
+    assert funnel(events, stages=STAGES, mode=mode)["reached"].tolist() == expected
