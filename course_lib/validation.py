@@ -491,14 +491,15 @@ def resolve_as_of(
     later_rows: str = "error",
     name: str = "data",
 ) -> pd.Timestamp:
-    """The day of the analysis, as a midnight Timestamp: the one meaning of every ``as_of=``.
+    """The day of the analysis, as a Timestamp: the one meaning of every ``as_of=``.
 
     Parameters
     ----------
     as_of : str ("YYYY-MM-DD"), date, Timestamp or None
         The day asked for; None means **the day after the last date** of
-        `dates`, so that a purchase on the last day is 1 day old. A time of
-        day is dropped: whole days count.
+        `dates`, so that a purchase on the last day is 1 day old. A day
+        ("YYYY-MM-DD", a date) means its midnight; a Timestamp with a time of
+        day is kept as it is (functions that count whole days use its day).
     dates : Series of datetimes
         The dates of the data (missing values are ignored).
     function : str
@@ -514,7 +515,7 @@ def resolve_as_of(
     Returns
     -------
     Timestamp
-        Midnight of the day, without a time zone.
+        Without a time zone: midnight of the day, or the moment given.
 
     Examples
     --------
@@ -550,8 +551,8 @@ def resolve_as_of(
             f"The 'as_of' parameter of {function} must be a 'YYYY-MM-DD' string, a date or None. "
             f"Got {as_of!r} of type {type(as_of).__name__} instead."
         )
-    day = (day.tz_localize(None) if day.tz is not None else day).normalize()
-    if later_rows == "error" and day < last.normalize():
+    day = day.tz_localize(None) if day.tz is not None else day  # a time of day given is kept
+    if later_rows == "error" and day.normalize() < last.normalize():
         column = f"{dates.name!r}" if dates.name is not None else "..."
         raise ValueError(
             f"The 'as_of' parameter of {function} ({day:%Y-%m-%d}) lies before the last date "

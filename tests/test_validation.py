@@ -66,11 +66,14 @@ class TestResolveAsOf:
     def test_default_is_the_day_after_the_last_date_at_midnight(self):
         assert resolve_as_of(None, self.dates, function="f") == pd.Timestamp("2024-05-21")
 
-    @pytest.mark.parametrize(
-        "given", ["2024-05-20", dt.date(2024, 5, 20), pd.Timestamp("2024-05-20 23:59"), np.datetime64("2024-05-20")]
-    )
+    @pytest.mark.parametrize("given", ["2024-05-20", dt.date(2024, 5, 20), np.datetime64("2024-05-20")])
     def test_every_date_form_gives_the_same_midnight(self, given):
         assert resolve_as_of(given, self.dates, function="f") == pd.Timestamp("2024-05-20")
+
+    def test_a_moment_is_kept_and_checked_by_its_day(self):
+        # "now" as the last order's time, as lesson 01 writes it: kept, and not "before the data".
+        moment = pd.Timestamp("2024-05-20 10:00")
+        assert resolve_as_of(moment, self.dates, function="f") == moment
 
     def test_a_day_before_the_last_date_is_an_error_naming_the_column(self):
         with pytest.raises(ValueError, match=r"\(2024-05-19\) lies before the last date \(2024-05-20\).*'ordered_at'"):
