@@ -16,6 +16,8 @@ uses them:
                                   ``validation`` (what every check says)
 03    RFM                         ``rfm`` (table, scores, segment map), ``rfm_sql`` (the same in
                                   SQL), ``plots/rfm``; ``datasets.online_retail`` (a real export)
+03b   RFM at scale (optional)     ``rfm_sql`` and ``journey_sql`` (the same tables as one SQL query,
+                                  run in DuckDB or Spark)
 04    clustering                  ``clustering`` (preparation, choosing k, profiles),
                                   ``plots/clustering``
 05    vegetarian delivery         ``clustering`` (stability, agreement, personas)
@@ -44,7 +46,7 @@ A module uses only the layers above it in this list; ``CONTRIBUTING.md`` has the
    ``datasets/_generator/`` holds the seeded simulators that write the course data
    (instructors: ``python -m course_lib data --seed N``).
 3. analysis - DataFrames in, DataFrames out; they never read files, draw or print:
-   ``customer_view``, ``segments``, ``rfm``, ``rfm_sql``, ``clustering``, ``journey``,
+   ``customer_view``, ``segments``, ``rfm``, ``rfm_sql``, ``clustering``, ``journey``, ``journey_sql``,
    ``targeting``, ``column_mapping`` (and ``clv``, ``experiments``, ``uplift`` with
    lessons 09-10). Behind them, ``_engine/`` (private) holds the fast paths that
    large tables need (``_engine/rfm``, ``_engine/journey``), each tested equal to
