@@ -24,7 +24,8 @@ uses them:
 06    customer journey            ``journey`` (sessions, funnels, paths, journey map),
                                   ``plots/journey``
 07    segments to action          ``targeting`` (target lists, uplift), ``segments``, ``rfm``
-08    capstone                    ``column_mapping`` (your own file's columns), ``report``
+08    capstone                    ``column_mapping`` (your own file's columns), ``refunds``
+                                  (refunds netted against their sales), ``report``
 09    customer lifetime value     ``clv`` (BG/NBD and Gamma-Gamma), ``rfm.clv_summary``
 10    choosing targets            ``experiments`` (test design, intervals), ``uplift``, ``targeting``
 ====  ==========================  ===========================================================
@@ -47,16 +48,18 @@ A module uses only the layers above it in this list; ``CONTRIBUTING.md`` has the
    (instructors: ``python -m course_lib data --seed N``).
 3. analysis - DataFrames in, DataFrames out; they never read files, draw or print:
    ``customer_view``, ``segments``, ``rfm``, ``rfm_sql``, ``clustering``, ``journey``, ``journey_sql``,
-   ``targeting``, ``column_mapping`` (and ``clv``, ``experiments``, ``uplift`` with
-   lessons 09-10). Behind them, ``_engine/`` (private) holds the fast paths that
+   ``targeting``, ``column_mapping``, ``refunds`` (and ``clv``, ``experiments``, ``uplift``
+   with lessons 09-10). Behind them, ``_engine/`` (private) holds the fast paths that
    large tables need (``_engine/rfm``, ``_engine/journey``), each tested equal to
    the readable code in front.
 4. presentation - ``plots/`` (figures: ``ax=None``, return the Axes), ``widgets``
-   (explorers), ``report`` (the one-page report on a shop's own orders).
+   (explorers), ``report`` (the one-page report on a shop's own orders) with
+   ``report_text`` (its words in English, Spanish and Portuguese).
 5. teaching - ``checks/`` (the exercises' checks, one module per lesson).
 6. ``kit/`` - the machinery a learner need not read: ``cli`` (``python -m course_lib
    ...``, the only module that prints), ``doctor``, ``exercise_build``,
-   ``notebook_run``, ``grading``, ``plan``, ``slides``.
+   ``notebook_run``, ``notebook_audit``, ``kernel_probe``, ``grading`` (with ``answers``,
+   ``evaluator``, ``gradebook``), ``release`` (the student copy), ``plan``, ``slides``.
 """
 
 from pathlib import Path

@@ -55,6 +55,7 @@ from course_lib.validation import (
     require_one_row_per_id,
     require_positive_int,
     resolve_as_of,
+    sample_of,
 )
 
 __all__ = ["LIFECYCLE_STAGES", "lifecycle_stage", "segment_table", "with_consent"]

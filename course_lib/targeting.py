@@ -985,7 +985,7 @@ def segment_scorecard(
             f"Column {segment!r} of `data` has {int(data[segment].isna().sum())} customer(s) without a segment; assign or drop them first."
         )
     if consent:
-        _require_boolean(data, consent, name="data")
+        require_boolean(data, consent, name="data")
     cuts = {**SCORECARD_BINS, **(bins or {})}
     unknown_bins = set(cuts) - set(SCORECARD_BINS)
     if unknown_bins:
