@@ -40,11 +40,14 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from course_lib.datasets import schema
 from course_lib.validation import (
+    check_scalar,
     require_columns,
     require_dataframe,
     require_datetime,
     require_in_range,
+    require_matching_ids,
     require_non_empty,
     require_numeric,
     require_one_row_per_id,
@@ -67,78 +70,16 @@ __all__ = [
 ]
 
 #: The statuses an order line may have in the course data.
-ORDER_STATUSES = ("delivered", "cancelled", "refunded")
+ORDER_STATUSES = schema.ORDER_STATUSES
 
 #: The survey's answer columns: eight Likert items (1-5) and the NPS question (0-10).
-SURVEY_QUESTIONS = (
-    "q_health",
-    "q_variety",
-    "q_no_time_to_cook",
-    "q_budget",
-    "q_pay_for_quality",
-    "q_learn_to_cook",
-    "q_shop_access",
-    "q_few_restaurants_near_work",
-    "nps",
-)
+SURVEY_QUESTIONS = (*schema.LIKERT_ITEMS, "nps")
 
 #: The events counted per customer by :func:`behaviour_summary` unless told otherwise.
 COUNTED_EVENTS = ("view_menu", "add_to_cart", "start_checkout", "pay", "payment_failed", "contact_support")
 
 
 # --------------------------------------------------------------------------- ids
-
-
-def _id_kind(ids: pd.Series) -> str:
-    """Classify a column of ids as "number", "text", "empty" or "mixed"."""
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        return _id_kind(pd.Series(ids.cat.categories))
-    if pd.api.types.is_bool_dtype(ids):
-        return "mixed"
-    if pd.api.types.is_numeric_dtype(ids):
-        return "number"
-    inferred = pd.api.types.infer_dtype(ids, skipna=True)
-    if inferred in {"integer", "floating", "mixed-integer-float", "decimal"}:
-        return "number"
-    if inferred == "string":
-        return "text"
-    if inferred == "empty":
-        return "empty"
-    return "mixed"
-
-
-def _require_matching_ids(tables: dict[str, pd.DataFrame], customer: str) -> None:
-    """Raise unless every table has the id column and all hold ids of one kind.
-
-    Merging text ids ("17") with number ids (17) matches nobody, so the
-    mismatch is an error that says how to convert, not an empty merge.
-    """
-    kinds = {}
-    for name, table in tables.items():
-        require_columns(table, [customer], name=name)
-        kind = _id_kind(table[customer])
-        if kind == "mixed":
-            raise TypeError(
-                f"Column {customer!r} of `{name}` mixes kinds of values "
-                f"({sample_of(table[customer].dropna().map(repr).tolist())}); customer ids must be "
-                f"all numbers or all text. Convert it first, for example with "
-                f"pd.to_numeric({name}[{customer!r}], errors='coerce').astype('Int64')."
-            )
-        if kind != "empty":
-            kinds[name] = kind
-    if len(set(kinds.values())) > 1:
-        number_table = next(name for name, kind in kinds.items() if kind == "number")
-        text_table = next(name for name, kind in kinds.items() if kind == "text")
-        raise TypeError(
-            f"Column {customer!r} holds numbers in `{number_table}` (dtype "
-            f"{tables[number_table][customer].dtype}) but text in `{text_table}` (dtype "
-            f"{tables[text_table][customer].dtype}, values like "
-            f"{sample_of(tables[text_table][customer].dropna())}), so no id would match. "
-            f"Make both the same type before merging, for example "
-            f"{text_table}[{customer!r}] = pd.to_numeric({text_table}[{customer!r}], "
-            f"errors='coerce').astype('Int64') if the text holds numbers, or "
-            f"{number_table}[{customer!r}] = {number_table}[{customer!r}].astype('string') if not."
-        )
 
 
 def _require_values_in(data: pd.DataFrame, column: str, allowed: Sequence[str], *, name: str) -> None:
@@ -268,7 +209,7 @@ def order_summary(
         require_numeric(lines, column, name="lines")
     require_datetime(lines, ordered_at, name="lines")
     _require_values_in(lines, status, ORDER_STATUSES, name="lines")
-    _require_matching_ids({"lines": lines}, customer)
+    require_matching_ids({"lines": lines}, customer)
 
     known = lines.loc[lines[customer].notna(), columns]
     if drop_duplicate_lines:
@@ -360,7 +301,7 @@ def behaviour_summary(
     """
     require_columns(events, [customer, session, timestamp, event], name="events")
     require_datetime(events, timestamp, name="events")
-    _require_matching_ids({"events": events}, customer)
+    require_matching_ids({"events": events}, customer)
     known = events.loc[events[customer].notna(), [customer, session, timestamp, event]]
     summary = known.groupby(customer, observed=True).agg(
         n_sessions=(session, "nunique"),
@@ -417,7 +358,7 @@ def ticket_summary(
     """
     require_columns(tickets, [customer, ticket, opened_at, category], name="tickets")
     require_datetime(tickets, opened_at, name="tickets")
-    _require_matching_ids({"tickets": tickets}, customer)
+    require_matching_ids({"tickets": tickets}, customer)
     known = tickets.loc[tickets[customer].notna(), [customer, ticket, opened_at, category]]
     summary = known.groupby(customer, observed=True).agg(
         n_tickets=(ticket, "nunique"),
@@ -476,7 +417,7 @@ def survey_latest(
     """
     require_columns(survey, [customer, answered_at], name="survey")
     require_datetime(survey, answered_at, name="survey")
-    _require_matching_ids({"survey": survey}, customer)
+    require_matching_ids({"survey": survey}, customer)
     _require_one_survey(survey, which_survey)
     known = survey.loc[survey[customer].notna()]
     latest = (
@@ -569,7 +510,7 @@ def customer_view(
     given = {name: table for name, table in sources.items() if table is not None}
     for name, table in given.items():
         require_dataframe(table, name=name)
-    _require_matching_ids({"customers": customers, **given}, customer)
+    require_matching_ids({"customers": customers, **given}, customer)
     require_one_row_per_id(
         customers,
         customer,
@@ -747,7 +688,7 @@ def data_quality_report(
     given = {name: table for name, table in sources.items() if table is not None}
     for name, table in given.items():
         require_dataframe(table, name=name)
-    _require_matching_ids({"customers": customers, **given}, customer)
+    require_matching_ids({"customers": customers, **given}, customer)
     known_ids = customers[customer].dropna()
     n_customers = len(customers)
 
@@ -821,15 +762,6 @@ def data_quality_report(
 
 
 # ------------------------------------------------------------------------- NPS
-
-
-def _require_confidence(confidence: float, *, function: str) -> None:
-    """Raise unless `confidence` is a number strictly between 0 and 1."""
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
-        raise ValueError(
-            f"The 'confidence' parameter of {function} must be a number between 0 and 1 "
-            f"(exclusive), like 0.95. Got {confidence!r} instead."
-        )
 
 
 def _require_scores(data: pd.DataFrame, score: str, *, name: str) -> None:
@@ -959,7 +891,7 @@ def nps(scores: pd.Series | Sequence[float], *, min_n: int = 30, confidence: flo
     if isinstance(scores, pd.DataFrame):
         raise TypeError("`scores` must be one column of scores, got a DataFrame; pass data['nps'] instead.")
     require_positive_int(min_n, parameter="min_n", function="nps")
-    _require_confidence(confidence, function="nps")
+    check_scalar(confidence, parameter="confidence", function="nps", low=0, high=1, inclusive="neither", example=0.95)
     answers = pd.DataFrame({"nps": pd.Series(scores)}).dropna()
     if answers.empty:
         raise ValueError("`scores` holds no answers (it is empty or all missing); NPS needs at least one.")
@@ -1011,7 +943,9 @@ def nps_by(
     by = [by] if isinstance(by, str) else list(by)
     require_columns(data, [*by, score], name="data")
     require_positive_int(min_n, parameter="min_n", function="nps_by")
-    _require_confidence(confidence, function="nps_by")
+    check_scalar(
+        confidence, parameter="confidence", function="nps_by", low=0, high=1, inclusive="neither", example=0.95
+    )
     answers = data.loc[data[score].notna(), [*by, score]]
     _require_scores(answers, score, name="data")
     counts = _count_nps(answers, score=score, by=by)

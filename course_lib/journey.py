@@ -48,7 +48,10 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from course_lib._engine.journey import SortedLog, any_order_reach, count_by_group, strict_reach, without_repeats
+from course_lib.datasets.schema import EVENTS
 from course_lib.validation import (
+    renamed_parameters,
     require_columns,
     require_dataframe,
     require_datetime,
@@ -90,13 +93,7 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "order_delivered",
 )
 #: Every event of the course's log: the funnel stages, then what can happen beside them.
-KNOWN_EVENTS: tuple[str, ...] = (
-    *DEFAULT_STAGES,
-    "payment_failed",
-    "rate_order",
-    "contact_support",
-    "address_outside_zone",
-)
+KNOWN_EVENTS: tuple[str, ...] = (*DEFAULT_STAGES, *(name for name in EVENTS if name not in DEFAULT_STAGES))
 #: The state before a unit's first event and after its last, in transition tables.
 START = "(start)"
 END = "(end)"
@@ -116,13 +113,13 @@ def _as_list(by: str | Sequence[str] | None) -> list[str]:
     return list(by)
 
 
-def _check_log(events: pd.DataFrame, columns: Sequence[str], *, time: str | None) -> None:
-    """Check that `events` is a non-empty DataFrame with `columns`, and datetimes in `time`."""
+def _check_log(events: pd.DataFrame, columns: Sequence[str], *, timestamp: str | None) -> None:
+    """Check that `events` is a non-empty DataFrame with `columns`, and datetimes in `timestamp`."""
     require_dataframe(events, name="events")
     require_columns(events, columns, name="events")
     require_non_empty(events, name="events")
-    if time is not None:
-        require_datetime(events, time, name="events")
+    if timestamp is not None:
+        require_datetime(events, timestamp, name="events")
 
 
 def _known_events(events: pd.DataFrame, event: str, observed: Sequence[str]) -> list[str]:
@@ -164,137 +161,11 @@ def _check_stages(stages: Sequence[str], known: Sequence[str], *, event: str, fu
     return stages
 
 
-def _as_datetime64(times: pd.Series) -> np.ndarray:
-    """Return `times` as a numpy ``datetime64[ns]`` array (time-zone aware times in UTC)."""
-    if isinstance(times.dtype, pd.DatetimeTZDtype):
-        times = times.dt.tz_convert(None)
-    return times.to_numpy(dtype="datetime64[ns]")
-
-
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     """``part / whole`` as floats, NaN where `whole` is 0 (a rate of nobody is undefined, not 0)."""
     part = np.asarray(part, dtype=float)
     whole = np.asarray(whole, dtype=float)
     return np.divide(part, whole, out=np.full(np.broadcast(part, whole).shape, np.nan), where=whole > 0)
-
-
-class _SortedLog:
-    """The columns of a log that an analysis needs, as numpy arrays sorted by journey and time.
-
-    A *journey* is one unit (a session, a customer) within one group of `by`:
-    the same customer on the web and on the app makes two journeys in a funnel
-    by channel. Rows missing the unit, the time, the event or a `by` value are
-    left out, since they cannot be placed in a journey.
-
-    Attributes
-    ----------
-    journey : int array, one per row, non-decreasing (0 .. n_journeys - 1).
-    time : datetime64[ns] array, non-decreasing within a journey.
-    event : int array, the row's event as a position in `event_names`.
-    event_names : array of str, each event name of the log once.
-    group_of_journey : int array, the group code (0 .. n_groups - 1) of each journey.
-    groups : DataFrame of the `by` values, one row per group code (one empty row without `by`).
-    """
-
-    def __init__(self, events: pd.DataFrame, *, unit: str, time: str, event: str, by: list[str]) -> None:
-        # Work on integer codes: comparing numbers is far faster than comparing strings, and
-        # factorize marks a missing value with the code -1, so no separate dropna is needed.
-        unit_code, _ = pd.factorize(events[unit])
-        event_code, event_names = pd.factorize(events[event])
-        times = _as_datetime64(events[time])
-        if by:
-            groups = events.groupby(by, sort=True, observed=True)
-            group_code = groups.ngroup().fillna(-1).to_numpy(dtype=np.int64)  # -1: a missing `by` value
-        else:
-            group_code = np.zeros(len(events), dtype=np.int64)
-        complete = (unit_code >= 0) & (event_code >= 0) & ~np.isnat(times) & (group_code >= 0)
-        if not complete.any():
-            raise ValueError(
-                f"No row of `events` has all of {[*by, unit, time, event]} filled in, so there is no "
-                "journey to follow. Check the column names, or give anonymous rows an id first "
-                "(see link_anonymous)."
-            )
-        unit_code, event_code, times = unit_code[complete], event_code[complete], times[complete]
-        # One code per (group, unit) pair: the same unit in two groups is two journeys. Factorizing
-        # again also numbers the journeys and events 0 .. n - 1 among the complete rows only.
-        journey_code, _ = pd.factorize(group_code[complete] * (unit_code.max() + 1) + unit_code)
-        event_code, used_names = pd.factorize(event_code)
-        # Sort by time, then stably by journey: each journey's rows become contiguous and in time
-        # order (ties keep the log's order), and the sorted journey codes count up from 0.
-        by_time = np.argsort(times, kind="stable")
-        order = by_time[np.argsort(journey_code[by_time], kind="stable")]
-        self.journey = journey_code[order]
-        self.time = times[order]
-        self.event = event_code[order]
-        self.event_names = np.asarray(event_names.astype(str))[used_names]
-        self.n_journeys = int(self.journey[-1]) + 1
-        self.group_of_journey = np.zeros(self.n_journeys, dtype=np.int64)
-        self.group_of_journey[self.journey] = group_code[complete][order]
-        if by:
-            # Group codes follow the sorted `by` values; renumber the groups that kept a row.
-            kept_groups, first_rows = np.unique(group_code[complete], return_index=True)
-            self.group_of_journey = np.searchsorted(kept_groups, self.group_of_journey)
-            self.groups = events.loc[complete, by].iloc[first_rows].reset_index(drop=True)
-        else:
-            self.groups = pd.DataFrame(index=range(1))
-
-    def position_in(self, names: Sequence[str]) -> np.ndarray:
-        """For each row, the position of its event in `names`, or -1 when it is not there."""
-        return pd.Index(names).get_indexer(self.event_names)[self.event]
-
-    @property
-    def n_groups(self) -> int:
-        return len(self.groups)
-
-    def first_of_journey(self) -> np.ndarray:
-        """Boolean array: True on the first row of each journey."""
-        first = np.ones(len(self.journey), dtype=bool)
-        first[1:] = self.journey[1:] != self.journey[:-1]
-        return first
-
-
-def _first_per_journey(rows: np.ndarray, journey: np.ndarray) -> np.ndarray:
-    """Of `rows` (sorted positions), keep the first of each journey: the earliest one."""
-    owners = journey[rows]
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = owners[1:] != owners[:-1]
-    return rows[first]
-
-
-def _strict_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
-    """Row position at which each journey reached each stage in order; ``len(log)`` if never.
-
-    Stage k is reached at the first event of stage k that comes after the
-    event that reached stage k - 1 (in sorted order, so ties in time follow
-    the log's order). The loop runs over the handful of stages, never over people.
-    """
-    n_rows = len(log.journey)
-    stage_of_row = log.position_in(stages)
-    reach = np.full((log.n_journeys, len(stages)), n_rows)
-    previous = np.full(log.n_journeys, -1)
-    for k in range(len(stages)):
-        rows = np.flatnonzero(stage_of_row == k)
-        rows = rows[rows > previous[log.journey[rows]]]
-        reached = _first_per_journey(rows, log.journey)
-        reach[log.journey[reached], k] = reached
-        previous = reach[:, k]
-    return reach
-
-
-def _any_order_reach(log: _SortedLog, stages: list[str]) -> np.ndarray:
-    """Boolean (journey, stage): at some point the journey has an event of this stage and each one before."""
-    stage_of_row = log.position_in(stages)
-    has_event = np.zeros((log.n_journeys, len(stages)), dtype=bool)
-    in_stage = stage_of_row >= 0
-    has_event[log.journey[in_stage], stage_of_row[in_stage]] = True
-    return np.logical_and.accumulate(has_event, axis=1)
-
-
-def _count_by_group(reached: np.ndarray, log: _SortedLog) -> np.ndarray:
-    """Count the journeys of each group that reached each stage: an (n_groups, n_stages) array."""
-    groups = log.group_of_journey
-    per_stage = [np.bincount(groups[reached[:, k]], minlength=log.n_groups) for k in range(reached.shape[1])]
-    return np.stack(per_stage, axis=1)
 
 
 def _stage_table(groups: pd.DataFrame, stages: Sequence[str], counts: np.ndarray) -> pd.DataFrame:
@@ -314,11 +185,12 @@ def _stage_table(groups: pd.DataFrame, stages: Sequence[str], counts: np.ndarray
 # --- sessions and identities --------------------------------------------------------------------
 
 
+@renamed_parameters(time="timestamp")
 def sessionize(
     events: pd.DataFrame,
     *,
     user: str = "anonymous_id",
-    time: str = "timestamp",
+    timestamp: str = "timestamp",
     timeout: pd.Timedelta = pd.Timedelta(minutes=30),
     session: str = "session",
 ) -> pd.DataFrame:
@@ -330,7 +202,7 @@ def sessionize(
         The event log, one row per event, in any order.
     user : str, default="anonymous_id"
         Column identifying who did the event (a device, a customer, ...).
-    time : str, default="timestamp"
+    timestamp : str, default="timestamp"
         Column of event times (datetimes).
     timeout : Timedelta, default=30 minutes
         The longest pause inside one session. Thirty minutes is the usual web
@@ -342,7 +214,7 @@ def sessionize(
     Returns
     -------
     DataFrame
-        A copy of `events` sorted by `user` then `time` (index kept), with the
+        A copy of `events` sorted by `user` then `timestamp` (index kept), with the
         new column `session` (nullable integer): 0, 1, 2, ... numbered in that order.
 
     Notes
@@ -369,7 +241,7 @@ def sessionize(
     2            a 2024-05-01 13:30:00        1
     3            b 2024-05-01 12:10:00        2
     """
-    _check_log(events, [user, time], time=time)
+    _check_log(events, [user, timestamp], timestamp=timestamp)
     if not isinstance(timeout, pd.Timedelta) or timeout <= pd.Timedelta(0):
         raise ValueError(
             f"The 'timeout' parameter of sessionize must be a positive pd.Timedelta, "
@@ -377,21 +249,22 @@ def sessionize(
         )
     if session in events.columns:
         raise ValueError(f"`events` already has a column {session!r}; choose another name with session='...'.")
-    ordered = events.sort_values([user, time], kind="stable", na_position="last")
-    placeable = ordered[user].notna() & ordered[time].notna()
+    ordered = events.sort_values([user, timestamp], kind="stable", na_position="last")
+    placeable = ordered[user].notna() & ordered[timestamp].notna()
     same_user = ordered[user].eq(ordered[user].shift()) & placeable.shift(fill_value=False)
-    gap = ordered[time].diff()
+    gap = ordered[timestamp].diff()
     starts = placeable & ~(same_user & (gap <= timeout))
     numbers = starts.cumsum() - 1
     return ordered.assign(**{session: numbers.astype("Int64").where(placeable)})
 
 
+@renamed_parameters(time="timestamp")
 def link_anonymous(
     events: pd.DataFrame,
     *,
     anonymous: str = "anonymous_id",
     customer: str = "customer_id",
-    time: str = "timestamp",
+    timestamp: str = "timestamp",
     linked: str = "linked_customer_id",
     person: str = "person_id",
 ) -> pd.DataFrame:
@@ -405,7 +278,7 @@ def link_anonymous(
         Column of the device or browser id, present on every event that has one.
     customer : str, default="customer_id"
         Column of the customer id, missing while the visitor is not logged in.
-    time : str, default="timestamp"
+    timestamp : str, default="timestamp"
         Column of event times (datetimes).
     linked : str, default="linked_customer_id"
         Name of the new column holding the customer id after linking.
@@ -446,13 +319,13 @@ def link_anonymous(
     1           d1                   7    customer:7
     2           d2                <NA>  anonymous:d2
     """
-    _check_log(events, [anonymous, customer, time], time=time)
+    _check_log(events, [anonymous, customer, timestamp], timestamp=timestamp)
     for new in (linked, person):
         if new in events.columns:
             raise ValueError(f"`events` already has a column {new!r}; choose another name for it.")
-    identified = events.dropna(subset=[anonymous, customer, time])
+    identified = events.dropna(subset=[anonymous, customer, timestamp])
     first_customer = (
-        identified.sort_values(time, kind="stable").drop_duplicates(anonymous).set_index(anonymous)[customer]
+        identified.sort_values(timestamp, kind="stable").drop_duplicates(anonymous).set_index(anonymous)[customer]
     )
     linked_ids = events[customer].fillna(events[anonymous].map(first_customer))
     as_customer = "customer:" + linked_ids.astype("str")
@@ -463,14 +336,15 @@ def link_anonymous(
 # --- funnels ------------------------------------------------------------------------------------
 
 
+@renamed_parameters(unit="session", time="timestamp")
 def funnel(
     events: pd.DataFrame,
     *,
     stages: Sequence[str] = DEFAULT_STAGES,
     by: str | Sequence[str] | None = None,
     mode: str = "strict",
-    unit: str = "session_id",
-    time: str = "timestamp",
+    session: str = "session_id",
+    timestamp: str = "timestamp",
     event: str = "event",
 ) -> pd.DataFrame:
     """Count how many units reach each stage of a funnel, and how many are lost on the way.
@@ -490,10 +364,10 @@ def funnel(
         *after* the event with which it reached stage k - 1.
         ``"any_order"``: a unit reaches stage k when it has, at some point, an
         event of stage k and of every stage before it, in any order.
-    unit : str, default="session_id"
+    session : str, default="session_id"
         Column of what is counted: ``"session_id"`` for visits, ``"customer_id"``
         or the ``person_id`` of :func:`link_anonymous` for people across visits.
-    time, event : str, default="timestamp", "event"
+    timestamp, event : str, default="timestamp", "event"
         Columns of event times (datetimes) and event names.
 
     Returns
@@ -545,26 +419,27 @@ def funnel(
     [2, 2, 2, 2]
     """
     by_columns = _as_list(by)
-    _check_log(events, [*by_columns, unit, time, event], time=time)
+    _check_log(events, [*by_columns, session, timestamp, event], timestamp=timestamp)
     require_one_of(mode, _FUNNEL_MODES, parameter="mode", function="funnel")
-    log = _SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
+    log = SortedLog(events, session=session, timestamp=timestamp, event=event, by=by_columns)
     known = _known_events(events, event, log.event_names)
     stages = _check_stages(stages, known, event=event, function="funnel")
     if mode == "strict":
-        reached = _strict_reach(log, stages) < len(log.journey)
+        reached = strict_reach(log, stages) < len(log.journey)
     else:
-        reached = _any_order_reach(log, stages)
-    return _stage_table(log.groups, stages, _count_by_group(reached, log))
+        reached = any_order_reach(log, stages)
+    return _stage_table(log.groups, stages, count_by_group(reached, log))
 
 
+@renamed_parameters(unit="session", time="timestamp")
 def stage_times(
     events: pd.DataFrame,
     *,
     stages: Sequence[str] = DEFAULT_STAGES,
     by: str | Sequence[str] | None = None,
     stall_after: pd.Timedelta = pd.Timedelta(minutes=10),
-    unit: str = "session_id",
-    time: str = "timestamp",
+    session: str = "session_id",
+    timestamp: str = "timestamp",
     event: str = "event",
 ) -> pd.DataFrame:
     """How long units take from each stage to the next, and where they stall.
@@ -579,7 +454,7 @@ def stage_times(
         Column(s) to compare by, as in :func:`funnel`.
     stall_after : Timedelta, default=10 minutes
         A step that takes longer than this counts as a stall.
-    unit, time, event : str, default="session_id", "timestamp", "event"
+    session, timestamp, event : str, default="session_id", "timestamp", "event"
         Columns of the unit counted, event times and event names.
 
     Returns
@@ -618,20 +493,20 @@ def stage_times(
     1  view_menu        pay           2            10.0        14.0         0.5
     """
     by_columns = _as_list(by)
-    _check_log(events, [*by_columns, unit, time, event], time=time)
+    _check_log(events, [*by_columns, session, timestamp, event], timestamp=timestamp)
     if not isinstance(stall_after, pd.Timedelta) or stall_after < pd.Timedelta(0):
         raise ValueError(
             "The 'stall_after' parameter of stage_times must be a pd.Timedelta >= 0, "
             f"for example pd.Timedelta(minutes=10). Got {stall_after!r} instead."
         )
-    log = _SortedLog(events, unit=unit, time=time, event=event, by=by_columns)
+    log = SortedLog(events, session=session, timestamp=timestamp, event=event, by=by_columns)
     known = _known_events(events, event, log.event_names)
     stages = _check_stages(stages, known, event=event, function="stage_times")
     if len(stages) < 2:
         raise ValueError(f"stage_times needs at least two stages to time a step. Got {stages!r} instead.")
-    reach = _strict_reach(log, stages)
+    reach = strict_reach(log, stages)
     reached = reach < len(log.journey)
-    counts = _count_by_group(reached, log)
+    counts = count_by_group(reached, log)
     steps = []
     for k in range(1, len(stages)):  # a loop over the steps of the funnel, not over people
         made = np.flatnonzero(reached[:, k])
@@ -662,20 +537,14 @@ def stage_times(
 # --- paths --------------------------------------------------------------------------------------
 
 
-def _without_repeats(log: _SortedLog) -> np.ndarray:
-    """Boolean array: False on an event that repeats the journey's previous event (view_dish, view_dish)."""
-    keep = log.first_of_journey()
-    keep[1:] |= log.event[1:] != log.event[:-1]
-    return keep
-
-
+@renamed_parameters(unit="session", time="timestamp")
 def top_paths(
     events: pd.DataFrame,
     *,
     n: int = 10,
     separator: str = " → ",
-    unit: str = "session_id",
-    time: str = "timestamp",
+    session: str = "session_id",
+    timestamp: str = "timestamp",
     event: str = "event",
 ) -> pd.DataFrame:
     """The `n` most common routes through the events, from a unit's first event to its last.
@@ -688,7 +557,7 @@ def top_paths(
         How many paths to return.
     separator : str, default=" → "
         Written between two events of a path.
-    unit, time, event : str, default="session_id", "timestamp", "event"
+    session, timestamp, event : str, default="session_id", "timestamp", "event"
         Columns of the unit followed, event times and event names.
 
     Returns
@@ -720,10 +589,10 @@ def top_paths(
     0  visit → view_menu      2      2  0.666667
     1              visit      1      1  0.333333
     """
-    _check_log(events, [unit, time, event], time=time)
+    _check_log(events, [session, timestamp, event], timestamp=timestamp)
     require_positive_int(n, parameter="n", function="top_paths")
-    log = _SortedLog(events, unit=unit, time=time, event=event, by=[])
-    keep = _without_repeats(log)
+    log = SortedLog(events, session=session, timestamp=timestamp, event=event, by=[])
+    keep = without_repeats(log)
     steps = pd.Series(log.event_names[log.event[keep]]).groupby(log.journey[keep])
     paths = pd.DataFrame({"path": steps.agg(separator.join), "steps": steps.size()})
     return (
@@ -738,13 +607,14 @@ def top_paths(
     )
 
 
+@renamed_parameters(unit="session", time="timestamp")
 def transition_matrix(
     events: pd.DataFrame,
     *,
     normalize: bool = True,
     collapse_repeats: bool = False,
-    unit: str = "session_id",
-    time: str = "timestamp",
+    session: str = "session_id",
+    timestamp: str = "timestamp",
     event: str = "event",
 ) -> pd.DataFrame:
     """What happens next: for each event, how often each event (or the end) follows it.
@@ -759,7 +629,7 @@ def transition_matrix(
     collapse_repeats : bool, default=False
         ``True`` drops consecutive repeats first (as :func:`top_paths` does), so
         the diagonal (``view_dish`` -> ``view_dish``) is 0.
-    unit, time, event : str, default="session_id", "timestamp", "event"
+    session, timestamp, event : str, default="session_id", "timestamp", "event"
         Columns of the unit followed, event times and event names.
 
     Returns
@@ -797,14 +667,14 @@ def transition_matrix(
     view_menu      0          0    1      1
     pay            0          0    0      1
     """
-    _check_log(events, [unit, time, event], time=time)
+    _check_log(events, [session, timestamp, event], timestamp=timestamp)
     if not isinstance(normalize, bool) or not isinstance(collapse_repeats, bool):
         raise TypeError(
             "The 'normalize' and 'collapse_repeats' parameters of transition_matrix must be True or False. "
             f"Got {normalize!r} and {collapse_repeats!r} instead."
         )
-    log = _SortedLog(events, unit=unit, time=time, event=event, by=[])
-    keep = _without_repeats(log) if collapse_repeats else np.ones(len(log.journey), dtype=bool)
+    log = SortedLog(events, session=session, timestamp=timestamp, event=event, by=[])
+    keep = without_repeats(log) if collapse_repeats else np.ones(len(log.journey), dtype=bool)
     states = _event_order(log.event_names)
     code = log.position_in(states)[keep]
     journey_ids = log.journey[keep]
@@ -832,12 +702,12 @@ def transition_matrix(
 _PERIODS = ("D", "W", "M", "Q", "Y")
 
 
-def _check_orders(orders: pd.DataFrame, columns: Sequence[str], *, time: str) -> None:
-    """Check that `orders` is a non-empty DataFrame with `columns`, and datetimes in `time`."""
+def _check_orders(orders: pd.DataFrame, columns: Sequence[str], *, ordered_at: str) -> None:
+    """Check that `orders` is a non-empty DataFrame with `columns`, and datetimes in `ordered_at`."""
     require_dataframe(orders, name="orders")
     require_columns(orders, columns, name="orders")
     require_non_empty(orders, name="orders")
-    require_datetime(orders, time, name="orders")
+    require_datetime(orders, ordered_at, name="orders")
 
 
 def _ordinal(number: int) -> str:
@@ -846,6 +716,7 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+@renamed_parameters(time="ordered_at")
 def repeat_funnel(
     orders: pd.DataFrame,
     *,
@@ -853,7 +724,7 @@ def repeat_funnel(
     by: str | Sequence[str] | None = None,
     customer: str = "customer_id",
     order: str = "order_id",
-    time: str = "ordered_at",
+    ordered_at: str = "ordered_at",
 ) -> pd.DataFrame:
     """The funnel after the first order: how many customers place a 1st, 2nd, 3rd, ... order.
 
@@ -866,7 +737,7 @@ def repeat_funnel(
     by : str or list of str, optional
         Column(s) of `orders` to compare by (a segment merged onto the orders,
         for example). Each group is its own funnel over its orders.
-    customer, order, time : str, default="customer_id", "order_id", "ordered_at"
+    customer, order, ordered_at : str, default="customer_id", "order_id", "ordered_at"
         Columns of the customer id, the order id and the order time (datetimes).
 
     Returns
@@ -902,20 +773,20 @@ def repeat_funnel(
     2  3rd order        1                  0.500000                        23.0
     """
     by_columns = _as_list(by)
-    _check_orders(orders, [*by_columns, customer, order, time], time=time)
+    _check_orders(orders, [*by_columns, customer, order, ordered_at], ordered_at=ordered_at)
     require_positive_int(max_orders, parameter="max_orders", function="repeat_funnel")
     keys = [*by_columns, customer]
-    placed = orders[[*keys, order, time]].dropna()
+    placed = orders[[*keys, order, ordered_at]].dropna()
     if placed.empty:
         raise ValueError(
-            f"No row of `orders` has all of {[*keys, order, time]} filled in: there is no customer to follow."
+            f"No row of `orders` has all of {[*keys, order, ordered_at]} filled in: there is no customer to follow."
         )
-    # One row per order, at the time of its first line, in each customer's time order.
-    firsts = placed.sort_values(time, kind="stable").drop_duplicates([*keys, order])
+    # One row per order, at the ordered_at of its first line, in each customer's ordered_at order.
+    firsts = placed.sort_values(ordered_at, kind="stable").drop_duplicates([*keys, order])
     per_customer = firsts.groupby(keys, sort=False, observed=True)
     firsts = firsts.assign(
         order_number=per_customer.cumcount() + 1,
-        days_since_previous=per_customer[time].diff() / pd.Timedelta(days=1),
+        days_since_previous=per_customer[ordered_at].diff() / pd.Timedelta(days=1),
     )
     firsts = firsts[firsts["order_number"] <= max_orders]
     stage_keys = [*by_columns, "order_number"]
@@ -944,6 +815,7 @@ def _period_numbers(times: pd.Series, period: str) -> pd.Series:
     return pd.Series(times.dt.to_period(period).array.asi8, index=times.index)
 
 
+@renamed_parameters(time="ordered_at")
 def cohort_retention(
     orders: pd.DataFrame,
     customers: pd.DataFrame | None = None,
@@ -951,7 +823,7 @@ def cohort_retention(
     period: str = "M",
     normalize: bool = True,
     customer: str = "customer_id",
-    time: str = "ordered_at",
+    ordered_at: str = "ordered_at",
     signup: str = "signup_date",
 ) -> pd.DataFrame:
     """Retention by cohort: of the customers who started in a period, how many order n periods later.
@@ -968,7 +840,7 @@ def cohort_retention(
         Calendar period of the cohorts and of the columns (day, week, month, quarter, year).
     normalize : bool, default=True
         ``True``: shares of the cohort. ``False``: numbers of customers.
-    customer, time, signup : str, default="customer_id", "ordered_at", "signup_date"
+    customer, ordered_at, signup : str, default="customer_id", "ordered_at", "signup_date"
         Columns of the customer id, the order time, and (in `customers`) the signup date.
 
     Returns
@@ -1008,16 +880,16 @@ def cohort_retention(
     2024-01 2          1.0  0.5  0.5
     2024-02 1          1.0  0.0  NaN
     """
-    _check_orders(orders, [customer, time], time=time)
+    _check_orders(orders, [customer, ordered_at], ordered_at=ordered_at)
     require_one_of(period, _PERIODS, parameter="period", function="cohort_retention")
     if not isinstance(normalize, bool):
         raise TypeError(
             f"The 'normalize' parameter of cohort_retention must be True or False. Got {normalize!r} instead."
         )
-    placed = orders[[customer, time]].dropna()
+    placed = orders[[customer, ordered_at]].dropna()
     if placed.empty:
-        raise ValueError(f"No row of `orders` has both {customer!r} and {time!r} filled in.")
-    active = pd.DataFrame({"customer": placed[customer], "active": _period_numbers(placed[time], period)})
+        raise ValueError(f"No row of `orders` has both {customer!r} and {ordered_at!r} filled in.")
+    active = pd.DataFrame({"customer": placed[customer], "active": _period_numbers(placed[ordered_at], period)})
     active = active.drop_duplicates()
     if customers is None:
         cohort_of = active.groupby("customer")["active"].min()
@@ -1161,6 +1033,7 @@ def journey_map_notes(phases: Mapping[str, Sequence[str]] = DEFAULT_PHASES) -> p
     )
 
 
+@renamed_parameters(unit="session")
 def journey_map_table(
     events: pd.DataFrame,
     *,
@@ -1172,7 +1045,7 @@ def journey_map_table(
     pain_events: Sequence[str] = PAIN_EVENTS,
     rating_range: tuple[float, float] = (1, 5),
     top: int = 3,
-    unit: str = "session_id",
+    session: str = "session_id",
     event: str = "event",
     phase: str = "phase",
     category: str = "category",
@@ -1206,7 +1079,7 @@ def journey_map_table(
         The lowest and highest possible rating; ratings outside are an error.
     top : int, default=3
         How many touchpoints and ticket categories to list per stage.
-    unit, event : str, default="session_id", "event"
+    session, event : str, default="session_id", "event"
         Columns of the unit counted and the event names.
     phase, category, rating, comment : str, default="phase", "category", "rating", "comment"
         Columns of `tickets` and `feedback`.
@@ -1253,101 +1126,180 @@ def journey_map_table(
     Lowest: “Card refused twice”
     """
     touchpoint_columns = _as_list(touchpoints)
-    _check_log(events, [unit, event, *touchpoint_columns], time=None)
+    _check_log(events, [session, event, *touchpoint_columns], timestamp=None)
     require_positive_int(top, parameter="top", function="journey_map_table")
-    log = events[[unit, event, *touchpoint_columns]].dropna(subset=[unit, event])
-    if log.empty:
-        raise ValueError(f"No row of `events` has both {unit!r} and {event!r} filled in.")
-    log = log.assign(**{event: log[event].astype("str")})
-    stages = _check_phases(phases, _known_events(events, event, log[event].unique()))
+    log, stages = _map_log(events, phases, session=session, event=event, touchpoints=touchpoint_columns)
     names = list(stages)
-    stage_of_event = {event_name: name for name, event_names in stages.items() for event_name in event_names}
-    log = log.assign(_stage=log[event].map(stage_of_event)).dropna(subset=["_stage"])
-    cells = {row: {name: [] for name in names} for row in JOURNEY_MAP_ROWS}
-
-    # Doing: how many reach each stage, and what they do there.
-    units_in = log[[unit, "_stage"]].drop_duplicates()
-    reached = units_in.groupby("_stage").size().reindex(names, fill_value=0)
-    all_units = log[unit].nunique()
-    doing = log[[unit, "_stage", event]].drop_duplicates().groupby(["_stage", event]).size()
-    for name in names:
-        cells["Doing"][name].append(f"Reached by {reached[name]:,} ({reached[name] / all_units:.0%})")
-        for event_name in stages[name]:
-            if event_name not in pain_events and (name, event_name) in doing.index:
-                share = doing[(name, event_name)] / reached[name]
-                cells["Doing"][name].append(f"{_humanise(event_name)} {share:.0%}")
-
-    # Touchpoints: where it happens, by share of the units in the stage.
-    for column in touchpoint_columns:
-        used = log[[unit, "_stage", column]].dropna().drop_duplicates().astype({column: "str"})
-        shares = used.groupby(["_stage", column]).size().div(reached, level="_stage")
-        for name in names:
-            if name in shares.index.get_level_values("_stage"):
-                prefix = f"{column}: " if len(touchpoint_columns) > 1 else ""
-                cells["Touchpoints"][name].append(prefix + _ranked(shares.loc[name], top))
-
-    # Pain points: where people stop, what fails, what they complain about.
-    stage_number = pd.Series(range(len(names)), index=names)
-    furthest = units_in.assign(number=units_in["_stage"].map(stage_number)).groupby(unit)["number"].max()
-    stopped_at = furthest.value_counts().reindex(range(len(names)), fill_value=0)
-    for number, name in enumerate(names[:-1]):
-        if reached[name]:
-            cells["Pain points"][name].append(f"{stopped_at[number] / reached[name]:.0%} go no further")
-    for name in names:
-        for event_name in stages[name]:
-            if event_name in pain_events and (name, event_name) in doing.index:
-                share = doing[(name, event_name)] / reached[name]
-                cells["Pain points"][name].append(f"{_humanise(event_name)} {share:.0%}")
-    if tickets is not None:
-        _check_by_phase(tickets, [category], name="tickets", phase=phase, phases=names)
-        counts = tickets.dropna(subset=[phase, category]).astype({phase: "str", category: "str"})
-        counts = counts.groupby([phase, category]).size()
-        for name in names:
-            if name in counts.index.get_level_values(phase):
-                ranked = counts.loc[name].sort_index().sort_values(ascending=False, kind="stable").head(top)
-                listed = ", ".join(f"{label} ({count})" for label, count in ranked.items())
-                cells["Pain points"][name].append(f"Tickets: {listed}")
-
-    # Thinking & feeling: what the survey says about each stage.
-    if feedback is not None:
-        _check_by_phase(feedback, [rating], name="feedback", phase=phase, phases=names)
-        low, high = rating_range
-        require_in_range(feedback, rating, low=low, high=high, name="feedback")
-        answers = feedback.dropna(subset=[phase, rating]).astype({phase: "str"})
-        summary = answers.groupby(phase).agg(mean=(rating, "mean"), n=(rating, "size"))
-        if comment in answers.columns:
-            commented = answers[answers[comment].fillna("").astype("str").str.strip() != ""]
-            lowest = commented.sort_values(rating, kind="stable").drop_duplicates(phase)
-            lowest = lowest.set_index(phase)[comment]
-        else:
-            lowest = pd.Series(dtype="str")
-        for name in summary.index:
-            cells["Thinking & feeling"][name].append(
-                f"Rating {summary.loc[name, 'mean']:.1f} / {high:g} (n={summary.loc[name, 'n']})"
-            )
-            if name in lowest.index:
-                quote = textwrap.shorten(str(lowest[name]), width=80, placeholder="…")
-                cells["Thinking & feeling"][name].append(f"Lowest: “{quote}”")
-
-    # Notes: what the data cannot say.
-    if notes is not None:
-        require_dataframe(notes, name="notes")
-        bad_rows = [row for row in notes.index if row not in JOURNEY_MAP_ROWS]
-        bad_columns = [column for column in notes.columns if column not in names]
-        if bad_rows or bad_columns:
-            raise ValueError(
-                f"`notes` must use the map's rows {list(JOURNEY_MAP_ROWS)} and stages {names}; "
-                f"found rows {bad_rows} and stages {bad_columns} that are not. "
-                "Start from journey_map_notes(phases) to get the layout right."
-            )
-        for row in notes.index:
-            for name in notes.columns:
-                note = notes.loc[row, name]
-                if isinstance(note, str) and note.strip():
-                    cells[row][name].append(note.strip())
-
+    # The sessions with at least one event of each stage (U_s in the Notes).
+    sessions_in = log[[session, "_stage"]].drop_duplicates()
+    reached = sessions_in.groupby("_stage").size().reindex(names, fill_value=0)
+    # How many sessions of each stage had each event.
+    had_event = log[[session, "_stage", event]].drop_duplicates().groupby(["_stage", event]).size()
+    cells = {
+        "Doing": _doing_cells(stages, reached, had_event, all_sessions=log[session].nunique(), pain_events=pain_events),
+        "Touchpoints": _touchpoint_cells(log, names, reached, session=session, touchpoints=touchpoint_columns, top=top),
+        "Thinking & feeling": _feeling_cells(
+            feedback, names, phase=phase, rating=rating, comment=comment, rating_range=rating_range
+        ),
+        "Pain points": _pain_cells(stages, reached, had_event, sessions_in, session=session, pain_events=pain_events),
+        "Opportunities": {name: [] for name in names},
+    }
+    for name, listed in _ticket_cells(tickets, names, phase=phase, category=category, top=top).items():
+        cells["Pain points"][name].extend(listed)
+    _add_notes(cells, notes, names)
     return pd.DataFrame(
         [["\n".join(cells[row][name]) for name in names] for row in JOURNEY_MAP_ROWS],
         index=pd.Index(JOURNEY_MAP_ROWS, name="row"),
         columns=pd.Index(names, name="stage"),
     )
+
+
+# --- the journey map's rows, one function each ---------------------------------------------------
+
+
+def _map_log(
+    events: pd.DataFrame,
+    phases: Mapping[str, Sequence[str]],
+    *,
+    session: str,
+    event: str,
+    touchpoints: list[str],
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The rows with a session and an event in a stage, with their stage as ``_stage``; and the checked stages."""
+    log = events[[session, event, *touchpoints]].dropna(subset=[session, event])
+    if log.empty:
+        raise ValueError(f"No row of `events` has both {session!r} and {event!r} filled in.")
+    log = log.assign(**{event: log[event].astype("str")})
+    stages = _check_phases(phases, _known_events(events, event, log[event].unique()))
+    stage_of_event = {event_name: name for name, event_names in stages.items() for event_name in event_names}
+    return log.assign(_stage=log[event].map(stage_of_event)).dropna(subset=["_stage"]), stages
+
+
+def _doing_cells(
+    stages: dict[str, list[str]],
+    reached: pd.Series,
+    had_event: pd.Series,
+    *,
+    all_sessions: int,
+    pain_events: Sequence[str],
+) -> dict[str, list[str]]:
+    """Doing: how many reach each stage, and the share of them doing each (non-pain) event."""
+    cells = {}
+    for name, event_names in stages.items():
+        cells[name] = [f"Reached by {reached[name]:,} ({reached[name] / all_sessions:.0%})"]
+        cells[name] += [
+            f"{_humanise(event_name)} {had_event[(name, event_name)] / reached[name]:.0%}"
+            for event_name in event_names
+            if event_name not in pain_events and (name, event_name) in had_event.index
+        ]
+    return cells
+
+
+def _touchpoint_cells(
+    log: pd.DataFrame, names: list[str], reached: pd.Series, *, session: str, touchpoints: list[str], top: int
+) -> dict[str, list[str]]:
+    """Touchpoints: the `top` values of each touchpoint column, by share of the sessions in the stage."""
+    cells: dict[str, list[str]] = {name: [] for name in names}
+    for column in touchpoints:
+        used = log[[session, "_stage", column]].dropna().drop_duplicates().astype({column: "str"})
+        shares = used.groupby(["_stage", column]).size().div(reached, level="_stage")
+        prefix = f"{column}: " if len(touchpoints) > 1 else ""
+        for name in names:
+            if name in shares.index.get_level_values("_stage"):
+                cells[name].append(prefix + _ranked(shares.loc[name], top))
+    return cells
+
+
+def _pain_cells(
+    stages: dict[str, list[str]],
+    reached: pd.Series,
+    had_event: pd.Series,
+    sessions_in: pd.DataFrame,
+    *,
+    session: str,
+    pain_events: Sequence[str],
+) -> dict[str, list[str]]:
+    """Pain points: the share that goes no further than each stage, and each pain event's share."""
+    names = list(stages)
+    stage_number = pd.Series(range(len(names)), index=names)
+    furthest = sessions_in.assign(number=sessions_in["_stage"].map(stage_number)).groupby(session)["number"].max()
+    stopped_at = furthest.value_counts().reindex(range(len(names)), fill_value=0)
+    cells: dict[str, list[str]] = {name: [] for name in names}
+    for number, name in enumerate(names[:-1]):
+        if reached[name]:
+            cells[name].append(f"{stopped_at[number] / reached[name]:.0%} go no further")
+    for name, event_names in stages.items():
+        cells[name] += [
+            f"{_humanise(event_name)} {had_event[(name, event_name)] / reached[name]:.0%}"
+            for event_name in event_names
+            if event_name in pain_events and (name, event_name) in had_event.index
+        ]
+    return cells
+
+
+def _ticket_cells(
+    tickets: pd.DataFrame | None, names: list[str], *, phase: str, category: str, top: int
+) -> dict[str, list[str]]:
+    """Pain points, continued: the `top` ticket categories of each stage, with their counts."""
+    if tickets is None:
+        return {}
+    _check_by_phase(tickets, [category], name="tickets", phase=phase, phases=names)
+    counts = tickets.dropna(subset=[phase, category]).astype({phase: "str", category: "str"})
+    counts = counts.groupby([phase, category]).size()
+    cells = {}
+    for name in names:
+        if name in counts.index.get_level_values(phase):
+            ranked = counts.loc[name].sort_index().sort_values(ascending=False, kind="stable").head(top)
+            cells[name] = ["Tickets: " + ", ".join(f"{label} ({count})" for label, count in ranked.items())]
+    return cells
+
+
+def _feeling_cells(
+    feedback: pd.DataFrame | None,
+    names: list[str],
+    *,
+    phase: str,
+    rating: str,
+    comment: str,
+    rating_range: tuple[float, float],
+) -> dict[str, list[str]]:
+    """Thinking & feeling: each stage's mean rating with n, and the comment of its lowest rating."""
+    cells: dict[str, list[str]] = {name: [] for name in names}
+    if feedback is None:
+        return cells
+    _check_by_phase(feedback, [rating], name="feedback", phase=phase, phases=names)
+    low, high = rating_range
+    require_in_range(feedback, rating, low=low, high=high, name="feedback")
+    answers = feedback.dropna(subset=[phase, rating]).astype({phase: "str"})
+    summary = answers.groupby(phase).agg(mean=(rating, "mean"), n=(rating, "size"))
+    if comment in answers.columns:
+        commented = answers[answers[comment].fillna("").astype("str").str.strip() != ""]
+        lowest = commented.sort_values(rating, kind="stable").drop_duplicates(phase).set_index(phase)[comment]
+    else:
+        lowest = pd.Series(dtype="str")
+    for name in summary.index:
+        cells[name].append(f"Rating {summary.loc[name, 'mean']:.1f} / {high:g} (n={summary.loc[name, 'n']})")
+        if name in lowest.index:
+            quote = textwrap.shorten(str(lowest[name]), width=80, placeholder="…")
+            cells[name].append(f"Lowest: “{quote}”")
+    return cells
+
+
+def _add_notes(cells: dict[str, dict[str, list[str]]], notes: pd.DataFrame | None, names: list[str]) -> None:
+    """Add each non-empty note below the data of its cell (what the data cannot say)."""
+    if notes is None:
+        return
+    require_dataframe(notes, name="notes")
+    bad_rows = [row for row in notes.index if row not in JOURNEY_MAP_ROWS]
+    bad_columns = [column for column in notes.columns if column not in names]
+    if bad_rows or bad_columns:
+        raise ValueError(
+            f"`notes` must use the map's rows {list(JOURNEY_MAP_ROWS)} and stages {names}; "
+            f"found rows {bad_rows} and stages {bad_columns} that are not. "
+            "Start from journey_map_notes(phases) to get the layout right."
+        )
+    for row in notes.index:
+        for name in notes.columns:
+            note = notes.loc[row, name]
+            if isinstance(note, str) and note.strip():
+                cells[row][name].append(note.strip())

@@ -58,7 +58,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from course_lib._engine import rfm as rfm_engine
 from course_lib.validation import (
+    renamed_parameters,
+    require_bool,
     require_columns,
     require_dataframe,
     require_datetime,
@@ -66,6 +69,7 @@ from course_lib.validation import (
     require_numeric,
     require_one_of,
     require_positive_int,
+    resolve_as_of,
     sample_of,
 )
 
@@ -189,11 +193,12 @@ def order_values(
     return lines.assign(**{amount: value.astype("float64")})
 
 
+@renamed_parameters(date="ordered_at")
 def rfm_table(
     transactions: pd.DataFrame,
     *,
     customer: str = "customer_id",
-    date: str = "ordered_at",
+    ordered_at: str = "ordered_at",
     amount: str = "amount",
     order: str | None = None,
     as_of: str | dt.date | None = None,
@@ -207,8 +212,10 @@ def rfm_table(
         One row per transaction or order line, with the columns named below.
     customer : str, default="customer_id"
         Column with the customer id; rows where it is missing are left out.
-    date : str, default="ordered_at"
-        Column of datetimes. Only the calendar day counts.
+    ordered_at : str, default="ordered_at"
+        Column of datetimes: when the line's order was placed. Only the
+        calendar day counts. (Called `date` before; that name still works, with
+        a ``FutureWarning``, until the next release.)
     amount : str, default="amount"
         Column with the net money of the row in euros (negative for a refund
         or a cancellation row, as in the Online Retail data). For the course's
@@ -219,7 +226,8 @@ def rfm_table(
     as_of : str ("YYYY-MM-DD"), date or None, default=None
         The snapshot day that recency and tenure are counted to. None: the day
         after the last date in `transactions`. It may not lie before that last
-        date: filter the rows first to look at the past.
+        date: filter the rows first to look at the past
+        (:func:`course_lib.validation.resolve_as_of`).
     return_report : bool, default=False
         Also return the report of the rows left out (like scikit-learn's
         ``return_X_y``, this changes what is returned).
@@ -242,7 +250,7 @@ def rfm_table(
         last transaction, an order id belongs to two customers, or no
         customer is left.
     TypeError
-        `date` does not hold datetimes or `amount` is not numeric.
+        `ordered_at` does not hold datetimes or `amount` is not numeric.
 
     See Also
     --------
@@ -274,6 +282,12 @@ def rfm_table(
     The CLV convention of lifetimes and pymc-marketing differs in every
     column; :func:`clv_summary` computes it and explains the difference.
 
+    The rule is written once in pandas, in ``_rfm_table_in_pandas`` below:
+    the code of lesson 03. From 50,000 usable rows on, the same rule runs on
+    integer codes in :mod:`course_lib._engine.rfm`, several times faster;
+    ``tests/test_engine.py`` checks on random tables that both give the same
+    table and report.
+
     Examples
     --------
     Customer 1 ordered twice; customer 2's only order was refunded (amount
@@ -301,65 +315,134 @@ def rfm_table(
     customer without a purchase     1     0.0
     used                            3    50.0
     """
-    columns = [customer, date, amount] + ([order] if order is not None else [])
+    columns = [customer, ordered_at, amount] + ([order] if order is not None else [])
     require_columns(transactions, columns, name="transactions")
     require_non_empty(transactions, name="transactions")
-    require_datetime(transactions, date, name="transactions")
+    require_datetime(transactions, ordered_at, name="transactions")
     require_numeric(transactions, amount, name="transactions")
-    require_one_of(return_report, (True, False), parameter="return_report", function="rfm_table")
+    require_bool(return_report, parameter="return_report", function="rfm_table")
+    snapshot = resolve_as_of(as_of, transactions[ordered_at], function="rfm_table", name="transactions")
+    missing = _missing_value_masks(transactions, columns)
+    kept = ~np.logical_or.reduce(list(missing.values()))
+    if not kept.any():
+        raise ValueError(
+            "No row of the transactions passed to rfm_table has a customer id, a date and an amount"
+            f"{' and an order id' if order is not None else ''} (columns {columns}): there is nothing to summarise."
+        )
 
-    snapshot = _snapshot_day(transactions[date], as_of, default_offset=1, function="rfm_table")
-    missing = _missing_value_masks(transactions, customer=customer, date=date, amount=amount, order=order)
-    kept = ~np.logical_or.reduce([mask for _, mask in missing])
-    lines = _kept_lines(transactions, kept, customer=customer, date=date, amount=amount, function="rfm_table")
-    occasions = _purchase_occasions(lines, order=None if order is None else transactions[order].array[kept])
-    purchases = occasions[occasions["net"] > 0]
-    per_customer = purchases.groupby("customer").agg(
-        frequency=("net", "size"), first_day=("day", "min"), last_day=("day", "max")
-    )
-    if per_customer.empty:
+    if kept.sum() >= _ENGINE_FROM_ROWS:
+        # The same table, computed on integer codes: much faster on large tables (tests/test_engine.py).
+        table = rfm_engine.rfm_table(
+            transactions, kept, customer=customer, ordered_at=ordered_at, amount=amount, order=order, snapshot=snapshot
+        )
+    else:
+        table = _rfm_table_in_pandas(
+            transactions.loc[kept, columns],
+            customer=customer,
+            ordered_at=ordered_at,
+            amount=amount,
+            order=order,
+            snapshot=snapshot,
+        )
+    if table.empty:
         raise ValueError(
             "No customer has a purchase (an order or day whose amounts add up to more than 0) "
             "in `transactions`; rfm_table(..., return_report=True) on a subset shows why."
         )
-    monetary = occasions.groupby("customer")["net"].sum().reindex(per_customer.index)
-    table = (
-        pd.DataFrame(
-            {
-                "recency": snapshot - per_customer["last_day"],
-                "frequency": per_customer["frequency"],
-                "monetary": monetary,
-                "mean_order_value": monetary / per_customer["frequency"],
-                "tenure": snapshot - per_customer["first_day"],
-            }
-        )
-        .astype({"recency": "int64", "frequency": "int64", "tenure": "int64"})
-        .rename_axis(customer)
-    )
     if not return_report:
         return table
+    return table, _exclusion_report(transactions, missing, kept, table.index, customer=customer, amount=amount)
 
-    # Each row gets the code of the first reason that leaves it out; the last code is "used".
-    reasons = [name for name, _ in missing] + ["customer without a purchase", "used"]
-    code = np.select([mask for _, mask in missing], range(len(missing)), default=len(reasons) - 1)
-    without_purchase = ~lines["customer"].isin(per_customer.index).to_numpy()
-    code[np.flatnonzero(kept)[without_purchase]] = len(reasons) - 2
+
+#: From this many usable rows on, rfm_table runs on the engine (the pandas below takes ~1 s per million rows).
+_ENGINE_FROM_ROWS = 50_000
+
+
+def _rfm_table_in_pandas(
+    lines: pd.DataFrame, *, customer: str, ordered_at: str, amount: str, order: str | None, snapshot: pd.Timestamp
+) -> pd.DataFrame:
+    """The RFM table as lesson 03 writes it, from rows without missing values; the rule of rfm_table.
+
+    An empty frame when no customer has a purchase.
+    """
+    if order is not None:
+        _require_one_customer_per_order(lines, customer=customer, order=order)
+    day = _calendar_day(lines[ordered_at])
+    # A purchase occasion is an order, or (without order ids) a customer's calendar day.
+    # Fixed names from here on, whatever the caller's columns are called.
+    lines = pd.DataFrame(
+        {
+            "customer": lines[customer],
+            "occasion": day if order is None else lines[order],
+            "day": day,
+            "amount": lines[amount],
+        }
+    )
+    occasions = lines.groupby(["customer", "occasion"], observed=True).agg(day=("day", "min"), net=("amount", "sum"))
+    purchases = occasions[occasions["net"] > 0]
+    per_customer = purchases.groupby(level="customer", observed=True).agg(
+        first_day=("day", "min"), last_day=("day", "max"), frequency=("net", "size")
+    )
+    # Money counts every occasion, purchases or not: refunds and cancellations are netted in.
+    monetary = occasions.groupby(level="customer", observed=True)["net"].sum().reindex(per_customer.index)
+    return pd.DataFrame(
+        {
+            "recency": (snapshot - per_customer["last_day"]).dt.days.astype("int64"),
+            "frequency": per_customer["frequency"].astype("int64"),
+            "monetary": monetary.astype("float64"),
+            "mean_order_value": monetary / per_customer["frequency"],
+            "tenure": (snapshot - per_customer["first_day"]).dt.days.astype("int64"),
+        }
+    ).rename_axis(customer)
+
+
+def _calendar_day(dates: pd.Series) -> pd.Series:
+    """Midnight of each datetime's day, on the local calendar, without a time zone."""
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = dates.dt.tz_localize(None)
+    return dates.dt.normalize()
+
+
+def _require_one_customer_per_order(lines: pd.DataFrame, *, customer: str, order: str) -> None:
+    customers_per_order = lines.groupby(order, observed=True)[customer].nunique()
+    shared = customers_per_order.index[customers_per_order > 1]
+    if len(shared):
+        raise ValueError(
+            f"{len(shared)} order id(s) belong to more than one customer, like {sample_of(shared.tolist())}: "
+            "an order has one customer. Fix the ids, or pass order=None to count days as purchases."
+        )
+
+
+def _exclusion_report(
+    transactions: pd.DataFrame,
+    missing: dict[str, np.ndarray],
+    kept: np.ndarray,
+    buyers: pd.Index,
+    *,
+    customer: str,
+    amount: str,
+) -> pd.DataFrame:
+    """Rows and euros under each reason a row is left out (the first that applies), then "used"."""
+    reasons = [*missing, "customer without a purchase", "used"]
+    code = np.select(list(missing.values()), range(len(missing)), default=len(reasons) - 1)
+    without_purchase = kept & ~transactions[customer].isin(buyers).to_numpy()
+    code[without_purchase] = len(reasons) - 2
     amounts = transactions[amount].fillna(0).to_numpy(dtype="float64")
-    report = pd.DataFrame(
+    return pd.DataFrame(
         {
             "rows": np.bincount(code, minlength=len(reasons)),
             "amount": np.bincount(code, weights=amounts, minlength=len(reasons)),
         },
         index=pd.Index(reasons, name="reason"),
     )
-    return table, report
 
 
+@renamed_parameters(date="ordered_at")
 def clv_summary(
     transactions: pd.DataFrame,
     *,
     customer: str = "customer_id",
-    date: str = "ordered_at",
+    ordered_at: str = "ordered_at",
     amount: str = "amount",
     as_of: str | dt.date | None = None,
     zero_amount_days: str = "drop",
@@ -370,8 +453,9 @@ def clv_summary(
     ----------
     transactions : DataFrame
         One row per transaction or order line.
-    customer, date, amount : str
-        Columns, as in :func:`rfm_table`.
+    customer, ordered_at, amount : str
+        Columns, as in :func:`rfm_table` (`ordered_at` was called `date`; that
+        name still works, with a ``FutureWarning``, until the next release).
     as_of : str ("YYYY-MM-DD"), date or None, default=None
         The end of the observation period. None: the day of the last date in
         `transactions` (the default of both libraries; :func:`rfm_table`
@@ -468,20 +552,23 @@ def clv_summary(
     3                  0.0      0.0  20.0             0.0
     """
     require_one_of(zero_amount_days, {"drop", "count"}, parameter="zero_amount_days", function="clv_summary")
-    require_columns(transactions, [customer, date, amount], name="transactions")
+    require_columns(transactions, [customer, ordered_at, amount], name="transactions")
     require_non_empty(transactions, name="transactions")
-    require_datetime(transactions, date, name="transactions")
+    require_datetime(transactions, ordered_at, name="transactions")
     require_numeric(transactions, amount, name="transactions")
 
-    end = _snapshot_day(transactions[date], as_of, default_offset=0, function="clv_summary")
-    missing = _missing_value_masks(transactions, customer=customer, date=date, amount=amount, order=None)
-    kept = ~np.logical_or.reduce([mask for _, mask in missing])
-    lines = _kept_lines(transactions, kept, customer=customer, date=date, amount=amount, function="clv_summary")
-    days = _purchase_occasions(lines, order=None).rename(columns={"net": "amount"})
+    end = resolve_as_of(as_of, transactions[ordered_at], function="clv_summary", name="transactions")
+    if as_of is None:
+        end -= pd.Timedelta(days=1)  # the CLV libraries end observation on the last day, not the day after
+    end = int(np.datetime64(end, "D").astype("int64"))
+    missing = _missing_value_masks(transactions, [customer, ordered_at, amount])
+    kept = ~np.logical_or.reduce(list(missing.values()))
+    lines = _kept_lines(transactions, kept, customer=customer, date=ordered_at, amount=amount, function="clv_summary")
+    days = rfm_engine.purchase_occasions(lines).rename(columns={"net": "amount"})
     is_purchase = days["amount"] > 0
     if zero_amount_days == "count":
         # The same grouping on the negative amounts alone, so its rows line up with `days`.
-        refunds = _purchase_occasions(lines.assign(amount=lines["amount"].clip(upper=0)), order=None)
+        refunds = rfm_engine.purchase_occasions(lines.assign(amount=lines["amount"].clip(upper=0)))
         is_purchase |= (days["amount"] == 0) & (refunds["net"].to_numpy() == 0)
     purchases = days[is_purchase]
     if purchases.empty:
@@ -1066,53 +1153,10 @@ def channel_mix(
 # --------------------------------------------------------------------------------------
 
 
-def _day_numbers(dates: pd.Series) -> np.ndarray:
-    """Calendar day of each datetime as an int (days since 1970-01-01; NaT gives a sentinel)."""
-    if isinstance(dates.dtype, pd.DatetimeTZDtype):
-        dates = dates.dt.tz_localize(None)  # count days on the local calendar
-    return dates.to_numpy(dtype="datetime64[D]").astype("int64")
-
-
-def _snapshot_day(dates: pd.Series, as_of: object, *, default_offset: int, function: str) -> int:
-    """The snapshot as a day number: `as_of`, or the last date plus `default_offset` days."""
-    last_day = int(_day_numbers(dates.dropna()).max()) if dates.notna().any() else None
-    if last_day is None:
-        raise ValueError(f"The date column passed to {function} holds no date at all (every value is missing).")
-    if as_of is None:
-        return last_day + default_offset
-    if isinstance(as_of, str):
-        try:
-            snapshot = pd.to_datetime(as_of, format="%Y-%m-%d")
-        except ValueError:
-            raise ValueError(
-                f"The 'as_of' parameter of {function} must be a date written 'YYYY-MM-DD'. Got {as_of!r} instead."
-            ) from None
-    elif isinstance(as_of, dt.date):
-        snapshot = pd.Timestamp(as_of)
-    else:
-        raise TypeError(
-            f"The 'as_of' parameter of {function} must be a 'YYYY-MM-DD' string, a date or None. "
-            f"Got {as_of!r} of type {type(as_of).__name__} instead."
-        )
-    snapshot_day = int(np.datetime64(snapshot.tz_localize(None) if snapshot.tz else snapshot, "D").astype("int64"))
-    if snapshot_day < last_day:
-        last = np.datetime64(last_day, "D")
-        raise ValueError(
-            f"The 'as_of' parameter of {function} ({snapshot:%Y-%m-%d}) lies before the last "
-            f"transaction ({last}): recency would be negative. Use a later snapshot, or keep only "
-            f"the rows before it first, like transactions[transactions[{dates.name!r}] < '{snapshot:%Y-%m-%d}']."
-        )
-    return snapshot_day
-
-
-def _missing_value_masks(
-    transactions: pd.DataFrame, *, customer: str, date: str, amount: str, order: str | None
-) -> list[tuple[str, np.ndarray]]:
-    """(reason, rows it applies to) for each missing-value check, in the order of EXCLUSION_REASONS."""
-    checks = [("missing customer id", customer), ("missing date", date), ("missing amount", amount)]
-    if order is not None:
-        checks.append(("missing order id", order))
-    return [(reason, transactions[column].isna().to_numpy()) for reason, column in checks]
+def _missing_value_masks(transactions: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarray]:
+    """{reason: rows it applies to} for each missing-value check, in the order of EXCLUSION_REASONS."""
+    reasons = [reason for reason in EXCLUSION_REASONS if reason.startswith("missing")]
+    return {reason: transactions[column].isna().to_numpy() for reason, column in zip(reasons, columns, strict=False)}
 
 
 def _kept_lines(
@@ -1127,48 +1171,10 @@ def _kept_lines(
     return pd.DataFrame(
         {
             "customer": transactions[customer].array[kept],
-            "day": _day_numbers(transactions[date])[kept],
+            "day": rfm_engine.day_numbers(transactions[date])[kept],
             "amount": transactions[amount].to_numpy(dtype="float64", na_value=np.nan)[kept],
         }
     )
-
-
-def _purchase_occasions(lines: pd.DataFrame, *, order: object | None) -> pd.DataFrame:
-    """One row per order (or, without `order`, per customer and day): customer, first day, net amount.
-
-    Without `order` the rows come grouped by customer, each customer's days in order.
-    """
-    if order is None:
-        # One integer per (customer, day) pair - customer code * span + day offset - because
-        # grouping on one integer column is faster than on two columns.
-        codes, customers = pd.factorize(lines["customer"])
-        first_day = lines["day"].min()
-        span = lines["day"].max() - first_day + 1
-        pair = codes.astype("int64") * span + (lines["day"].to_numpy() - first_day)
-        net = lines["amount"].groupby(pair).sum()
-        pairs = net.index.to_numpy()
-        return pd.DataFrame(
-            {"customer": customers[pairs // span], "day": pairs % span + first_day, "net": net.to_numpy()}
-        )
-    # Grouping on the order alone is much faster than on (customer, order); the price is
-    # checking that no order id belongs to two customers, which would be a data error anyway.
-    occasions = (
-        lines.assign(order=order)
-        .groupby("order", sort=False)
-        .agg(
-            customer=("customer", "min"),
-            other_customer=("customer", "max"),
-            day=("day", "min"),
-            net=("amount", "sum"),
-        )
-    )
-    shared = occasions.index[occasions["customer"] != occasions["other_customer"]]
-    if len(shared):
-        raise ValueError(
-            f"{len(shared)} order id(s) belong to more than one customer, like {sample_of(shared.tolist())}: "
-            "an order has one customer. Fix the ids, or pass order=None to count days as purchases."
-        )
-    return occasions.drop(columns="other_customer")
 
 
 def _require_rfm_columns(table: pd.DataFrame, *, function: str) -> None:

@@ -63,7 +63,7 @@ import datetime as dt
 import pandas as pd
 
 from course_lib.rfm import check_segment_map
-from course_lib.validation import require_one_of, require_positive_int
+from course_lib.validation import renamed_parameters, require_one_of, require_positive_int
 
 __all__ = ["SQL_DIALECTS", "rfm_sql", "sql_name"]
 
@@ -88,11 +88,12 @@ SQL_DIALECTS: dict[str, dict[str, str]] = {
 }
 
 
+@renamed_parameters(date="ordered_at")
 def rfm_sql(
     *,
     table: str = "transactions",
     customer: str = "customer_id",
-    date: str = "ordered_at",
+    ordered_at: str = "ordered_at",
     amount: str = "amount",
     order: str | None = None,
     as_of: str | dt.date | None = None,
@@ -107,9 +108,11 @@ def rfm_sql(
     ----------
     table : str, default="transactions"
         The table (or view) of transactions in the database.
-    customer, date, amount, order : str
+    customer, ordered_at, amount, order : str
         Its columns, with the meaning they have in
         :func:`course_lib.rfm.rfm_table`; `order` None counts days as purchases.
+        (`ordered_at` was called `date`; that name still works, with a
+        ``FutureWarning``, until the next release.)
     as_of : str ("YYYY-MM-DD"), date or None, default=None
         The snapshot day; None: the day after the last date in `table`.
     bins : int, default=5
@@ -173,7 +176,7 @@ def rfm_sql(
     source, customer_q, date_q, amount_q = (
         quote(table, "table"),
         quote(customer, "customer"),
-        quote(date, "date"),
+        quote(ordered_at, "ordered_at"),
         quote(amount, "amount"),
     )
     order_q = quote(order, "order") if order is not None else None

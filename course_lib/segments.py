@@ -46,12 +46,15 @@ import numpy as np
 import pandas as pd
 
 from course_lib.validation import (
+    as_name_list,
+    consent_given,
     require_columns,
     require_datetime,
     require_non_empty,
     require_numeric,
     require_one_row_per_id,
     require_positive_int,
+    resolve_as_of,
     sample_of,
 )
 
@@ -61,21 +64,10 @@ __all__ = ["LIFECYCLE_STAGES", "lifecycle_stage", "segment_table", "with_consent
 LIFECYCLE_STAGES = ("new", "active", "lapsed", "never ordered")
 
 
-def _as_list(columns: str | Sequence[str], *, parameter: str, function: str) -> list[str]:
-    """One column name or several, as a non-empty list of names."""
-    names = [columns] if isinstance(columns, str) else list(columns)
-    if not names or not all(isinstance(name, str) for name in names):
-        raise TypeError(
-            f"The {parameter!r} parameter of {function} must be a column name or a list of "
-            f"column names. Got {columns!r} instead."
-        )
-    return names
-
-
 def lifecycle_stage(
     data: pd.DataFrame,
     *,
-    as_of: str | pd.Timestamp,
+    as_of: str | pd.Timestamp | None = None,
     new_days: int = 90,
     lapsed_days: int = 90,
     signup: str = "signup_date",
@@ -89,9 +81,10 @@ def lifecycle_stage(
     data : DataFrame
         One row per customer, with the sign-up date and the time of the last
         delivered order (missing when the customer never received an order).
-    as_of : str or Timestamp
-        The moment the stages describe, usually the end of the data. Required:
-        a default such as "today" would give another answer every day.
+    as_of : str ("YYYY-MM-DD"), date or None, default=None
+        The day the stages describe (from its midnight). None: the day after
+        the last sign-up or order in `data` - never "today", which would give
+        another answer every day (:func:`course_lib.validation.resolve_as_of`).
     new_days : int, default=90
         A customer who signed up less than this many days before `as_of` is
         ``new``, whatever they ordered.
@@ -112,8 +105,8 @@ def lifecycle_stage(
     Raises
     ------
     ValueError
-        When a sign-up or an order lies after `as_of` (the stages at a past
-        date need the data up to that date only: filter it first).
+        When a sign-up or an order lies on a day after `as_of` (the stages at
+        a past date need the data up to that date only: filter it first).
 
     Notes
     -----
@@ -144,23 +137,10 @@ def lifecycle_stage(
     require_datetime(data, last_order, name="data")
     require_positive_int(new_days, parameter="new_days", function="lifecycle_stage")
     require_positive_int(lapsed_days, parameter="lapsed_days", function="lifecycle_stage")
-    try:
-        moment = pd.Timestamp(as_of)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"The 'as_of' parameter of lifecycle_stage must be a date, like '2025-12-31' or a "
-            f"pd.Timestamp. Got {as_of!r} instead."
-        ) from None
-    if pd.isna(moment):
-        raise ValueError("The 'as_of' parameter of lifecycle_stage must be a date, not missing.")
-    for column in (signup, last_order):
-        later = data.loc[data[column] > moment, column]
-        if len(later):
-            raise ValueError(
-                f"Column {column!r} of `data` has {len(later)} value(s) after as_of={moment}, like "
-                f"{sample_of(later.astype(str).tolist())}. Keep only what was known at as_of "
-                f"(or choose a later as_of)."
-            )
+    dates = pd.concat([data[signup], data[last_order]], ignore_index=True)
+    moment = resolve_as_of(as_of, dates, function="lifecycle_stage", later_rows="allowed")
+    for column in (signup, last_order):  # no date after as_of, with the column named
+        resolve_as_of(moment, data[column].rename(column), function="lifecycle_stage", name="data")
     is_new = data[signup] >= moment - pd.Timedelta(days=new_days)
     ordered_recently = data[last_order] >= moment - pd.Timedelta(days=lapsed_days)
     ever_ordered = data[last_order].notna()
@@ -231,7 +211,7 @@ def segment_table(
     0  vegan     app          2    150.0           0.75                  75.0
     1  vegan     web          1     50.0           0.25                  50.0
     """
-    by = _as_list(by, parameter="by", function="segment_table")
+    by = as_name_list(by, parameter="by", function="segment_table")
     require_columns(data, [*by, customer, revenue], name="data")
     require_non_empty(data, name="data")
     require_numeric(data, revenue, name="data")
@@ -259,7 +239,9 @@ def segment_table(
 # ------------------------------------------------------------------- consent
 
 
-def with_consent(data: pd.DataFrame, *, consent: str | Sequence[str] = "consent_email") -> pd.DataFrame:
+def with_consent(
+    data: pd.DataFrame, *, consent: str | Sequence[str] = "consent_email", customer: str = "customer_id"
+) -> pd.DataFrame:
     """Keep the customers who gave every consent a use of their data needs.
 
     Parameters
@@ -272,6 +254,9 @@ def with_consent(data: pd.DataFrame, *, consent: str | Sequence[str] = "consent_
         through (``"consent_email"``, ``"consent_sms"``) and, when its
         content is built from the customer's order history,
         ``"consent_personalisation"`` as well.
+    customer : str, default="customer_id"
+        Column with the customer id, when `data` has it: a customer listed on
+        two rows is kept only if every row says yes.
 
     Returns
     -------
@@ -281,9 +266,10 @@ def with_consent(data: pd.DataFrame, *, consent: str | Sequence[str] = "consent_
 
     Notes
     -----
-    Only a recorded yes counts: a missing flag is a no. When two sources
-    disagree (the shop says yes, the CRM says no), combine them with the
-    stricter answer before calling this function.
+    This is the kit's one consent rule (:func:`course_lib.validation.consent_given`,
+    also behind every list of :mod:`course_lib.targeting`): only a recorded yes
+    counts, a missing flag is a no, and when two rows of one customer disagree
+    (the shop says yes, the CRM says no) the stricter answer wins.
 
     Examples
     --------
@@ -297,16 +283,12 @@ def with_consent(data: pd.DataFrame, *, consent: str | Sequence[str] = "consent_
     >>> with_consent(candidates, consent=["consent_email", "consent_personalisation"])["customer_id"].tolist()
     [1]
     """
-    flags = _as_list(consent, parameter="consent", function="with_consent")
-    require_columns(data, flags, name="data")
-    for flag in flags:
-        if not pd.api.types.is_bool_dtype(data[flag]):
-            raise TypeError(
-                f"Column {flag!r} of `data` must hold True/False, got dtype {data[flag].dtype} with "
-                f"values like {sample_of(data[flag].dropna().tolist())}. Convert it first, for "
-                f"example with data[{flag!r}].eq('yes') or .astype('boolean') for 0/1."
-            )
-    allowed = data[flags].astype("boolean").fillna(False).all(axis=1).to_numpy(dtype=bool)
+    flags = as_name_list(consent, parameter="consent", function="with_consent")
+    if customer in data.columns:
+        said_yes = consent_given(data, flags, customer=customer)
+        allowed = data[customer].map(said_yes).fillna(False).to_numpy(dtype=bool)
+    else:
+        allowed = consent_given(data, flags).to_numpy(dtype=bool)
     return data.loc[allowed]
 
 

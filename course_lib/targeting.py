@@ -40,12 +40,17 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from course_lib.validation import (
+    check_scalar,
+    consent_given,
+    require_boolean,
     require_columns,
     require_dataframe,
     require_datetime,
+    require_matching_ids,
     require_non_empty,
     require_numeric,
     require_positive_int,
+    resolve_as_of,
     sample_of,
 )
 
@@ -62,49 +67,6 @@ __all__ = [
 
 #: Events that show buying intent: looked at a dish, put it in the cart, or started paying.
 INTENT_EVENTS = ("view_dish", "add_to_cart", "start_checkout")
-
-
-# ------------------------------------------------------------------ input checks
-
-
-def _require_same_id_type(tables: dict[str, pd.DataFrame], customer: str) -> None:
-    """Raise ``TypeError`` when `customer` holds numbers in one table and text in another.
-
-    Text ids ("17") never equal number ids (17), so every customer would
-    silently look unknown.
-    """
-    kinds = {}
-    for name, table in tables.items():
-        require_columns(table, [customer], name=name)
-        ids = table[customer].dropna()
-        if len(ids):
-            kinds[name] = "number" if pd.api.types.is_numeric_dtype(ids) else "text"
-    if len(set(kinds.values())) > 1:
-        text_table = next(name for name, kind in kinds.items() if kind == "text")
-        number_table = next(name for name, kind in kinds.items() if kind == "number")
-        raise TypeError(
-            f"Column {customer!r} holds numbers in `{number_table}` but "
-            f"{tables[text_table][customer].dtype} values in `{text_table}` (like "
-            f"{sample_of(tables[text_table][customer].dropna())}), so no id would match. "
-            f"Make both the same type first, for example {text_table}[{customer!r}] = "
-            f"pd.to_numeric({text_table}[{customer!r}], errors='coerce').astype('Int64')."
-        )
-
-
-def _require_boolean(data: pd.DataFrame, column: str, *, name: str) -> None:
-    """Raise ``TypeError`` unless `column` holds True/False (missing allowed)."""
-    require_columns(data, [column], name=name)
-    if not pd.api.types.is_bool_dtype(data[column]):
-        raise TypeError(
-            f"Column {column!r} of `{name}` must hold True/False, got dtype {data[column].dtype} "
-            f"with values like {sample_of(data[column].dropna())}. Convert it first, for example "
-            f"with {name}[{column!r}].eq('yes')."
-        )
-
-
-def _as_of(value: Any, fallback: pd.Series) -> pd.Timestamp:
-    """The analysis date: `value` if given, else the latest date in `fallback`."""
-    return fallback.max() if value is None else pd.Timestamp(value)
 
 
 # ------------------------------------------------------------------ target lists
@@ -157,7 +119,7 @@ def _with_consent(
     Only a recorded yes allows contact: a missing flag counts as no, and so
     does a customer listed twice with conflicting flags.
     """
-    said_yes = customers[consent].fillna(False).astype(bool).groupby(customers[customer]).all()
+    said_yes = consent_given(customers, consent, customer=customer, name="customers")
     known = candidates[customer].isin(said_yes.index)
     allowed = candidates[customer].isin(said_yes.index[said_yes])
     return TargetList(
@@ -171,7 +133,7 @@ def _with_consent(
 
 def _require_customers(customers: pd.DataFrame, *, customer: str, consent: str) -> None:
     require_columns(customers, [customer, consent], name="customers")
-    _require_boolean(customers, consent, name="customers")
+    require_boolean(customers, consent, name="customers")
 
 
 def _delivered_orders(orders: pd.DataFrame, *, customer: str, order: str, status: str) -> pd.DataFrame:
@@ -207,9 +169,10 @@ def abandoned_carts(
         The customer table with the `consent` flag (True/False).
     within_days : int, default=3
         Days the customer had to buy after their last sign of intent.
-    as_of : Timestamp or str, optional
-        The day of the analysis; default: the latest event in `events`
-        (never today, so results reproduce).
+    as_of : str ("YYYY-MM-DD"), date or None, default=None
+        The day of the analysis: events and orders before it count. None: the
+        day after the last event in `events` (never today, so results
+        reproduce); see :func:`course_lib.validation.resolve_as_of`.
     intent_events : sequence of str, default=INTENT_EVENTS
         Events that count as browsing or carting.
     customer, timestamp, event, ordered_at, consent : str
@@ -223,7 +186,7 @@ def abandoned_carts(
 
     Notes
     -----
-    A customer is on the list when their last intent event (up to `as_of`)
+    A customer is on the list when their last intent event (before `as_of`)
     happened at least `within_days` days before `as_of` and they have placed
     no order since it (an order at the very moment counts as buying). Any
     order counts, whatever its status: a cancelled order is a service
@@ -244,7 +207,7 @@ def abandoned_carts(
     >>> carts = abandoned_carts(events, orders, customers, within_days=3)
     >>> carts.audience
        customer_id last_intent_at last_intent_event  days_since_intent
-    0            1     2024-03-01       add_to_cart                  8
+    0            1     2024-03-01       add_to_cart                  9
 
     Customer 2 bought the next day; customer 3 browsed yesterday and still
     has time to buy.
@@ -256,11 +219,11 @@ def abandoned_carts(
     require_datetime(orders, ordered_at, name="orders")
     _require_customers(customers, customer=customer, consent=consent)
     require_positive_int(within_days, parameter="within_days", function="abandoned_carts")
-    _require_same_id_type({"events": events, "orders": orders, "customers": customers}, customer)
-    as_of = _as_of(as_of, events[timestamp])
+    require_matching_ids({"events": events, "orders": orders, "customers": customers}, customer)
+    as_of = resolve_as_of(as_of, events[timestamp], function="abandoned_carts", later_rows="allowed", name="events")
 
     intents = events.loc[
-        events[customer].notna() & events[event].isin(intent_events) & (events[timestamp] <= as_of),
+        events[customer].notna() & events[event].isin(intent_events) & (events[timestamp] < as_of),
         [customer, timestamp, event],
     ]
     last_intent = (
@@ -268,7 +231,7 @@ def abandoned_carts(
         .drop_duplicates(customer, keep="last")
         .rename(columns={timestamp: "last_intent_at", event: "last_intent_event"})
     )
-    placed = orders.loc[orders[customer].notna() & (orders[ordered_at] <= as_of)]
+    placed = orders.loc[orders[customer].notna() & (orders[ordered_at] < as_of)]
     last_order_at = last_intent[customer].map(placed.groupby(customer, observed=True)[ordered_at].max())
     window_over = last_intent["last_intent_at"] <= as_of - pd.Timedelta(days=within_days)
     no_order_since = last_order_at.isna() | (last_order_at < last_intent["last_intent_at"])
@@ -304,8 +267,9 @@ def first_order_incentive(
     within_days : int, default=30
         How recent the first order must be: older one-time buyers have
         lapsed and belong to a win-back list instead.
-    as_of : Timestamp or str, optional
-        The day of the analysis; default: the latest order in `orders`.
+    as_of : str ("YYYY-MM-DD"), date or None, default=None
+        The day of the analysis: orders before it count. None: the day after
+        the last order in `orders` (:func:`course_lib.validation.resolve_as_of`).
     customer, order, ordered_at, status, consent : str
         Column names; the defaults are the course data's.
 
@@ -319,7 +283,7 @@ def first_order_incentive(
     -----
     Only delivered orders count (a cancelled or refunded first try is not a
     first meal). A customer is due the incentive when they have exactly one
-    delivered order up to `as_of`, placed at most `within_days` days before.
+    delivered order before `as_of`, placed at most `within_days` days before it.
 
     Examples
     --------
@@ -333,18 +297,20 @@ def first_order_incentive(
     >>> customers = pd.DataFrame({"customer_id": [1, 2, 3], "consent_email": [True, True, True]})
     >>> first_order_incentive(orders, customers, within_days=30).audience
        customer_id first_order_at  days_since_first_order
-    0            1     2024-03-20                       0
+    0            1     2024-03-20                       1
     """
     require_non_empty(orders, name="orders")
     require_columns(orders, [customer, order, ordered_at, status], name="orders")
     require_datetime(orders, ordered_at, name="orders")
     _require_customers(customers, customer=customer, consent=consent)
     require_positive_int(within_days, parameter="within_days", function="first_order_incentive")
-    _require_same_id_type({"orders": orders, "customers": customers}, customer)
-    as_of = _as_of(as_of, orders[ordered_at])
+    require_matching_ids({"orders": orders, "customers": customers}, customer)
+    as_of = resolve_as_of(
+        as_of, orders[ordered_at], function="first_order_incentive", later_rows="allowed", name="orders"
+    )
 
     delivered = _delivered_orders(orders, customer=customer, order=order, status=status)
-    delivered = delivered.loc[delivered[ordered_at] <= as_of]
+    delivered = delivered.loc[delivered[ordered_at] < as_of]
     per_customer = delivered.groupby(customer, observed=True).agg(
         n_orders=(order, "size"), first_order_at=(ordered_at, "min")
     )
@@ -416,7 +382,7 @@ def single_channel_shoppers(
     require_datetime(orders, ordered_at, name="orders")
     _require_customers(customers, customer=customer, consent=consent)
     require_positive_int(min_orders, parameter="min_orders", function="single_channel_shoppers")
-    _require_same_id_type({"orders": orders, "customers": customers}, customer)
+    require_matching_ids({"orders": orders, "customers": customers}, customer)
 
     delivered = _delivered_orders(orders, customer=customer, order=order, status=status)
     per_customer = delivered.groupby(customer, observed=True).agg(
@@ -470,7 +436,7 @@ def win_back(
     """
     require_columns(segment_table, [customer, segment], name="segment_table")
     _require_customers(customers, customer=customer, consent=consent)
-    _require_same_id_type({"segment_table": segment_table, "customers": customers}, customer)
+    require_matching_ids({"segment_table": segment_table, "customers": customers}, customer)
     wanted = [at_risk_segments] if isinstance(at_risk_segments, str) else list(at_risk_segments)
     if not wanted:
         raise ValueError("`at_risk_segments` is empty; name at least one segment to win back.")
@@ -810,13 +776,11 @@ def campaign_uplift(
     keys = [] if campaign is None else [campaign]
     require_non_empty(responses, name="responses")
     require_columns(responses, [*keys, customer, group, responded], name="responses")
-    _require_boolean(responses, responded, name="responses")
+    require_boolean(responses, responded, name="responses")
     require_positive_int(min_group_size, parameter="min_group_size", function="campaign_uplift")
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
-        raise ValueError(
-            f"The 'confidence' parameter of campaign_uplift must be a number between 0 and 1 "
-            f"(exclusive), like 0.95. Got {confidence!r} instead."
-        )
+    check_scalar(
+        confidence, parameter="confidence", function="campaign_uplift", low=0, high=1, inclusive="neither", example=0.95
+    )
     unknown_groups = responses.loc[~responses[group].isin([treatment, holdout]), group]
     if len(unknown_groups):
         raise ValueError(
@@ -1021,7 +985,7 @@ def segment_scorecard(
             f"Column {segment!r} of `data` has {int(data[segment].isna().sum())} customer(s) without a segment; assign or drop them first."
         )
     if consent:
-        _require_boolean(data, consent, name="data")
+        require_boolean(data, consent, name="data")
     cuts = {**SCORECARD_BINS, **(bins or {})}
     unknown_bins = set(cuts) - set(SCORECARD_BINS)
     if unknown_bins:

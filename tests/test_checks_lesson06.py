@@ -59,7 +59,7 @@ def test_channel_funnel(solved):
     variant = stacked.iloc[::-1].set_index("channel")[["conversion_from_previous", "reached", "stage"]]
     assert check.channel_funnel.evaluate(variant).passed
     # Wrong: people instead of sessions; no channel at all; a funnel of the web only.
-    by_person = check.channel_funnel.evaluate(funnel(events, by="channel", unit="person_id"))
+    by_person = check.channel_funnel.evaluate(funnel(events, by="channel", session="person_id"))
     assert not by_person.passed and "sessions" in by_person.hint
     no_channel = check.channel_funnel.evaluate(funnel(events))
     assert not no_channel.passed and "channel" in no_channel.hint

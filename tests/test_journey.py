@@ -362,7 +362,7 @@ def test_linked_ids_feed_a_funnel_across_sessions():
         }
     )
     linked = journey.link_anonymous(log)
-    table = journey.funnel(linked, stages=["visit", "pay"], unit="person_id")
+    table = journey.funnel(linked, stages=["visit", "pay"], session="person_id")
     assert table["reached"].tolist() == [2, 1]  # d1's anonymous visit and its later payment join up
 
 
@@ -689,9 +689,9 @@ def test_rows_without_the_unit_are_left_out_of_a_customer_funnel():
     )
     # Customer 7's visit was anonymous (no id): 7 is followed from its payment only, so never
     # enters a funnel that starts at the visit; customer 9 goes through.
-    table = journey.funnel(log, stages=["visit", "pay"], unit="customer_id")
+    table = journey.funnel(log, stages=["visit", "pay"], session="customer_id")
     assert table["reached"].tolist() == [1, 1]
-    assert journey.top_paths(log, unit="customer_id")["path"].tolist() == ["pay", "visit → pay"]
+    assert journey.top_paths(log, session="customer_id")["path"].tolist() == ["pay", "visit → pay"]
 
 
 def test_time_zones_are_handled(events):
@@ -711,3 +711,25 @@ def test_inputs_are_not_modified(events):
     no_customer = pd.array([pd.NA] * len(events), dtype="Int64")
     journey.link_anonymous(events.assign(anonymous_id="d", customer_id=no_customer))
     pd.testing.assert_frame_equal(events, before)
+
+
+@pytest.mark.parametrize(
+    ("function", "old", "new", "value"),
+    [
+        (journey.funnel, "unit", "session", "customer_id"),
+        (journey.top_paths, "unit", "session", "customer_id"),
+        (journey.transition_matrix, "time", "timestamp", "timestamp"),
+    ],
+)
+def test_old_parameter_names_warn_and_give_the_same_result(function, old, new, value):
+    log = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2],
+            "session_id": ["a", "b", "c"],
+            "timestamp": pd.to_datetime(["2024-05-01 10:00", "2024-05-01 11:00", "2024-05-02 09:00"]),
+            "event": ["visit", "pay", "visit"],
+        }
+    )
+    with pytest.warns(FutureWarning, match=rf"'{old}' parameter of {function.__name__} is renamed '{new}'"):
+        old_result = function(log, **{old: value})
+    pd.testing.assert_frame_equal(old_result, function(log, **{new: value}))

@@ -8,10 +8,10 @@ and that nothing a learner should not see (warnings, errors, absolute paths) is 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import ids, output_texts
 
 from conftest import EXERCISES, LESSONS, SOLUTIONS
 from course_lib import KIT_ROOT
@@ -23,20 +23,6 @@ EXECUTED = LESSONS + SOLUTIONS
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 ABSOLUTE_PATH = re.compile(r"(?<![\w.])(/(home|root|work|Users|tmp|var|opt)/|[A-Za-z]:\\\\)")
 LESSON_SECTIONS = ("Learning objectives", "Time needed", "Prerequisites", "Recap", "Self-check")
-
-
-def ids(paths: list[Path]) -> list[str]:
-    return [f"{path.parent.name}/{path.name}" for path in paths]
-
-
-def output_texts(cell) -> list[str]:
-    texts = []
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            texts.append(output.text)
-        elif output.output_type in ("execute_result", "display_data"):
-            texts += [value for key, value in output.data.items() if key.startswith("text/") and isinstance(value, str)]
-    return texts
 
 
 def test_the_course_has_its_notebooks():

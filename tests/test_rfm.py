@@ -190,7 +190,7 @@ def test_rfm_table_agrees_with_a_straightforward_baseline():
 
 def test_rfm_table_missing_column_names_it(lines):
     with pytest.raises(ValueError, match=r"no column 'order_date'.*Available columns"):
-        rfm_table(lines, date="order_date")
+        rfm_table(lines, ordered_at="order_date")
 
 
 def test_rfm_table_rejects_text_dates(lines):
@@ -213,11 +213,11 @@ def test_rfm_table_rejects_an_empty_frame(lines):
 def test_rfm_table_rejects_a_snapshot_before_the_data(lines):
     with pytest.raises(
         ValueError,
-        match=r"as_of.*2024-03-20.*before the last transaction \(2024-03-25\).*"
+        match=r"as_of.*2024-03-20.*before the last date \(2024-03-25\).*"
         r"transactions\['ordered_at'\] < '2024-03-20'",
     ):
         rfm_table(lines, as_of="2024-03-20")
-    with pytest.raises(ValueError, match="before the last transaction"):
+    with pytest.raises(ValueError, match="before the last date"):
         clv_summary(lines, as_of="2023-12-31")
 
 
@@ -235,7 +235,7 @@ def test_rfm_table_rejects_an_order_shared_by_two_customers(lines):
 
 def test_rfm_table_column_names_may_clash_with_its_own(lines):
     renamed = lines.rename(columns={"customer_id": "day", "amount": "customer", "ordered_at": "amount"})
-    table = rfm_table(renamed, customer="day", date="amount", amount="customer", order="order_id")
+    table = rfm_table(renamed, customer="day", ordered_at="amount", amount="customer", order="order_id")
     expected = rfm_table(lines, order="order_id")
     pd.testing.assert_frame_equal(table, expected.rename_axis("day"))
 

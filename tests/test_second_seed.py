@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from test_notebooks import ids, output_texts
+from helpers import ids, output_texts
 
 from conftest import SOLUTIONS
 from course_lib.datasets import DEFAULT_CUSTOMERS, DEFAULT_SEED, write_world

@@ -60,16 +60,23 @@ def test_lifecycle_stage_leaves_the_input_alone(view):
 
 
 def test_lifecycle_stage_refuses_data_after_as_of(view):
-    with pytest.raises(ValueError, match="'last_order_at'.*1 value.*after as_of.*2025-12-28"):
+    with pytest.raises(ValueError, match=r"\(2025-12-25\) lies before the last date \(2025-12-28\).*'last_order_at'"):
         lifecycle_stage(view, as_of="2025-12-25")
-    with pytest.raises(ValueError, match="'signup_date'.*after as_of"):
+    with pytest.raises(ValueError, match="before the last date.*'signup_date'"):
         lifecycle_stage(view, as_of="2025-12-01")
 
 
-@pytest.mark.parametrize("as_of", ["not a date", None])
-def test_lifecycle_stage_needs_a_date(view, as_of):
-    with pytest.raises(ValueError, match="'as_of' parameter"):
+@pytest.mark.parametrize(("as_of", "error"), [("not a date", ValueError), (20251231, TypeError)])
+def test_lifecycle_stage_needs_a_date(view, as_of, error):
+    with pytest.raises(error, match="'as_of' parameter"):
         lifecycle_stage(view, as_of=as_of)
+
+
+def test_lifecycle_stage_default_as_of_is_the_day_after_the_last_date(view):
+    last_day = max(view["signup_date"].max(), view["last_order_at"].max()).normalize()
+    expected = lifecycle_stage(view, as_of=(last_day + pd.Timedelta(days=1)).date())
+    pd.testing.assert_frame_equal(lifecycle_stage(view), expected)
+    assert not lifecycle_stage(view).equals(lifecycle_stage(view, as_of="2026-06-30"))
 
 
 def test_lifecycle_stage_bad_input(view):

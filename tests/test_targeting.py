@@ -124,14 +124,22 @@ def test_abandoned_carts_respects_the_consent_column_it_is_given(events, orders,
 
 
 def test_first_order_incentive_on_a_hand_made_example(orders, customers):
-    incentive = first_order_incentive(orders, customers, within_days=30, as_of="2024-03-31 12:00")
+    incentive = first_order_incentive(orders, customers, within_days=30, as_of="2024-03-31")
 
-    # 7: one order of two lines on 03-28. 4: a single order, but in January (lapsed).
+    # as_of is a day: orders before 31 March 00:00 count, ages are whole days to that midnight.
+    # 7: one order of two lines on 03-28 12:00 (2 days). 4: a single order, but in January (lapsed).
     # 5: two delivered orders (the cancelled one does not count either way). 6: nothing delivered.
-    # 8: one delivered order on 03-01 12:00, exactly 30 days before: the window includes its end.
+    # 8: one delivered order on 03-01 12:00, 29 whole days before.
     assert list(incentive.audience["customer_id"]) == [7, 8]
-    assert list(incentive.audience["days_since_first_order"]) == [3, 30]
+    assert list(incentive.audience["days_since_first_order"]) == [2, 29]
     assert incentive.n_without_consent == 0
+    # A day later 8's order is 30 days old: still in (the window includes its end) ...
+    later = first_order_incentive(orders, customers, within_days=30, as_of="2024-04-01")
+    assert list(later.audience["days_since_first_order"]) == [3, 30]
+    # ... and two days later it is out.
+    assert list(
+        first_order_incentive(orders, customers, within_days=30, as_of="2024-04-02").audience["customer_id"]
+    ) == [7]
 
 
 def test_first_order_incentive_counts_customers_without_consent():
