@@ -1,22 +1,26 @@
-"""A real browser: JupyterLab, a lesson run by "Run All Cells", a slider moved with the keyboard.
+"""A real browser: JupyterLab, a lesson run by "Run All Cells", a slider moved with the keyboard,
+and a lesson's link to its exercise followed with a click.
 
 The test starts JupyterLab on a free local port with a random token and its own
 settings (no news fetching, no autosave), copies the notebooks it needs into a
-temporary root, and drives Debian's Chromium (``/usr/bin/chromium``) through
-Playwright. Every request that would leave this machine is blocked and recorded,
+temporary root laid out like the kit (``notebooks/``, ``exercises/``), and drives
+Chromium or Chrome through Playwright: ``COURSE_KIT_CHROMIUM`` when set, else a
+``chromium``/``google-chrome`` on the PATH or in the usual place on macOS and Windows,
+else Playwright's own (``python -m playwright install chromium``). Every request that would leave this machine is blocked and recorded,
 so the test also proves the kit works offline. Screenshots go to
 ``test-artifacts/`` (not committed).
 
 The widget test runs on a small notebook it writes itself (a test of the
 machinery), and on the RFM lesson's explorer (``notebooks/03_rfm.ipynb``) once
-that lesson exists. Without Chromium the tests are skipped with the command that
-installs it.
+that lesson exists. Without a browser the tests are skipped with a line saying how
+to install one.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -30,22 +34,47 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from conftest import LESSONS
 from course_lib import KIT_ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+BROWSER_PATHS = (
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+)
+
+
+def find_chromium() -> Path | None:
+    """The browser to drive: COURSE_KIT_CHROMIUM, a system Chromium or Chrome, or Playwright's own."""
+    if os.environ.get("COURSE_KIT_CHROMIUM"):
+        return Path(os.environ["COURSE_KIT_CHROMIUM"])
+    for name in BROWSER_NAMES:
+        if shutil.which(name):
+            return Path(shutil.which(name))
+    for candidate in map(Path, BROWSER_PATHS):
+        if candidate.exists():
+            return candidate
+    with sync_playwright() as playwright:
+        bundled = Path(playwright.chromium.executable_path)
+    return bundled if bundled.exists() else None
+
+
+CHROMIUM = find_chromium()
+if CHROMIUM is None or not CHROMIUM.exists():
     pytest.skip(
-        "no Chromium at /usr/bin/chromium: install it with `apt-get install -y chromium` "
-        "(Debian/Ubuntu) to run the real-browser tests",
+        "no Chromium or Chrome found: install one (Debian/Ubuntu: `sudo apt-get install chromium`; "
+        "or `.venv/bin/python -m playwright install chromium`), or set COURSE_KIT_CHROMIUM to the browser, "
+        "to run the real-browser tests",
         allow_module_level=True,
     )
 
-from playwright.sync_api import Locator, Page, expect, sync_playwright  # noqa: E402  (only with Chromium)
-
 ARTIFACTS = KIT_ROOT / "test-artifacts"
 RFM_LESSON = KIT_ROOT / "notebooks" / "03_rfm.ipynb"
+RFM_EXERCISE = KIT_ROOT / "exercises" / "03_rfm.ipynb"
 WIDGET_CHECK = "widget_check.ipynb"
 SLOW = 60_000  # ms: generous waits for a loaded machine; each wait ends as soon as its condition holds
 CHROMIUM_FLAGS = [
@@ -96,6 +125,11 @@ def lab_root(tmp_path_factory) -> Path:
     widget_check_notebook(root / WIDGET_CHECK)
     if RFM_LESSON.exists():
         shutil.copy(RFM_LESSON, root / RFM_LESSON.name)
+    # The kit's layout, for following a lesson's link to its exercise.
+    for notebook in (RFM_LESSON, RFM_EXERCISE):
+        if notebook.exists():
+            (root / notebook.parent.name).mkdir(exist_ok=True)
+            shutil.copy(notebook, root / notebook.parent.name / notebook.name)
     return root
 
 
@@ -282,4 +316,29 @@ def test_rise_presents_a_lesson_as_slides(browser, jupyter_lab):
     # back to local fonts); nothing else leaves the machine.
     assert {urlparse(url).hostname for url in browser.external_requests} <= {"fonts.googleapis.com"}
     browser.external_requests.clear()
+    page.close()
+
+
+@pytest.mark.skipif(not (RFM_LESSON.exists() and RFM_EXERCISE.exists()), reason="lesson 03 or its exercise is missing")
+def test_a_lessons_link_opens_its_exercise(browser, jupyter_lab):
+    """Click the RFM lesson's link to its exercise: the exercise opens in JupyterLab, no 404."""
+    lesson = nbformat.read(RFM_LESSON, as_version=4)
+    exercise = nbformat.read(RFM_EXERCISE, as_version=4)
+    exercise_title = exercise.cells[0].source.splitlines()[0].lstrip("# ").strip()
+    lesson_title = lesson.cells[0].source.splitlines()[0].lstrip("# ").strip()
+    assert exercise_title != lesson_title
+    page = browser.new_page()  # no need to wait for a kernel: nothing runs here
+    page.goto(f"{jupyter_lab['url']}/lab/tree/notebooks/03_rfm.ipynb?token={jupyter_lab['token']}&reset")
+    expect(page.locator(".jp-RenderedMarkdown h1").first).to_contain_text(lesson_title, timeout=SLOW)
+    link = page.locator(".jp-RenderedMarkdown a", has_text="exercises/03_rfm.ipynb").first
+    link.scroll_into_view_if_needed(timeout=SLOW)
+    link.click()
+    # The exercise is now the current document: its tab's tooltip gives its path, its title shows.
+    current_tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current")
+    expect(current_tab).to_have_attribute("title", re.compile(r"exercises/03_rfm\.ipynb"), timeout=SLOW)
+    shown = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown h1").first
+    expect(shown).to_contain_text(exercise_title, timeout=SLOW)
+    assert "404" not in page.title()
+    screenshot(page, "lesson-link-to-exercise")
+    assert browser.external_requests == []
     page.close()

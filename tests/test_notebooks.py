@@ -100,22 +100,98 @@ def test_exercise_runs_unsolved_and_every_check_says_not_yet(path):
     )
 
 
-MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+HTML_LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""")
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 NETWORK_CODE = re.compile(r"pip install|conda install|urlopen|requests\.|https?://")
+
+
+def links_of(cell) -> list[str]:
+    """Every link target of a markdown cell: markdown links and images, HTML href and src."""
+    return MARKDOWN_LINK.findall(cell.source) + HTML_LINK.findall(cell.source)
+
+
+def anchors_of(notebook) -> set[str]:
+    """The anchors JupyterLab gives a notebook's headings: the heading text, spaces turned into '-'."""
+    headings = [
+        heading for cell in notebook.cells if cell.cell_type == "markdown" for heading in HEADING.findall(cell.source)
+    ]
+    return {re.sub(r"[*_`]", "", heading).replace(" ", "-") for heading in headings}
+
+
+def link_problems(notebook, path: Path, root: Path = KIT_ROOT) -> list[str]:
+    """What would break for a reader: code that downloads, links that leave `root` or lead nowhere.
+
+    JupyterLab serves the kit's folder (``kit.py start``), so a relative link must name a file
+    inside it, and an anchor (``#Recap``) must name a heading of the notebook it points to.
+    """
+    problems = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            if NETWORK_CODE.search(cell.source):
+                problems.append(f"cell {index} installs or downloads: {NETWORK_CODE.search(cell.source).group(0)}")
+            continue
+        for target in links_of(cell):
+            if target.startswith(("http://", "https://", "//", "/", "file:")):
+                problems.append(f"cell {index} links outside the kit: {target}")
+                continue
+            local, _, anchor = target.partition("#")
+            resolved = (path.parent / local).resolve() if local else path.resolve()
+            if not resolved.is_relative_to(root.resolve()):
+                problems.append(f"cell {index} links outside the kit's folder, which JupyterLab cannot open: {target}")
+            elif not resolved.exists():
+                problems.append(f"cell {index} links to a missing file: {target}")
+            elif anchor and resolved.suffix == ".ipynb":
+                linked = notebook if resolved == path.resolve() else nbformat.read(resolved, as_version=4)
+                if anchor not in anchors_of(linked):
+                    problems.append(f"cell {index} links to #{anchor}, which is no heading of {resolved.name}")
+    return problems
 
 
 @pytest.mark.parametrize("path", ALL, ids=ids(ALL))
 def test_links_are_local_and_code_stays_offline(path):
     """Links that die and lessons that download are how peer courses break: neither here."""
+    assert link_problems(nbformat.read(path, as_version=4), path) == []
+
+
+def test_the_link_check_finds_each_kind_of_broken_link(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    exercise = tmp_path / "exercises" / "03_x.ipynb"
+    nbformat.write(new_notebook(cells=[new_markdown_cell("## Your turn")]), exercise)
+    lesson = tmp_path / "notebooks" / "03_x.ipynb"
+    good = "[exercise](../exercises/03_x.ipynb) [task](../exercises/03_x.ipynb#Your-turn) <a href='#Recap'>up</a>"
+    bad = [
+        "[outside](../../elsewhere.ipynb)",
+        "[missing](../exercises/04_y.ipynb)",
+        "[anchor](../exercises/03_x.ipynb#Recap)",
+        '<img src="https://example.org/x.png">',
+    ]
+    cells = [new_markdown_cell("## Recap\n" + good), *[new_markdown_cell(text) for text in bad]]
+    cells.append(new_code_cell("!pip install pandas"))
+    nbformat.write(new_notebook(cells=cells), lesson)
+    problems = link_problems(nbformat.read(lesson, as_version=4), lesson, root=tmp_path)
+    assert [problem.split(":")[0] for problem in problems] == [
+        "cell 1 links outside the kit's folder, which JupyterLab cannot open",
+        "cell 2 links to a missing file",
+        "cell 3 links to #Recap, which is no heading of 03_x.ipynb",
+        "cell 4 links outside the kit",
+        "cell 5 installs or downloads",
+    ]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_every_lesson_with_an_exercise_links_to_it(path):
+    exercise = KIT_ROOT / "exercises" / path.name
+    if not exercise.exists():
+        pytest.skip(f"lesson {path.name[:2]} has no exercise")
     notebook = nbformat.read(path, as_version=4)
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type == "code":
-            assert not NETWORK_CODE.search(cell.source), (
-                f"cell {index} installs or downloads: {NETWORK_CODE.search(cell.source).group(0)}"
-            )
-            continue
-        for target in MARKDOWN_LINK.findall(cell.source):
-            assert not target.startswith(("http://", "https://")), f"cell {index} links outside the kit: {target}"
-            local = target.split("#")[0]
-            if local:
-                assert (path.parent / local).exists(), f"cell {index} links to a missing file: {target}"
+    targets = {
+        (path.parent / target.partition("#")[0]).resolve()
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
+        for target in links_of(cell)
+    }
+    assert exercise.resolve() in targets, f"the lesson does not link to its exercise exercises/{path.name}"

@@ -48,13 +48,30 @@ DATA_ENV_VARIABLE = "COURSE_KIT_DATA"
 def data_dir() -> Path:
     """The folder the loaders read: ``$COURSE_KIT_DATA`` when set, else the kit's ``datasets/``.
 
+    ``python3 kit.py start --data DIR`` sets ``COURSE_KIT_DATA`` for JupyterLab and its kernels.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``COURSE_KIT_DATA`` names a folder that does not exist (the message says what to do).
+
     Examples
     --------
     >>> data_dir().name
     'datasets'
     """
-    configured = os.environ.get(DATA_ENV_VARIABLE)
-    return Path(configured) if configured else course_lib.KIT_ROOT / "datasets"
+    configured = os.environ.get(DATA_ENV_VARIABLE, "").strip()
+    if not configured:
+        return course_lib.KIT_ROOT / "datasets"
+    folder = Path(configured).expanduser()
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"{DATA_ENV_VARIABLE} is set to {configured}, which is not a folder here"
+            + (f" (a relative path, read from {Path.cwd()})" if not folder.is_absolute() else "")
+            + ". Point it at the data folder (the one holding orders.csv) with its full path, "
+            "for example `python3 kit.py start --data /full/path/to/cohort-data`, or unset it to use the kit's datasets/."
+        )
+    return folder
 
 
 def _folder(folder: str | Path | None) -> Path:

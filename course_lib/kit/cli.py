@@ -8,13 +8,28 @@ Nothing imports this module.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import shlex
 import sys
 from pathlib import Path
 
 from course_lib import KIT_ROOT
 
 LESSON_FOLDERS = ("notebooks", "solutions")
+DEBUG_VARIABLE = "COURSE_KIT_DEBUG"
+
+
+class UserError(Exception):
+    """A mistake in how a command was called: printed as one line, without a traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that names an unknown command and suggests the closest one."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"error: {message}\n`{self.prog} --help` explains the options.\n")
 
 
 def _doctor(arguments: argparse.Namespace) -> int:
@@ -31,18 +46,83 @@ def _doctor(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _data(arguments: argparse.Namespace) -> int:
-    from course_lib.datasets import write_world
+# The names `write_world` writes: a folder holding any of them already holds course data.
+DATA_NAMES = (
+    "SHA256SUMS",
+    "README.md",
+    "customers.csv",
+    "orders.csv",
+    "survey.csv",
+    "events.csv",
+    "online_retail_sample.csv",
+    "crm.sqlite",
+    "truth",
+)
 
+
+def _how_to_use_data(folder: Path, windows: bool = os.name == "nt") -> str:
+    """How to open the lessons on `folder`, in the words of this computer's terminal."""
+    from course_lib.datasets.loaders import DATA_ENV_VARIABLE
+
+    if windows:
+        quoted = f'"{folder}"' if " " in str(folder) else str(folder)
+        return (
+            "To open the lessons on this data:\n"
+            f"  py kit.py start --data {quoted}\n"
+            f"or set {DATA_ENV_VARIABLE} in the terminal before `py kit.py start`:\n"
+            f'  PowerShell:  $env:{DATA_ENV_VARIABLE} = "{folder}"\n'
+            f'  cmd:         set "{DATA_ENV_VARIABLE}={folder}"'
+        )
+    quoted = shlex.quote(str(folder))
+    return (
+        "To open the lessons on this data:\n"
+        f"  python3 kit.py start --data {quoted}\n"
+        f"or set {DATA_ENV_VARIABLE} in the terminal before `python3 kit.py start`:\n"
+        f"  export {DATA_ENV_VARIABLE}={quoted}"
+    )
+
+
+def _data(arguments: argparse.Namespace) -> int:
+    from course_lib.datasets import DEFAULT_CUSTOMERS, DEFAULT_SEED, write_world
+
+    if arguments.seed is None:
+        arguments.seed = DEFAULT_SEED
+    if arguments.customers is None:
+        arguments.customers = DEFAULT_CUSTOMERS
     if arguments.lines is not None:
         return _data_at_scale(arguments)
-
-    paths = write_world(arguments.out, seed=arguments.seed, n_customers=arguments.customers, progress=True)
-    print(f"Wrote {len(paths)} files to {arguments.out} (seed {arguments.seed}, {arguments.customers} customers).")
-    if Path(arguments.out).resolve() != (KIT_ROOT / "datasets").resolve():
-        print(
-            f"To use them in the lessons, set COURSE_KIT_DATA={Path(arguments.out).resolve()} before starting JupyterLab."
+    shipped = KIT_ROOT / "datasets"
+    out = Path(arguments.out) if arguments.out is not None else shipped
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; give a folder (it is created if needed).")
+    is_shipped = out.resolve() == shipped.resolve()
+    existing = sorted(name for name in DATA_NAMES if (out / name).exists())
+    if existing and not arguments.force:
+        if is_shipped:
+            raise UserError(
+                "refusing to overwrite the kit's shipped data in datasets/. For a cohort's own data give a new "
+                f"folder: `python3 kit.py data --seed {arguments.seed} --out cohort-data`. To regenerate datasets/ "
+                "itself add --force (`git checkout -- datasets` brings the shipped files back)."
+            )
+        raise UserError(
+            f"{out} already holds course data ({', '.join(existing)}). Add --force to replace it, "
+            "or give another --out folder."
         )
+    paths = write_world(out, seed=arguments.seed, n_customers=arguments.customers, progress=True)
+    where = out.resolve()
+    print(f"Wrote {len(paths)} files to {where} (seed {arguments.seed}, {arguments.customers} customers).")
+    print(
+        f"Instructors only: {where / 'truth'} holds the answers (each customer's planted type and the "
+        "planted effects). Leave it out of the copy you give students."
+    )
+    if is_shipped:
+        if arguments.seed != DEFAULT_SEED:
+            print(
+                f"datasets/ now holds seed {arguments.seed}: the lessons' stored outputs come from the shipped "
+                f"data (seed {DEFAULT_SEED}), so the test suite will differ until `git checkout -- datasets`."
+            )
+        return 0
+    print(_how_to_use_data(where))
     return 0
 
 
@@ -172,24 +252,26 @@ def _report(arguments: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from course_lib.datasets import DEFAULT_CUSTOMERS, DEFAULT_SEED
+    from course_lib.datasets import DEFAULT_CUSTOMERS  # release's default
 
-    parser = argparse.ArgumentParser(
-        prog="python -m course_lib", description="Tools of the customer segmentation course kit."
-    )
+    parser = _Parser(prog="python -m course_lib", description="Tools of the customer segmentation course kit.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     doctor = commands.add_parser("doctor", help="check the installation, one line per check")
     doctor.set_defaults(run=_doctor)
 
     data = commands.add_parser("data", help="generate the course data (a new seed gives a cohort its own data)")
+    # Defaults resolved in _data: importing the data package here would slow every command's --help.
+    data.add_argument("--seed", type=int, default=None, help="random seed (default: the shipped data's seed)")
     data.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED}, the shipped data)"
+        "--customers", type=int, default=None, help="number of customers (default: as many as the shipped data)"
     )
     data.add_argument(
-        "--customers", type=int, default=DEFAULT_CUSTOMERS, help=f"number of customers (default {DEFAULT_CUSTOMERS})"
+        "--out", type=Path, default=None, help="output folder, e.g. cohort-data (default: datasets/, only with --force)"
     )
-    data.add_argument("--out", type=Path, default=KIT_ROOT / "datasets", help="output folder (default: datasets/)")
+    data.add_argument(
+        "--force", action="store_true", help="replace the data already in the output folder (datasets/ included)"
+    )
     data.add_argument(
         "--lines",
         type=int,
@@ -298,10 +380,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _unknown_command(parser: argparse.ArgumentParser, argv: list[str]) -> str | None:
+    """The message for a first word that is no command (with the closest command), else None."""
+    names = list(next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction)).choices)
+    if not argv:
+        return f"no command given. Commands: {', '.join(names)}."
+    word = argv[0]
+    if word.startswith("-") or word in names:
+        return None
+    kit_commands = ("start", "test", "lint")
+    closest = difflib.get_close_matches(word, names + list(kit_commands), n=1)
+    hint = f" Did you mean '{closest[0]}'?" if closest else ""
+    if closest and closest[0] in kit_commands:
+        hint += f" (`{closest[0]}` is a command of kit.py: `python3 kit.py {closest[0]}`)"
+    return f"unknown command '{word}'.{hint} Commands: {', '.join(names)}."
+
+
 def main(argv: list[str] | None = None) -> int:
-    arguments = build_parser().parse_args(argv)
+    """Run one command; a user's mistake ends in one line on stderr and exit code 2, never a traceback."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    unknown = _unknown_command(parser, argv)
+    if unknown:
+        print(f"error: {unknown}\n`python -m course_lib --help` explains them.", file=sys.stderr)
+        return 2
+    arguments = parser.parse_args(argv)
     try:
         return arguments.run(arguments)
-    except (ValueError, TypeError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("stopped.", file=sys.stderr)
+        return 130
+    except (UserError, ValueError, TypeError, KeyError, OSError) as error:
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        message = str(error) if not isinstance(error, KeyError) else f"missing {error}"
+        if isinstance(error, OSError) and error.filename is not None and str(error.filename) not in message:
+            message += f": {error.filename}"
+        print(f"error: {message}", file=sys.stderr)
         return 2
+    except Exception as error:
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        print(
+            f"error: {type(error).__name__}: {error}\nThis looks like a bug in the kit, not in what you typed. "
+            f"Please report it with the command you ran; set {DEBUG_VARIABLE}=1 to see the traceback.",
+            file=sys.stderr,
+        )
+        return 1

@@ -124,15 +124,23 @@ def check_widgets_frontend() -> list[Finding]:
 
 
 def check_data(folder: Path | None = None) -> list[Finding]:
-    """The shipped data files exist and match datasets/SHA256SUMS."""
+    """The data files exist and match the ``SHA256SUMS`` of the folder in use (``COURSE_KIT_DATA`` or datasets/)."""
     from course_lib.datasets import data_dir, verify_checksums
+    from course_lib.datasets.loaders import DATA_ENV_VARIABLE
 
-    folder = Path(folder) if folder is not None else data_dir()
+    try:
+        folder = Path(folder) if folder is not None else data_dir()
+    except FileNotFoundError as error:
+        return [Finding("data files", False, str(error).split(". ")[0], f"unset {DATA_ENV_VARIABLE} or fix its path")]
+    name = "data files" if folder.resolve() == (KIT_ROOT / "datasets").resolve() else f"data files in {folder}"
     problems = verify_checksums(folder)
     if not problems:
-        return [Finding("data files", True, "every file listed in SHA256SUMS is present and unchanged")]
-    fix = "restore them with `git checkout -- datasets` or regenerate with `python -m course_lib data`"
-    return [Finding("data files", False, problem, fix) for problem in problems]
+        return [Finding(name, True, "every file listed in SHA256SUMS is present and unchanged")]
+    if folder.resolve() == (KIT_ROOT / "datasets").resolve():
+        fix = "restore them with `git checkout -- datasets` (or regenerate: `python3 kit.py data --force`)"
+    else:
+        fix = f"ask for the folder again, or regenerate it with `python3 kit.py data --seed N --out {folder} --force`"
+    return [Finding(name, False, problem, fix) for problem in problems]
 
 
 def check_writable(root: Path = KIT_ROOT, folders: tuple[str, ...] = WRITABLE_FOLDERS) -> list[Finding]:
