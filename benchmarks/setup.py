@@ -56,7 +56,10 @@ def disk_usage(folder: Path) -> int:
 
 def largest_packages(venv: Path, count: int = 10) -> list[tuple[str, int]]:
     site = next(venv.glob("lib/python3*/site-packages"), None) or venv / "Lib" / "site-packages"
-    sizes = [(entry.name, disk_usage(entry)) for entry in site.iterdir() if entry.is_dir()]
+    # Folders, and the single-file extension modules some packages ship (duckdb's is one .so).
+    sizes = [
+        (entry.name, disk_usage(entry) if entry.is_dir() else entry.lstat().st_blocks * 512) for entry in site.iterdir()
+    ]
     return sorted(sizes, key=lambda pair: -pair[1])[:count]
 
 
