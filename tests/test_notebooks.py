@@ -8,6 +8,7 @@ and that nothing a learner should not see (warnings, errors, absolute paths) is 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
