@@ -439,7 +439,8 @@ def with_breaks(
     Notes
     -----
     A break goes between two sections, at the section boundary nearest to each hour of
-    teaching since the previous break; never inside a section, never after the last one.
+    teaching since the previous break (or the last boundary, when the hour falls in the last
+    section); never inside a section, never after the last one.
 
     Examples
     --------
@@ -473,8 +474,11 @@ def with_breaks(
         following = lessons["minutes"].iloc[position + 1] if position + 1 < len(lessons) else None
         if following is None or not break_minutes or class_length <= BREAKS_AFTER_MINUTES:
             continue
-        # Break here when this boundary is at least as near the hour as the next one would be.
-        if since_break >= 60 or (since_break + following > 60 and 60 - since_break <= since_break + following - 60):
+        # Break here when the hour is passed before the next boundary and this boundary is at
+        # least as near the hour as the next one (or the next section is the last).
+        last_boundary = position + 2 >= len(lessons)
+        nearer = 60 - since_break <= since_break + following - 60
+        if since_break >= 60 or (since_break + following > 60 and (nearer or last_boundary)):
             rows.append({"lesson": "", "lesson_title": "", "section": "Break", "activity": BREAK, "minutes": break_minutes})
             since_break = 0.0
     if buffer > 0:
