@@ -52,6 +52,7 @@ Examples
 from __future__ import annotations
 
 import copy
+import html
 import json
 import re
 from pathlib import Path
@@ -138,7 +139,7 @@ def _shows_widget(cell: NotebookNode) -> bool:
     return any(_WIDGET_MIME in output.get("data", {}) for output in cell.get("outputs", []))
 
 
-def _for_slides(notebook: NotebookNode, *, speaker_notes: bool) -> NotebookNode:
+def _for_slides(notebook: NotebookNode, *, speaker_notes: bool, widget_note: str) -> NotebookNode:
     """A copy of `notebook` with the tags and rules turned into slide types (the lesson is unchanged)."""
     deck = copy.deepcopy(notebook)
     cells = deck.cells
@@ -153,6 +154,12 @@ def _for_slides(notebook: NotebookNode, *, speaker_notes: bool) -> NotebookNode:
                 _set_slide_type(following, "subslide")  # the scrolling slide holds this cell only
         if _shows_widget(cell):
             _add_tag(cell, "slides-fold-input")
+            cell.outputs = [
+                nbformat.v4.new_output("display_data", data={"text/html": widget_note})
+                if _WIDGET_MIME in output.get("data", {})
+                else output
+                for output in cell.outputs
+            ]
         if not speaker_notes and _slide_type(cell) == "notes":
             _set_slide_type(cell, "skip")
     return deck
@@ -192,7 +199,7 @@ def _wrap_in_fold(soup: BeautifulSoup, element, label: str) -> None:
 
 
 def _line_count(element) -> int:
-    return len(element.get_text().rstrip("\n").splitlines())
+    return len(element.get_text().strip("\n").splitlines())
 
 
 def _has_tag(cell, tag: str) -> bool:
@@ -225,7 +232,7 @@ def _shape_cells(soup: BeautifulSoup, *, notebook_name: str) -> None:
         if editor is not None:
             editor["class"] = editor.get("class", []) + ["course-scroll"]
         for output in cell.select(".jp-OutputArea-output"):
-            if output.select_one("img") is None and "course-widget-note" not in output.get("class", []):
+            if output.select_one("img, .course-widget-note") is None:
                 output["class"] = output.get("class", []) + ["course-scroll"]
         if _has_tag(cell, "slides-scroll"):
             cell["class"] = cell.get("class", []) + ["course-scroll-cell"]
@@ -242,7 +249,7 @@ def _shape_cells(soup: BeautifulSoup, *, notebook_name: str) -> None:
             lines = sum(_line_count(pre) for pre in output_wrapper.select("pre"))
             _wrap_in_fold(soup, output_wrapper, f"Output ({lines} lines)" if lines else "Output")
         elif not _has_tag(cell, "slides-scroll"):
-            for stream in output_wrapper.select(".jp-OutputArea-output[data-mime-type^='application/vnd.jupyter.std']"):
+            for stream in output_wrapper.select(".jp-OutputArea-output.jp-RenderedText"):
                 lines = _line_count(stream)
                 if lines > LONG_OUTPUT_LINES:
                     _wrap_in_fold(soup, stream, f"Output ({lines} lines)")
@@ -253,10 +260,12 @@ def _shape_cells(soup: BeautifulSoup, *, notebook_name: str) -> None:
                 f"To use it live, run {notebook_name} in JupyterLab."
             )
             output_wrapper.insert_before(caption)
+            for image in output_wrapper.select("img"):
+                image["alt"] = "A picture of the widget at the lesson's default settings"
 
 
-def _postprocess(html: str, *, notebook_name: str) -> str:
-    soup = BeautifulSoup(html, "html.parser")
+def _postprocess(page: str, *, notebook_name: str) -> str:
+    soup = BeautifulSoup(page, "html.parser")
     _rewrite_file_links(soup)
     _shape_cells(soup, notebook_name=notebook_name)
     return str(soup)
@@ -302,7 +311,14 @@ def build_deck(notebook_path: Path | str, out_dir: Path | str, *, speaker_notes:
         raise FileNotFoundError(f"No notebook at {str(notebook_path)!r}.")
     if not isinstance(speaker_notes, bool):
         raise TypeError(f"`speaker_notes` must be True or False; got {speaker_notes!r}.")
-    notebook = _for_slides(nbformat.read(notebook_path, as_version=4), speaker_notes=speaker_notes)
+    widget_note = (
+        '<div class="course-widget-note"><p><strong>Live in the notebook.</strong> '
+        f"Open {html.escape(notebook_path.name)} in JupyterLab, choose Run → Run All Cells, "
+        "and use the controls that appear under this cell.</p></div>"
+    )
+    notebook = _for_slides(
+        nbformat.read(notebook_path, as_version=4), speaker_notes=speaker_notes, widget_note=widget_note
+    )
 
     exporter = SlidesExporter(
         template_name="course_deck",
@@ -320,10 +336,6 @@ def build_deck(notebook_path: Path | str, out_dir: Path | str, *, speaker_notes:
         enabled=True,
     )
     assets = _assets(speaker_notes=speaker_notes)
-    widget_note = (
-        f"Open {notebook_path.name} in JupyterLab, choose Run → Run All Cells, "
-        "and use the controls that appear under this cell."
-    )
     resources = {
         # `path` lets nbconvert find the images a markdown cell shows, to embed them.
         "metadata": {"name": _deck_title(notebook, fallback=notebook_path.stem), "path": str(notebook_path.parent)},
@@ -331,18 +343,17 @@ def build_deck(notebook_path: Path | str, out_dir: Path | str, *, speaker_notes:
             **{name: _PLACEHOLDER.format(name) for name in assets},
             "notes_js": _PLACEHOLDER.format("notes_js") if speaker_notes else "",
             "config_json": json.dumps(deck_settings(speaker_notes=speaker_notes)),
-            "widget_note": widget_note,
         },
     }
-    html, _ = exporter.from_notebook_node(notebook, resources=resources)
-    html = _postprocess(html, notebook_name=notebook_path.name)
+    page, _ = exporter.from_notebook_node(notebook, resources=resources)
+    page = _postprocess(page, notebook_name=notebook_path.name)
     for name, text in assets.items():
-        html = html.replace(_PLACEHOLDER.format(name), text)
+        page = page.replace(_PLACEHOLDER.format(name), text)
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     deck = out_dir / f"{notebook_path.stem}.slides.html"
-    deck.write_text(html, encoding="utf-8")
+    deck.write_text(page, encoding="utf-8")
     return deck
 
 
