@@ -253,7 +253,10 @@ def test_fit_counts_breaks_and_keeps_the_buffer():
     # By hand: 120 of lessons + 10 break + 12 buffer = 142, 22 too long; lessons must end by
     # 120 - 12 = 108: s0 s1 (60), break (70), s2 (100) fit, s3 (130) does not.
     assert text.startswith("Class plan: lesson 01 (120 min of lessons + 1 break of 10 min + 12 min buffer = 142 min)")
-    assert 'Target 120 min: 22 min too long. Within 120 min, keeping the 12 min buffer: stop after lesson 01 "s2" at 1:40.' in text
+    assert (
+        'Target 120 min: 22 min too long. Within 120 min, keeping the 12 min buffer: stop after lesson 01 "s2" at 1:40.'
+        in text
+    )
     assert 'Left for another session (30 min): lesson 01 from "s3" on.' in text
 
 
@@ -341,7 +344,9 @@ def test_update_readme_rewrites_only_the_table(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text(f"# Kit\n\n{README_TABLE_START}\nold\n{README_TABLE_END}\n\nAfter.\n", encoding="utf-8")
     assert update_readme_table(readme, table="| new |") is True
-    assert readme.read_text(encoding="utf-8") == f"# Kit\n\n{README_TABLE_START}\n| new |\n{README_TABLE_END}\n\nAfter.\n"
+    assert (
+        readme.read_text(encoding="utf-8") == f"# Kit\n\n{README_TABLE_START}\n| new |\n{README_TABLE_END}\n\nAfter.\n"
+    )
     assert update_readme_table(readme, table="| new |") is False
     (tmp_path / "NO.md").write_text("no markers", encoding="utf-8")
     with pytest.raises(ValueError, match="markers"):

@@ -252,7 +252,11 @@ def tagged_deck(tmp_path_factory) -> str:
         tagged("folded_code = 1\nsecond_line = 2", "slides-fold-input", outputs=[stream(2)]),
         tagged("print('FOLDED-OUTPUT')", "slides-fold-output", outputs=[stream(3)]),
         tagged("HIDDEN_INPUT = 1", "slides-hide-input", outputs=[stream(1)]),
-        tagged("shown_code = 1", "slides-hide-output", outputs=[new_output("stream", name="stdout", text="HIDDEN-OUTPUT\n")]),
+        tagged(
+            "shown_code = 1",
+            "slides-hide-output",
+            outputs=[new_output("stream", name="stdout", text="HIDDEN-OUTPUT\n")],
+        ),
         tagged("NOTE_CODE = 1", "slides-notes"),
         tagged("print(long)", outputs=[stream(LONG_OUTPUT_LINES + 1)]),
         tagged("print(short)", outputs=[stream(LONG_OUTPUT_LINES)]),
@@ -290,7 +294,9 @@ def test_tags_hide_input_or_output_and_move_code_to_the_notes(tagged_deck):
 
 def test_scroll_tag_opens_a_sub_slide_of_its_own(tagged_deck):
     sections = re.findall(r"<section[^>]*>(.*?)</section>", tagged_deck, re.DOTALL)
-    scrolling = [section for section in sections if "print</span><span class=\"p\">(</span><span class=\"n\">query" in section]
+    scrolling = [
+        section for section in sections if 'print</span><span class="p">(</span><span class="n">query' in section
+    ]
     assert len(scrolling) == 1
     assert "After the scrolling cell" not in scrolling[0]  # the next cell opens a new sub-slide
     assert re.search(r'<section class="course-scroll-slide"', tagged_deck)

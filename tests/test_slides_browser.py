@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -189,8 +188,10 @@ def test_the_probe_sees_a_slide_that_overflows(chromium, tmp_path):
         "() => { const tall = document.createElement('div'); tall.style.height = '900px';"
         " Reveal.getSlides()[0].appendChild(tall); }"
     )
-    page.evaluate("() => { const p = document.createElement('p'); p.textContent = 'tiny'; p.style.fontSize = '12px';"
-                  " Reveal.getSlides()[1].appendChild(p); }")
+    page.evaluate(
+        "() => { const p = document.createElement('p'); p.textContent = 'tiny'; p.style.fontSize = '12px';"
+        " Reveal.getSlides()[1].appendChild(p); }"
+    )
     report = page.evaluate(PROBE, [BODY_PX, CODE_PX])
     assert report[0]["height"] > DECK_HEIGHT
     assert report[1]["small"] and "12px" in report[1]["small"][0]
@@ -385,8 +386,6 @@ def test_rise_in_jupyterlab_scrolls_a_long_slide(chromium, jupyter_lab):
     page.close()
 
     page, slide = present_second_slide(chromium, jupyter_lab, "rise_no_scroll.ipynb")
-    overflow = slide.evaluate(
-        "s => [...s.querySelectorAll('section'), s].map(e => getComputedStyle(e).overflowY)"
-    )
+    overflow = slide.evaluate("s => [...s.querySelectorAll('section'), s].map(e => getComputedStyle(e).overflowY)")
     assert "scroll" not in overflow, "without the setting RISE does not scroll (the control)"
     page.close()

@@ -327,7 +327,9 @@ def exercise_tasks(lesson_paths: Iterable[Path | str], *, solutions: Path | str 
     return pd.DataFrame(rows, columns=TASK_COLUMNS)
 
 
-def with_homework(plan: pd.DataFrame, tasks: pd.DataFrame, homework: Iterable[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def with_homework(
+    plan: pd.DataFrame, tasks: pd.DataFrame, homework: Iterable[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Move exercise tasks out of class time: their minutes leave the lesson's exercise slot.
 
     Parameters
@@ -370,11 +372,15 @@ def with_homework(plan: pd.DataFrame, tasks: pd.DataFrame, homework: Iterable[st
         task_id = f"{_lesson_number(match.group(1))}.{int(match.group(2))}"
         lesson = task_id.split(".")[0]
         if lesson not in set(plan["lesson"]):
-            raise ValueError(f"Homework {task_id}: lesson {lesson} is not in this class ({', '.join(plan['lesson'].unique())}).")
+            raise ValueError(
+                f"Homework {task_id}: lesson {lesson} is not in this class ({', '.join(plan['lesson'].unique())})."
+            )
         found = tasks.loc[tasks["task"] == task_id]
         if found.empty:
             available = ", ".join(tasks.loc[tasks["lesson"] == lesson, "task"]) or "none"
-            raise ValueError(f"Homework {task_id}: lesson {lesson}'s exercise has no task {task_id}. Its tasks: {available}.")
+            raise ValueError(
+                f"Homework {task_id}: lesson {lesson}'s exercise has no task {task_id}. Its tasks: {available}."
+            )
         if task_id in {row["task"] for row in moved}:
             continue
         task = found.iloc[0]
@@ -479,7 +485,9 @@ def with_breaks(
         last_boundary = position + 2 >= len(lessons)
         nearer = 60 - since_break <= since_break + following - 60
         if since_break >= 60 or (since_break + following > 60 and (nearer or last_boundary)):
-            rows.append({"lesson": "", "lesson_title": "", "section": "Break", "activity": BREAK, "minutes": break_minutes})
+            rows.append(
+                {"lesson": "", "lesson_title": "", "section": "Break", "activity": BREAK, "minutes": break_minutes}
+            )
             since_break = 0.0
     if buffer > 0:
         rows.append(
@@ -667,7 +675,9 @@ def update_readme_table(readme: Path | str = KIT_ROOT / "README.md", table: str 
     readme = Path(readme)
     text = readme.read_text(encoding="utf-8")
     if README_TABLE_START not in text or README_TABLE_END not in text:
-        raise ValueError(f"{readme.name} has no lesson-table markers ({README_TABLE_START!r} ... {README_TABLE_END!r}).")
+        raise ValueError(
+            f"{readme.name} has no lesson-table markers ({README_TABLE_START!r} ... {README_TABLE_END!r})."
+        )
     before, rest = text.split(README_TABLE_START, 1)
     _, after = rest.split(README_TABLE_END, 1)
     table = readme_lesson_table() if table is None else table

@@ -169,7 +169,9 @@ def _css_variables() -> str:
     from course_lib.plots import PALETTE
 
     names = ["blue", "orange", "green", "purple", "sky", "vermillion", "yellow", "black"]
-    return ":root {" + " ".join(f"--course-{name}: {colour};" for name, colour in zip(names, PALETTE)) + "}\n"
+    return (
+        ":root {" + " ".join(f"--course-{name}: {colour};" for name, colour in zip(names, PALETTE, strict=True)) + "}\n"
+    )
 
 
 def _assets(*, speaker_notes: bool) -> dict[str, str]:
