@@ -335,16 +335,21 @@ def jupyter_lab(tmp_path_factory):
 
 
 def long_slide_notebook(path: Path, *, scroll: bool) -> Path:
-    """Lesson 03's title slide and its SQL twin slide (a long printed query), with the lesson's metadata."""
+    """Lesson 03's title slide and its SQL twin section (a long printed query), with the lesson's metadata."""
     lesson = nbformat.read(find_lessons(["03"])[0], as_version=4)
-    starts = [index for index, cell in enumerate(lesson.cells) if cell.source.startswith("## The SQL twin")]
-    assert starts, "lesson 03 has no slide '## The SQL twin'"
+    starts = [
+        index
+        for index, cell in enumerate(lesson.cells)
+        if cell.cell_type == "markdown" and "The SQL twin" in cell.source.split("\n", 1)[0]
+    ]
+    assert starts, "lesson 03 has no section headed 'The SQL twin'"
     end = next(
         index
         for index in range(starts[0] + 1, len(lesson.cells))
         if lesson.cells[index].metadata.get("slideshow", {}).get("slide_type") in ("slide", "subslide")
     )
     lesson.cells = [lesson.cells[0], *lesson.cells[starts[0] : end]]
+    lesson.cells[1].metadata.setdefault("slideshow", {})["slide_type"] = "slide"  # the next slide to the right
     lesson.metadata.pop("widgets", None)
     lesson.metadata["rise"] = {**lesson.metadata.get("rise", {}), "scroll": scroll}
     nbformat.write(lesson, path)
