@@ -9,8 +9,8 @@ for any element whose content is cut (overflowing but not one of the deck's scro
 boxes), and reads the font size of every piece of text: body text at least 28 px,
 code and tables at least 24 px. A failure names the deck and the slide.
 
-Screenshots of three long slides of the issue (lesson 03 "Naming segments" and
-"The SQL twin", lesson 04 "From rules to clusters") go to ``test-artifacts/``
+Screenshots of three long slides of the issue (lesson 03 "Naming segments", the
+SQL query now in lesson 03b, lesson 04 "From rules to clusters") go to ``test-artifacts/``
 (not committed). The last test presents a lesson's long slide with RISE inside
 JupyterLab and scrolls it. Without Chromium the tests are skipped with the
 command that installs it.
@@ -199,8 +199,8 @@ def test_the_probe_sees_a_slide_that_overflows(chromium, tmp_path):
 
 
 def test_long_slides_of_the_issue_fit_and_are_kept_as_screenshots(chromium, decks):
-    """Lesson 03 "Naming segments" (2,627 px before) and "The SQL twin" (2,547 px), lesson 04
-    "From rules to clusters" (2,073 px): each now continues on sub-slides that fit, or scrolls."""
+    """Lesson 03 "Naming segments" (2,627 px before), the SQL query (2,547 px, now in lesson 03b)
+    and lesson 04 "From rules to clusters" (2,073 px): each continues on sub-slides that fit, or scrolls."""
     page, _, _ = open_deck(chromium, decks["03_rfm.ipynb"])
     go_to(page, "Naming segments")
     assert page.evaluate("Reveal.getCurrentSlide().scrollHeight") <= DECK_HEIGHT
@@ -211,8 +211,11 @@ def test_long_slides_of_the_issue_fit_and_are_kept_as_screenshots(chromium, deck
     assert continued >= 1, "the long slide goes on in sub-slides"
     assert screenshot(page, "03-naming-segments").stat().st_size > 0
 
-    # The SQL query has a scrolling sub-slide of its own (tag slides-scroll): it holds more than
-    # it shows, and the mouse wheel scrolls it.
+    page.close()
+
+    # The printed DuckDB query of lesson 03b has a scrolling sub-slide of its own (tag
+    # slides-scroll): it holds more than it shows, and the mouse wheel scrolls it.
+    page, _, _ = open_deck(chromium, decks["03b_at_scale.ipynb"])
     where = page.evaluate(
         "() => Reveal.getIndices(Reveal.getSlides().find(s => s.classList.contains('course-scroll-slide')))"
     )
@@ -225,7 +228,7 @@ def test_long_slides_of_the_issue_fit_and_are_kept_as_screenshots(chromium, deck
     box.hover()
     page.mouse.wheel(0, 400)
     expect(box).not_to_have_js_property("scrollTop", 0, timeout=SLOW)
-    assert screenshot(page, "03-sql-twin-scrolled").stat().st_size > 0
+    assert screenshot(page, "03b-sql-query-scrolled").stat().st_size > 0
     page.close()
 
     page, _, _ = open_deck(chromium, decks["04_clustering.ipynb"])
@@ -367,16 +370,16 @@ def present_second_slide(chromium, jupyter_lab, name: str):
     deck.locator(".reveal").click()
     page.keyboard.press("ArrowRight")  # RISE sets up scrolling when the slide changes
     current = deck.locator(".reveal .slides > section.present")
-    expect(current).to_contain_text("The SQL twin", timeout=SLOW)
+    expect(current).to_contain_text("RFM in DuckDB", timeout=SLOW)
     page.wait_for_timeout(1500)
     return page, current
 
 
 def test_rise_in_jupyterlab_scrolls_a_long_slide(chromium, jupyter_lab):
-    """With the lessons' `rise.scroll`, the long SQL slide scrolls; without it, it is cut."""
+    """With the lessons' `rise.scroll`, the long query slide scrolls; without it, it is cut."""
     long_slide_notebook(jupyter_lab["root"] / "rise_scroll.ipynb", scroll=True)
     long_slide_notebook(jupyter_lab["root"] / "rise_no_scroll.ipynb", scroll=False)
-    lesson_rise = nbformat.read(find_lessons(["03"])[0], as_version=4).metadata.get("rise", {})
+    lesson_rise = nbformat.read(find_lessons(["03b"])[0], as_version=4).metadata.get("rise", {})
     assert lesson_rise.get("scroll") is True, "the lesson itself must set rise.scroll"
 
     page, slide = present_second_slide(chromium, jupyter_lab, "rise_scroll.ipynb")

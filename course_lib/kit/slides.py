@@ -365,8 +365,9 @@ def tag_lesson(notebook: NotebookNode) -> bool:
     Sets ``metadata.rise`` to :data:`RISE_SETTINGS` (RISE in JupyterLab then scrolls long
     slides instead of cutting them) and the slide tags the kit's rules ask for: the static
     picture of the RFM explorer (the cell calling ``plot_rfm_explorer``) is tagged
-    ``slides-widget-picture``, and a cell that only prints a long SQL query opens a scrolling
-    sub-slide (``slides-scroll``). Outputs and sources are never touched.
+    ``slides-widget-picture``, and a one-line ``print(...)`` cell whose output is longer than
+    twice :data:`LONG_OUTPUT_LINES` (a query, a script) opens a scrolling sub-slide
+    (``slides-scroll``). Outputs and sources are never touched.
 
     Examples
     --------
@@ -384,6 +385,7 @@ def tag_lesson(notebook: NotebookNode) -> bool:
             continue
         if "plot_rfm_explorer(" in cell.source:
             _add_tag(cell, "slides-widget-picture")
-        if re.fullmatch(r"print\((query|sql)\)", cell.source.strip()):
+        printed = sum(len(output.get("text", "").splitlines()) for output in cell.get("outputs", []))
+        if re.fullmatch(r"print\(.*\)", cell.source.strip()) and printed > 2 * LONG_OUTPUT_LINES:
             _add_tag(cell, "slides-scroll")
     return json.dumps(notebook, sort_keys=True) != before
