@@ -338,14 +338,14 @@ def jupyter_lab(tmp_path_factory):
 
 
 def long_slide_notebook(path: Path, *, scroll: bool) -> Path:
-    """Lesson 03's title slide and its SQL twin section (a long printed query), with the lesson's metadata."""
-    lesson = nbformat.read(find_lessons(["03"])[0], as_version=4)
+    """Lesson 03b's title slide and its DuckDB slide (a long printed query), with the lesson's metadata."""
+    lesson = nbformat.read(find_lessons(["03b"])[0], as_version=4)
     starts = [
         index
         for index, cell in enumerate(lesson.cells)
-        if cell.cell_type == "markdown" and "The SQL twin" in cell.source.split("\n", 1)[0]
+        if cell.cell_type == "markdown" and "RFM in DuckDB" in cell.source.split("\n", 1)[0]
     ]
-    assert starts, "lesson 03 has no section headed 'The SQL twin'"
+    assert starts, "lesson 03b has no section headed 'RFM in DuckDB'"
     end = next(
         index
         for index in range(starts[0] + 1, len(lesson.cells))
