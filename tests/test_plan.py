@@ -270,19 +270,29 @@ def test_plan_03_04_in_two_hours_is_honest_about_breaks_and_buffer():
     text = render_plan(planned, target_minutes=120, tasks=exercise_tasks(paths))
     assert "everything fits" not in text
     assert "If time runs short: stop at the end of a section (end of lesson 03 at" in text
-    assert "--homework NN.N: 03.1" in text
 
 
-def test_exercise_tasks_come_from_the_worked_exercises():
-    tasks = exercise_tasks(find_lessons(["03"]))
-    solution = nbformat.read(KIT_ROOT / "solutions" / "03_rfm.ipynb", as_version=4)
-    expected = [
-        cell.metadata["course"]["minutes"]
-        for cell in solution.cells
-        if cell.cell_type == "markdown" and cell.source.lstrip("# ").startswith("Task")
-    ]
-    assert tasks["minutes"].tolist() == expected
-    assert tasks["task"].tolist() == [f"03.{number}" for number in range(1, len(expected) + 1)]
+def test_plan_suggests_timed_exercise_tasks_for_homework():
+    paths = find_lessons(["06", "07"])
+    tasks = exercise_tasks(paths)
+    text = render_plan(with_breaks(class_plan(paths), target_minutes=120), target_minutes=120, tasks=tasks)
+    assert len(tasks) and f"--homework NN.N: {tasks['task'].iloc[0]} ({tasks['minutes'].iloc[0]:g} min)" in text
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[path.name for path in LESSONS])
+def test_exercise_tasks_come_from_the_worked_exercises(path):
+    tasks = exercise_tasks([path])
+    solution_path = KIT_ROOT / "solutions" / path.name
+    expected = []
+    if solution_path.exists():
+        for cell in nbformat.read(solution_path, as_version=4).cells:
+            first = cell.source.strip().split("\n", 1)[0] if cell.source.strip() else ""
+            minutes = cell.metadata.get("course", {}).get("minutes")
+            if cell.cell_type == "markdown" and first.lstrip("# ").startswith("Task") and minutes:
+                expected.append((int(first.lstrip("# ").split()[1]), float(minutes)))
+    number = path.name.split("_")[0]
+    assert tasks["task"].tolist() == [f"{number}.{task}" for task, _ in expected]
+    assert tasks["minutes"].tolist() == [minutes for _, minutes in expected]
 
 
 def test_homework_moves_a_task_out_of_class_time(tmp_path, lessons):
