@@ -172,18 +172,56 @@ def _refresh(arguments: argparse.Namespace) -> int:
 
 def _slides(arguments: argparse.Namespace) -> int:
     from course_lib.kit.plan import find_lessons
-    from course_lib.kit.slides import build_deck
+    from course_lib.kit.slides import build_deck, tag_lesson
 
-    for path in find_lessons(arguments.lessons or None):
-        print(f"wrote {build_deck(path, arguments.out, speaker_notes=not arguments.handout)}")
-    print("Open a deck in a browser, no network needed; press S for the speaker notes.")
+    paths = find_lessons(arguments.lessons or None)
+    if arguments.tag:
+        import nbformat
+
+        for path in paths:
+            notebook = nbformat.read(path, as_version=4)
+            if tag_lesson(notebook):
+                nbformat.write(notebook, path)
+                print(f"tagged {path.relative_to(KIT_ROOT) if path.is_relative_to(KIT_ROOT) else path}")
+            else:
+                print(f"unchanged {path.name}")
+        return 0
+    for path in paths:
+        deck = build_deck(path, arguments.out, speaker_notes=not arguments.handout)
+        print(f"wrote {deck} ({deck.stat().st_size / 1e6:.1f} MB)")
+    if arguments.handout:
+        print("Handouts: one file each, no speaker notes; they open offline in any browser.")
+    else:
+        print("One file each; open it in a browser, no network needed. Press S for the speaker notes.")
     return 0
 
 
 def _plan(arguments: argparse.Namespace) -> int:
-    from course_lib.kit.plan import class_plan, find_lessons, render_plan
+    from course_lib.kit.plan import (
+        class_plan,
+        exercise_tasks,
+        find_lessons,
+        readme_lesson_table,
+        render_plan,
+        update_readme_table,
+        with_breaks,
+        with_homework,
+    )
 
-    print(render_plan(class_plan(find_lessons(arguments.lessons or None)), target_minutes=arguments.minutes))
+    if arguments.readme_table:
+        print(readme_lesson_table(find_lessons(arguments.lessons or None)))
+        return 0
+    if arguments.update_readme:
+        changed = update_readme_table()
+        print("README.md: lesson table " + ("updated." if changed else "already up to date."))
+        return 0
+    paths = find_lessons(arguments.lessons or None)
+    tasks = exercise_tasks(paths)
+    plan, homework = with_homework(class_plan(paths), tasks, arguments.homework)
+    plan = with_breaks(
+        plan, break_minutes=arguments.break_minutes, buffer_percent=arguments.buffer, target_minutes=arguments.minutes
+    )
+    print(render_plan(plan, target_minutes=arguments.minutes, tasks=tasks, homework=homework))
     return 0
 
 
@@ -294,15 +332,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     refresh.set_defaults(run=_refresh)
 
-    slides = commands.add_parser("slides", help="build offline HTML slide decks of the lessons")
-    slides.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 03 (default: all)")
+    slides = commands.add_parser("slides", help="build one-file HTML slide decks of the lessons (offline)")
+    slides.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 03 or 03b (default: all)")
     slides.add_argument("--out", type=Path, default=KIT_ROOT / "slides", help="output folder (default: slides/)")
-    slides.add_argument("--handout", action="store_true", help="leave the speaker notes out")
+    slides.add_argument("--handout", action="store_true", help="students' copy: no speaker notes, no speaker view")
+    slides.add_argument(
+        "--tag",
+        action="store_true",
+        help="write the presentation settings into the lessons (RISE scroll and theme, slide tags); idempotent",
+    )
     slides.set_defaults(run=_slides)
+
+    from course_lib.kit.plan import DEFAULT_BREAK_MINUTES, DEFAULT_BUFFER_PERCENT
 
     plan = commands.add_parser("plan", help="print a class schedule from the lessons' timings")
     plan.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 01 02 (default: all)")
     plan.add_argument("--minutes", type=float, default=None, help="length of the class, e.g. 120: says what fits")
+    plan.add_argument(
+        "--break",
+        dest="break_minutes",
+        type=float,
+        default=DEFAULT_BREAK_MINUTES,
+        metavar="MIN",
+        help=f"minutes of each break, about one an hour when the class is longer than 75 min "
+        f"(default {DEFAULT_BREAK_MINUTES}; 0: no breaks)",
+    )
+    plan.add_argument(
+        "--buffer",
+        type=float,
+        default=DEFAULT_BUFFER_PERCENT,
+        metavar="PCT",
+        help=f"percent of the class kept free for questions and overruns (default {DEFAULT_BUFFER_PERCENT})",
+    )
+    plan.add_argument(
+        "--homework",
+        action="append",
+        default=[],
+        metavar="NN.N",
+        help="move exercise task N of lesson NN out of class time (repeat for more)",
+    )
+    plan.add_argument("--readme-table", action="store_true", help="print the README's lesson table and stop")
+    plan.add_argument(
+        "--update-readme", action="store_true", help="rewrite the lesson table in README.md from the lessons"
+    )
     plan.set_defaults(run=_plan)
 
     grade = commands.add_parser(
