@@ -110,7 +110,8 @@ def child(engine: str, folder: Path) -> None:
     elif engine == "duckdb":
         import duckdb
 
-        connection = duckdb.connect(config={"memory_limit": "2GB", "threads": 2})
+        spill = Path(tempfile.gettempdir()) / "course-kit-duckdb-spill"  # not the kit's folder
+        connection = duckdb.connect(config={"memory_limit": "2GB", "threads": 2, "temp_directory": str(spill)})
         connection.execute(
             f"CREATE VIEW transactions AS SELECT customer_id, order_id, ordered_at, {AMOUNT} AS amount "
             f"FROM read_parquet('{pattern}')"
