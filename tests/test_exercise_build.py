@@ -114,3 +114,21 @@ def test_no_nbval_comment_in_code_a_student_sees(folder):
         if cell.cell_type == "code" and "# nbval" in cell.source.lower()
     ]
     assert not offenders, f"use nbval cell tags instead of comments: {offenders}"
+
+
+def test_instructor_notes_stay_out_of_the_exercise():
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from course_lib.kit.exercise_build import make_exercise
+
+    solution = new_notebook(
+        cells=[
+            new_markdown_cell("## Task 1", metadata={"slideshow": {"slide_type": "slide"}}),
+            new_markdown_cell("Ask the room first.", metadata={"slideshow": {"slide_type": "notes"}}),
+            new_markdown_cell("**For the instructor.** The answer is 42.", metadata={"slideshow": {"slide_type": "-"}}),
+            new_markdown_cell("Write your answer below.", metadata={"slideshow": {"slide_type": "-"}}),
+        ]
+    )
+    exercise = make_exercise(solution)
+    assert [cell.source for cell in exercise.cells] == ["## Task 1", "Write your answer below."]
+    assert len(solution.cells) == 4  # the solution itself is untouched

@@ -100,9 +100,20 @@ def _strip_markdown(source: str) -> str:
     return _SOLUTION_BLOCK.sub(lambda match: match.group("indent") + MARKDOWN_PLACEHOLDER + "\n", source).rstrip("\n")
 
 
+def is_instructor_note(cell: NotebookNode) -> bool:
+    """A cell for the instructor only: slide type ``notes``, or text starting "**For the instructor.**"."""
+    return cell.metadata.get("slideshow", {}).get("slide_type") == "notes" or (
+        cell.cell_type == "markdown" and cell.source.lstrip().startswith("**For the instructor")
+    )
+
+
 def make_exercise(solution: NotebookNode) -> NotebookNode:
-    """Return the exercise version of a solution notebook (the input is not modified)."""
+    """Return the exercise version of a solution notebook (the input is not modified).
+
+    Instructor notes are left out: the exercise is the student's copy.
+    """
     exercise = copy.deepcopy(solution)
+    exercise.cells = [cell for cell in exercise.cells if not is_instructor_note(cell)]
     for cell in exercise.cells:
         if cell.cell_type == "code":
             cell.source = _strip_code(cell.source)
