@@ -26,12 +26,12 @@ uses them:
 07    segments to action          ``targeting`` (target lists, uplift), ``segments``, ``rfm``
 08    capstone                    ``column_mapping`` (your own file's columns), ``refunds``
                                   (refunds netted against their sales), ``report``
-09    customer lifetime value     ``clv`` (BG/NBD and Gamma-Gamma), ``rfm.clv_summary``
+09    customer lifetime value     ``clv`` (BG/NBD and Gamma-Gamma), ``rfm.clv_summary``,
+                                  ``datasets.cdnow`` (the published CDNOW sample), ``plots/clv``
 10    choosing targets            ``experiments`` (test design, intervals), ``uplift``, ``targeting``
 ====  ==========================  ===========================================================
 
-(Lessons 09 and 10 and their modules are being added; a module listed here that
-is not there yet comes with its lesson.)
+(Lesson 10 itself is not written yet; its modules are here.)
 
 Layer map
 =========
@@ -43,13 +43,13 @@ A module uses only the layers above it in this list; ``CONTRIBUTING.md`` has the
    with a ``FutureWarning``). Uses nothing else of the kit.
 2. ``datasets`` - ``loaders`` (what a lesson calls: ``load_orders``, ...), ``schema``
    (the tables, their columns and constants such as ``EVENTS``, ``LIKERT_ITEMS``,
-   ``ORDER_STATUSES``), ``online_retail`` (the real UCI export, read and cleaned);
+   ``ORDER_STATUSES``), ``online_retail`` (the real UCI export, read and cleaned),
+   ``cdnow`` (the CDNOW sample of the CLV literature);
    ``datasets/_generator/`` holds the seeded simulators that write the course data
    (instructors: ``python -m course_lib data --seed N``).
 3. analysis - DataFrames in, DataFrames out; they never read files, draw or print:
    ``customer_view``, ``segments``, ``rfm``, ``rfm_sql``, ``clustering``, ``journey``, ``journey_sql``,
-   ``targeting``, ``column_mapping``, ``refunds`` (and ``clv``, ``experiments``, ``uplift``
-   with lessons 09-10). Behind them, ``_engine/`` (private) holds the fast paths that
+   ``targeting``, ``column_mapping``, ``refunds``, ``clv``, ``experiments``, ``uplift``. Behind them, ``_engine/`` (private) holds the fast paths that
    large tables need (``_engine/rfm``, ``_engine/journey``), each tested equal to
    the readable code in front.
 4. presentation - ``plots/`` (figures: ``ax=None``, return the Axes), ``widgets``
