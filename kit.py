@@ -382,7 +382,12 @@ def main(argv):
             say("lessons and checks read the data in %s (%s)" % (data, DATA_VARIABLE))
         return run_jupyter(start_arguments(python, extra), child_environment(data))
     if command == "test":
-        return run_command([python, "-m", "pytest"] + extra, child_environment(), cwd=KIT_ROOT)
+        environment = child_environment()
+        # The suite starts a Python process per notebook kernel. Where the machine forbids bytecode
+        # caches (PYTHONDONTWRITEBYTECODE), every one of them would compile pandas and scikit-learn
+        # again, seconds each; the caches live in .venv and __pycache__/ (git-ignored), so allow them.
+        environment.pop("PYTHONDONTWRITEBYTECODE", None)
+        return run_command([python, "-m", "pytest"] + extra, environment, cwd=KIT_ROOT)
     if command == "lint":
         for arguments in ([python, "-m", "ruff", "check", "."], [python, "-m", "ruff", "format", "--check", "."]):
             say("$ " + " ".join(arguments))

@@ -27,9 +27,10 @@ def solved():
     features, _ = prepare_features(answers)
     labels = fit_kmeans(features, n_clusters=4, random_state=0)
 
-    # Behaviour written out again (not the check's code): lunch = Monday-Friday before 15:00.
+    # Behaviour written out again (not the check's code): lunch = Monday-Friday, 11:00 to 14:59.
     delivered = lines[lines["status"].eq("delivered")].drop_duplicates("order_id")
-    lunch = delivered["ordered_at"].dt.day_of_week.lt(5) & delivered["ordered_at"].dt.hour.lt(15)
+    hour = delivered["ordered_at"].dt.hour
+    lunch = delivered["ordered_at"].dt.day_of_week.lt(5) & hour.ge(11) & hour.le(14)
     behaviour = pd.DataFrame(
         {
             "orders": rfm["frequency"].reindex(answers.index).fillna(0),

@@ -76,7 +76,7 @@ def _reference(folder: str) -> dict[str, Any]:
     labels = fit_kmeans(features, n_clusters=N_CLUSTERS, random_state=0)
 
     delivered = lines[lines["status"] == "delivered"].drop_duplicates("order_id")
-    weekday_lunch = (delivered["ordered_at"].dt.day_of_week < 5) & (delivered["ordered_at"].dt.hour < 15)
+    weekday_lunch = (delivered["ordered_at"].dt.day_of_week < 5) & delivered["ordered_at"].dt.hour.between(11, 14)
     lunch_share = weekday_lunch.groupby(delivered["customer_id"]).mean()
     recent = rfm.index[rfm["recency"] <= CHURN_DAYS]
     behaviour = pd.DataFrame(
