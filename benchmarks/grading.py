@@ -16,7 +16,8 @@ wrong). The script grades them as an instructor would (each in its own kernel,
   grading) ``--baseline`` times one after another, per notebook, and the ratio;
 * the load average before and after, since the machine may be shared.
 
-It also checks the scores: every solution 4/4, every blank 0/4, every one-wrong 3/4.
+It also checks the scores: every solution full marks, every blank 0, every one-wrong one point less
+(written answers are recorded for the instructor and give no automatic points).
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def scored_checks() -> int:
+    """The checks of lesson 03 that give points (a written answer is recorded, marked by hand)."""
+    from course_lib.checks import Check, FreeTextCheck, lesson03
+
+    return sum(isinstance(value, Check) and not isinstance(value, FreeTextCheck) for value in vars(lesson03).values())
+
+
 def make_submissions(folder: Path, count: int) -> dict[str, float]:
     """Write `count` submissions; return the total points each must get."""
     solution = nbformat.read(KIT_ROOT / "solutions" / LESSON, as_version=4)
@@ -59,9 +67,10 @@ def make_submissions(folder: Path, count: int) -> dict[str, float]:
             changed += 1
     if changed != 1:
         raise RuntimeError("the solution of task 03.2 no longer says bins=4: update the benchmark's wrong variant")
+    full = float(scored_checks())
     expected = {}
     for number in range(count):
-        kind, notebook, points = [("right", solution, 4.0), ("blank", blank, 0.0), ("wrong", one_wrong, 3.0)][
+        kind, notebook, points = [("right", solution, full), ("blank", blank, 0.0), ("wrong", one_wrong, full - 1)][
             number % 3
         ]
         name = f"s{number:02d}_{kind}"
