@@ -18,21 +18,15 @@ to install one.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import nbformat
 import pytest
+from helpers import jupyter_lab_server
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
@@ -112,12 +106,6 @@ def widget_check_notebook(path: Path) -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab_root(tmp_path_factory) -> Path:
     """The server's root: copies of the notebooks, so nothing in the kit can be changed."""
@@ -136,57 +124,8 @@ def lab_root(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def jupyter_lab(lab_root, tmp_path_factory):
     """A JupyterLab server on a free port with a random token; always stopped afterwards."""
-    config = tmp_path_factory.mktemp("lab-config")
-    for (extension, plugin), values in LAB_SETTINGS.items():
-        folder = config / "settings" / "@jupyterlab" / extension
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{plugin}.jupyterlab-settings").write_text(json.dumps(values), encoding="utf-8")
-    environment = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(config),
-        JUPYTER_RUNTIME_DIR=str(config / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(config / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(config / "workspaces"),
-    )
-    port, token = free_port(), os.urandom(16).hex()
-    log = (config / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            f"--port={port}",
-            "--ServerApp.ip=127.0.0.1",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={lab_root}",
-            "--allow-root",
-        ],
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: stopping it also stops its kernels
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start:\n{(config / 'server.log').read_text()[-3000:]}")
-                time.sleep(0.2)
-        yield {"url": f"http://127.0.0.1:{port}", "token": token, "root": lab_root}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
+    with jupyter_lab_server(lab_root, tmp_path_factory.mktemp("lab-config"), LAB_SETTINGS) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -18,18 +18,11 @@ command that installs it.
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import jupyter_lab_server
 
 from course_lib import KIT_ROOT
 from course_lib.kit.plan import find_lessons
@@ -270,71 +263,16 @@ def test_handout_opens_offline_without_speaker_view(chromium, tmp_path):
 # --- RISE in JupyterLab ---------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def jupyter_lab(tmp_path_factory):
     """A JupyterLab server on a free port with a random token and its own settings; always stopped."""
-    root = tmp_path_factory.mktemp("rise-root")
-    config = tmp_path_factory.mktemp("rise-config")
     settings = {
         ("apputils-extension", "notification"): {"fetchNews": "false", "checkForUpdates": False},
         ("docmanager-extension", "plugin"): {"autosave": False},
     }
-    for (extension, plugin), values in settings.items():
-        folder = config / "settings" / "@jupyterlab" / extension
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{plugin}.jupyterlab-settings").write_text(json.dumps(values), encoding="utf-8")
-    environment = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(config),
-        JUPYTER_RUNTIME_DIR=str(config / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(config / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(config / "workspaces"),
-    )
-    port, token = free_port(), os.urandom(16).hex()
-    log = (config / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            f"--port={port}",
-            "--ServerApp.ip=127.0.0.1",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--allow-root",
-        ],
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start:\n{(config / 'server.log').read_text()[-3000:]}")
-                time.sleep(0.2)
-        yield {"url": f"http://127.0.0.1:{port}", "token": token, "root": root}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
+    root, config = tmp_path_factory.mktemp("rise-root"), tmp_path_factory.mktemp("rise-config")
+    with jupyter_lab_server(root, config, settings) as server:
+        yield server
 
 
 def long_slide_notebook(path: Path, *, scroll: bool) -> Path:
