@@ -88,6 +88,9 @@ class CheckResult:
 class Check:
     """A notebook-facing check: call it to print the verdict; ``.evaluate`` returns it."""
 
+    #: True for a written answer, which is recorded for the instructor and never scored.
+    free_text = False
+
     def __init__(
         self, exercise_id: str, title: str, evaluation: Callable[..., str | None], reads: tuple[str, ...] = ()
     ) -> None:
@@ -135,6 +138,8 @@ def exercise(
 
 class FreeTextCheck(Check):
     """A check of a written answer: it is recorded when there is enough to read, never "Correct"."""
+
+    free_text = True
 
     def __init__(self, exercise_id: str, title: str, evaluation: Callable[..., str | None], *, min_words: int) -> None:
         super().__init__(exercise_id, title, evaluation)

@@ -78,7 +78,7 @@ class Evaluator:
                 "exercise_id": str(found.exercise_id),
                 "title": str(getattr(found, "title", "")),
                 # A written answer is recorded for the instructor, never scored by the check.
-                "free_text": type(found).__name__ == "FreeTextCheck",
+                "free_text": bool(getattr(found, "free_text", False)),
                 "reads": reads,
                 "check": found,
                 "arguments": arguments,
