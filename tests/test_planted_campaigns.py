@@ -1,9 +1,10 @@
 """The planted campaigns, read back with course_lib.experiments, agree with datasets/truth/planted.json.
 
-The CRM's campaign responses carry each campaign's random hold-out. The generator planted a true
-uplift per campaign (veganuary +4 points, app push 0, autumn win-back +10 points). These tests
-check that what a learner computes recovers the sign and rough size of each, within the precision
-the hold-out allows, and say what the app push data can and cannot show.
+The CRM's campaign responses carry each campaign's random hold-out. The generator planted an effect
+per campaign (veganuary a small gain, the app push a loss among regulars only, the autumn win-back
+a gain), and records the exact effect on the contacted by comparing each with what they would have
+done without the campaign. These tests check that what a learner computes recovers the sign and
+rough size of each, within the precision the hold-out allows, and the group the app push harmed.
 """
 
 from __future__ import annotations
@@ -69,25 +70,43 @@ def test_veganuary_is_positive_but_too_small_a_test_to_confirm(measured, planted
     assert row["verdict"] == "no clear effect: the interval includes 0"
 
 
-def test_the_app_push_drop_is_what_a_zero_effect_and_a_40_customer_holdout_produce(measured, planted, responses):
+def test_the_app_push_did_harm_and_its_half_and_half_test_shows_it(measured, planted):
     row = measured.loc[2]
-    assert planted.loc[2, "true_uplift"] == 0
-    # The contacted ordered less than the hold-out (about 11 points)...
-    assert row["uplift"] < -0.05
-    # ...but with 40 held out, a drop of this size is within chance: the interval includes 0.
-    assert row["ci_low"] < 0 < row["ci_high"] and row["p_value"] > 0.05
-    # By customer type, every hold-out is under 30 customers: each segment says so instead of a number.
-    push = responses.loc[responses["campaign_id"] == 2]
-    by_type = uplift_table(push, responded="ordered_within_14_days", segment="type").set_index("type")
-    assert by_type["too_small"].all()
-    assert by_type["verdict"].str.startswith("too small to tell").all()
-    assert by_type["uplift"].isna().all()
-    # Even with a lax minimum of 10, no segment shows a harm its interval confirms: none was planted
-    # (the generator gives the app push a true uplift of 0 for every type).
-    lax = uplift_table(push, responded="ordered_within_14_days", segment="type", min_group_size=10)
-    measurable = lax.loc[~lax["too_small"]]
-    assert len(measurable) >= 1
-    assert (measurable["ci_high"] > 0).all()
+    assert planted.loc[2, "true_uplift"] < 0
+    # With half the audience held out, the drop is larger than chance: the interval excludes 0.
+    assert row["ci_high"] < 0 and row["p_value"] < 0.05
+    assert row["verdict"] == "drop: the interval excludes 0"
+
+
+@pytest.fixture(scope="module")
+def push_by_regularity(responses, planted) -> pd.DataFrame:
+    """The app push audience split by the planted rule, recomputed from the orders before sending."""
+    from course_lib.datasets import load_orders
+
+    harm = planted.loc[2, "harm"]
+    with closing(connect_crm()) as crm:
+        sent_at = pd.Timestamp(pd.read_sql("SELECT sent_at FROM campaigns WHERE campaign_id = 2", crm).iloc[0, 0])
+    lines = load_orders()
+    window = lines["ordered_at"].between(sent_at - pd.Timedelta(days=harm["regular_window_days"]), sent_at, "left")
+    recent = lines.loc[window & (lines["status"] != "cancelled")].groupby("customer_id")["order_id"].nunique()
+    push = responses.loc[responses["campaign_id"] == 2].copy()
+    regular = push["customer_id"].map(recent).fillna(0) >= harm["regular_min_orders"]
+    push["group"] = regular.map({True: "regular", False: "occasional"})
+    return push
+
+
+def test_the_app_push_harms_the_regulars_and_not_the_others(push_by_regularity, planted):
+    harm = planted.loc[2, "harm"]
+    push = push_by_regularity
+    # The rule read back from the orders finds exactly the planted regulars.
+    assert (push["group"] == "regular").sum() == harm["regulars"]
+    assert ((push["group"] == "regular") & (push["holdout"] == 1)).sum() == harm["regulars_in_holdout"]
+    by_group = uplift_table(push, responded="ordered_within_14_days", segment="group").set_index("group")
+    regulars, others = by_group.loc["regular"], by_group.loc["occasional"]
+    assert regulars["ci_high"] < 0  # the harm is confirmed where it was planted...
+    assert regulars["ci_low"] < harm["true_uplift_regulars"] < regulars["ci_high"]
+    assert others["ci_low"] < 0 < others["ci_high"]  # ...and not claimed where it was not
+    assert harm["true_uplift_others"] == 0
 
 
 def test_campaign_economics_on_the_orders_recovers_the_win_back_revenue(responses):

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from course_lib.datasets._generator.campaigns import CAMPAIGN_PLANS, campaign_outcomes, plan_campaigns
+from course_lib.datasets._generator.campaigns import CAMPAIGN_PLANS, campaign_outcomes, plan_campaigns, without_orders
 from course_lib.datasets._generator.crm import simulate_crm, write_crm
 from course_lib.datasets._generator.events import simulate_events
 from course_lib.datasets._generator.generate import (
@@ -104,21 +104,37 @@ def generate_world(*, seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_CUSTO
         customers = simulate_customers(n_customers, seed=seed)
         bar.update()
         orders = simulate_orders(customers, seed=seed)
-        audience, campaign_orders = plan_campaigns(customers, orders, seed=seed)
-        lines = expand_order_lines(pd.concat([orders, campaign_orders], ignore_index=True), seed=seed)
-        audience = campaign_outcomes(audience, lines)
+        audience, campaign_orders, skipped = plan_campaigns(customers, orders, seed=seed)
+        # Lines are drawn for every order before the skipped ones are removed, so the harm
+        # changes no other order's dishes.
+        drawn_lines = expand_order_lines(pd.concat([orders, campaign_orders], ignore_index=True), seed=seed)
+        lines = without_orders(drawn_lines, orders.loc[skipped])
+        audience = campaign_outcomes(audience, lines).assign(
+            # What each customer would have done had no campaign been sent: the truth's counterfactual.
+            without_campaign=campaign_outcomes(audience, orders)["ordered_within_14_days"]
+        )
         bar.update()
         log = simulate_events(customers, lines, seed=seed)
         bar.update()
-        survey = simulate_survey(customers, lines, seed=seed, payment_trouble=log.payment_trouble)
+        # Surveys and tickets are drawn from the lines as drawn, then lose the rows about skipped
+        # orders, so the harm changes no other answer or ticket.
+        survey = simulate_survey(customers, drawn_lines, seed=seed, payment_trouble=log.payment_trouble)
+        survey = _about_placed_orders(survey, lines)
         bar.update()
-        crm = simulate_crm(customers, lines, audience, log.support_contacts, log.uncovered_visitors, seed=seed)
+        crm = simulate_crm(customers, drawn_lines, audience, log.support_contacts, log.uncovered_visitors, seed=seed)
+        crm["tickets"] = _about_placed_orders(crm["tickets"], lines)
         bar.update()
         online_retail = simulate_online_retail(seed=seed)
         bar.update()
-        planted = _planted(seed, customers, lines, log.events, survey, crm, online_retail)
+        planted = _planted(seed, customers, lines, log.events, survey, crm, online_retail, audience)
         bar.update()
     return World(seed, n_customers, customers, lines, survey, log.events, online_retail, crm, planted)
+
+
+def _about_placed_orders(frame: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """Drop the rows about orders that were never placed (``order_id`` missing: about no order, kept)."""
+    placed = frame["order_id"].isna() | frame["order_id"].isin(lines["order_id"])
+    return frame.loc[placed].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------- the planted truth
@@ -201,23 +217,43 @@ def _data_problems(customers: pd.DataFrame, lines: pd.DataFrame, crm: dict[str, 
     }
 
 
-def _campaign_truth(responses: pd.DataFrame) -> list[dict]:
+def _effect(group: pd.DataFrame) -> float:
+    """The exact effect on the contacted: how they ordered minus how they would have without it."""
+    contacted = group.loc[~group["holdout"]]
+    actual, counterfactual = contacted["ordered_within_14_days"], contacted["without_campaign"]
+    return round(float(actual.mean() - counterfactual.mean()), 4) if len(contacted) else 0.0
+
+
+def _campaign_truth(audience: pd.DataFrame) -> list[dict]:
     result = []
     for plan in CAMPAIGN_PLANS:
-        group = responses.loc[responses["campaign_id"] == plan["campaign_id"]]
+        group = audience.loc[audience["campaign_id"] == plan["campaign_id"]]
         holdout, contacted = group.loc[group["holdout"]], group.loc[~group["holdout"]]
-        result.append(
-            {
-                "campaign_id": plan["campaign_id"],
-                "name": plan["name"],
-                "holdout_share": plan["holdout_share"],
-                "true_uplift": plan["true_uplift"],
-                "audience": int(len(group)),
-                "holdout": int(len(holdout)),
-                "response_rate_contacted": _share(contacted["ordered_within_14_days"].sum(), len(contacted)),
-                "response_rate_holdout": _share(holdout["ordered_within_14_days"].sum(), len(holdout)),
+        truth = {
+            "campaign_id": plan["campaign_id"],
+            "name": plan["name"],
+            "holdout_share": plan["holdout_share"],
+            "extra_order_probability": plan["extra_order_probability"],
+            "true_uplift": _effect(group),
+            "audience": int(len(group)),
+            "holdout": int(len(holdout)),
+            "response_rate_contacted": _share(contacted["ordered_within_14_days"].sum(), len(contacted)),
+            "response_rate_holdout": _share(holdout["ordered_within_14_days"].sum(), len(holdout)),
+        }
+        if "harm" in plan:
+            regular = group["regular"]
+            truth["harm"] = {
+                **plan["harm"],
+                "who": (
+                    f"regulars: {plan['harm']['regular_min_orders']} or more orders in the "
+                    f"{plan['harm']['regular_window_days']} days before sending"
+                ),
+                "regulars": int(regular.sum()),
+                "regulars_in_holdout": int((regular & group["holdout"]).sum()),
+                "true_uplift_regulars": _effect(group.loc[regular]),
+                "true_uplift_others": _effect(group.loc[~regular]),
             }
-        )
+        result.append(truth)
     return result
 
 
@@ -232,7 +268,7 @@ def _retail_truth(sample: pd.DataFrame) -> dict:
     }
 
 
-def _planted(seed, customers, lines, events, survey, crm, online_retail) -> dict:
+def _planted(seed, customers, lines, events, survey, crm, online_retail, audience) -> dict:
     relationship = survey.loc[survey["survey"] == "relationship"]
     respondents = customers.set_index("customer_id").loc[relationship["customer_id"].astype(int), "type"]
     counts = customers["type"].value_counts()
@@ -262,7 +298,7 @@ def _planted(seed, customers, lines, events, survey, crm, online_retail) -> dict
         },
         "pain_points": _journey_measures(events),
         "data_problems": _data_problems(customers, lines, crm),
-        "campaigns": _campaign_truth(crm["campaign_responses"]),
+        "campaigns": _campaign_truth(audience),
         "online_retail_sample": _retail_truth(online_retail),
     }
 

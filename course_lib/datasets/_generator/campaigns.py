@@ -3,12 +3,13 @@
 A campaign selects an audience from the orders placed before it was sent,
 draws a random share of it into a hold-out group that receives nothing, and
 contacts the rest. Contacted customers place an extra order within two weeks
-with the campaign's true uplift as probability (``world.CAMPAIGN_PLANS``);
-everybody else orders as they would have anyway. Whether someone ordered
-within 14 days is then read from the final orders, so comparing the
-contacted group with the hold-out estimates the true uplift, and only that
-comparison does: the January code is also on the website, and lapsed
-customers come back on their own too.
+with the campaign's ``extra_order_probability`` (``world.CAMPAIGN_PLANS``).
+One campaign also does harm: contacted regulars may skip the orders they
+would have placed in those two weeks. Everybody else orders as they would
+have anyway. Whether someone ordered within 14 days is then read from the
+final orders, so comparing the contacted group with the hold-out estimates
+the campaign's effect, and only that comparison does: the January code is
+also on the website, and lapsed customers come back on their own too.
 
 Examples
 --------
@@ -24,7 +25,7 @@ import pandas as pd
 from course_lib.datasets._generator.generate import _occasion_of_day, _rng, _times_of_day
 from course_lib.datasets._generator.world import CAMPAIGN_PLANS, START
 
-__all__ = ["CAMPAIGN_PLANS", "campaign_outcomes", "plan_campaigns"]
+__all__ = ["CAMPAIGN_PLANS", "campaign_outcomes", "plan_campaigns", "without_orders"]
 
 #: Days after sending during which an order counts as a response.
 RESPONSE_WINDOW_DAYS = 14
@@ -51,8 +52,10 @@ def _audience(plan: dict, customers: pd.DataFrame, orders: pd.DataFrame) -> pd.D
     return people.loc[chosen].reset_index()[["customer_id", "type", "zone", "work_zone", "preferred_channel"]]
 
 
-def plan_campaigns(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Select each campaign's audience, draw its hold-out group, and make the orders it caused.
+def plan_campaigns(
+    customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Index]:
+    """Select each campaign's audience, draw its hold-out group, and the orders it caused or lost.
 
     Parameters
     ----------
@@ -67,31 +70,38 @@ def plan_campaigns(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int) 
     -------
     audience : DataFrame
         ``campaign_id``, ``customer_id``, ``holdout``, ``opened``, ``clicked``
-        (the last two missing for the hold-out group).
+        (the last two missing for the hold-out group), and ``regular``
+        (enough recent orders for the campaign's harm; truth only, not in the CRM).
     extra_orders : DataFrame
         The orders the campaigns caused, in the shape of `orders`.
+    skipped_orders : Index
+        Labels of `orders` that contacted regulars did not place because of a
+        harmful campaign.
 
     Notes
     -----
     Hold-out membership is a coin flip per selected customer with the
     campaign's ``holdout_share``, independent of everything else: that is
-    what makes the comparison fair.
+    what makes the comparison fair. The harm is drawn from its own random
+    stream, so adding it left every other draw as it was.
 
     Examples
     --------
     >>> from course_lib.datasets._generator.generate import simulate_customers, simulate_orders
     >>> customers = simulate_customers(400, seed=1)
-    >>> audience, extra = plan_campaigns(customers, simulate_orders(customers, seed=1), seed=1)
+    >>> audience, extra, skipped = plan_campaigns(customers, simulate_orders(customers, seed=1), seed=1)
     >>> sorted(audience["campaign_id"].unique().tolist())
     [1, 2, 3]
     """
-    rng = _rng(seed, "campaigns")
-    audiences, extras = [], []
+    rng, harm_rng = _rng(seed, "campaigns"), _rng(seed, "campaign harm")
+    audiences, extras, skipped = [], [], []
     for plan in CAMPAIGN_PLANS:
         people = _audience(plan, customers, orders)
+        # Who counts as a regular is read from every order placed, earlier campaigns' included.
+        placed = pd.concat([orders, *extras], ignore_index=True)
         size = len(people)
         holdout = rng.random(size) < plan["holdout_share"]
-        responds = ~holdout & (rng.random(size) < plan["true_uplift"])
+        responds = ~holdout & (rng.random(size) < plan["extra_order_probability"])
         opened = ~holdout & ((rng.random(size) < OPEN_SHARE[plan["channel"]]) | (responds & (rng.random(size) < 0.9)))
         clicked = opened & ((rng.random(size) < CLICK_SHARE) | (responds & (rng.random(size) < 0.8)))
         audiences.append(
@@ -102,11 +112,36 @@ def plan_campaigns(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int) 
                     "holdout": holdout,
                     "opened": pd.array(np.where(holdout, pd.NA, opened), dtype="boolean"),
                     "clicked": pd.array(np.where(holdout, pd.NA, clicked), dtype="boolean"),
+                    "regular": _regulars(plan, people, placed),
                 }
             )
         )
         extras.append(_campaign_orders(plan, people.loc[responds], rng))
-    return pd.concat(audiences, ignore_index=True), pd.concat(extras, ignore_index=True)
+        if "harm" in plan:
+            regular = _regulars(plan, people, placed)
+            muted = ~holdout & regular & (harm_rng.random(size) < plan["harm"]["skip_probability"])
+            skipped.append(_orders_in_window(plan, orders, people.loc[muted, "customer_id"]))
+    skipped_orders = skipped[0].append(skipped[1:]) if skipped else orders.index[:0]
+    return pd.concat(audiences, ignore_index=True), pd.concat(extras, ignore_index=True), skipped_orders
+
+
+def _regulars(plan: dict, people: pd.DataFrame, placed: pd.DataFrame) -> np.ndarray:
+    """Whether each selected customer is a regular by the campaign's harm rule (none without harm)."""
+    if "harm" not in plan:
+        return np.zeros(len(people), dtype=bool)
+    sent_at, harm = pd.Timestamp(plan["sent_at"]), plan["harm"]
+    since = sent_at - pd.Timedelta(days=harm["regular_window_days"])
+    recent = placed.loc[placed["ordered_at"].between(since, sent_at, "left") & (placed["status"] != "cancelled")]
+    counts = people["customer_id"].map(recent["customer_id"].value_counts()).fillna(0)
+    return (counts >= harm["regular_min_orders"]).to_numpy()
+
+
+def _orders_in_window(plan: dict, orders: pd.DataFrame, customer_ids: pd.Series) -> pd.Index:
+    """Labels of the customers' orders placed in the response window after sending."""
+    sent_at = pd.Timestamp(plan["sent_at"])
+    delay = orders["ordered_at"] - sent_at
+    in_window = (delay > pd.Timedelta(0)) & (delay <= pd.Timedelta(days=RESPONSE_WINDOW_DAYS))
+    return orders.index[in_window & orders["customer_id"].isin(customer_ids)]
 
 
 def _campaign_orders(plan: dict, responders: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -165,3 +200,23 @@ def campaign_outcomes(audience: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFra
     responded = pairs.loc[in_window, ["campaign_id", "customer_id"]].drop_duplicates().assign(_ordered=1)
     merged = audience.merge(responded, on=["campaign_id", "customer_id"], how="left")
     return merged.assign(ordered_within_14_days=merged["_ordered"].notna()).drop(columns="_ordered")
+
+
+def without_orders(lines: pd.DataFrame, skipped: pd.DataFrame) -> pd.DataFrame:
+    """Remove the lines of orders that were never placed, matched by customer and time.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({
+    ...     "order_id": [1, 1, 2],
+    ...     "customer_id": pd.array([7, 7, 8], dtype="Int64"),
+    ...     "ordered_at": pd.to_datetime(["2025-05-13 12:00"] * 3, format="%Y-%m-%d %H:%M"),
+    ... })
+    >>> skipped = pd.DataFrame({"customer_id": [7], "ordered_at": pd.to_datetime(["2025-05-13 12:00"])})
+    >>> without_orders(lines, skipped)["order_id"].tolist()
+    [2]
+    """
+    keys = skipped[["customer_id", "ordered_at"]].astype({"customer_id": "Int64"}).drop_duplicates()
+    marked = lines.merge(keys.assign(_skipped=True), on=["customer_id", "ordered_at"], how="left")
+    kept = marked["_skipped"].isna().to_numpy()
+    return lines.loc[kept].reset_index(drop=True)

@@ -331,6 +331,10 @@ FUNNEL_CONTINUATION = {
 }
 
 #: Campaigns sent before the event log starts; each keeps a random hold-out group.
+#: ``extra_order_probability`` is the chance that a contacted customer places one extra order
+#: because of the message; ``harm``, where present, makes contacted *regulars* (at least
+#: ``regular_min_orders`` orders in the ``regular_window_days`` before sending) skip, with
+#: ``skip_probability``, the orders they would have placed in the response window.
 CAMPAIGN_PLANS = (
     {
         "campaign_id": 1,
@@ -341,7 +345,7 @@ CAMPAIGN_PLANS = (
         "offer": "15 % off during January",
         "promo_code": "VEGANUARY15",
         "holdout_share": 0.10,
-        "true_uplift": 0.04,
+        "extra_order_probability": 0.04,
     },
     {
         "campaign_id": 2,
@@ -351,8 +355,12 @@ CAMPAIGN_PLANS = (
         "audience": "app customers with personalisation consent who ordered in the 60 days before",
         "offer": "news: ten new dishes",
         "promo_code": None,
-        "holdout_share": 0.15,
-        "true_uplift": 0.0,
+        # Nobody was sure a push without a discount would help, so the team held back half.
+        "holdout_share": 0.50,
+        "extra_order_probability": 0.0,
+        # Sent at 11:30 on a Monday, while regulars were choosing lunch: many of them muted the
+        # app's notifications and skipped the orders they would have placed in the next two weeks.
+        "harm": {"regular_min_orders": 4, "regular_window_days": 180, "skip_probability": 0.7},
     },
     {
         "campaign_id": 3,
@@ -363,6 +371,6 @@ CAMPAIGN_PLANS = (
         "offer": "15 % off the next order",
         "promo_code": "WINBACK15",
         "holdout_share": 0.20,
-        "true_uplift": 0.10,
+        "extra_order_probability": 0.10,
     },
 )
