@@ -4,7 +4,8 @@ Every plotting function takes the data first, everything else keyword-only,
 ``ax=None`` (the current Axes when omitted; ``axes=None`` for multi-panel
 figures), and returns what it drew on. The style and its helpers live in
 :mod:`.style`; each topic has its own module (:mod:`.rfm`, :mod:`.clustering`,
-:mod:`.journey`, :mod:`.nps`, :mod:`.clv`), and the names below are the public ones.
+:mod:`.journey`, :mod:`.nps`, :mod:`.clv`,
+:mod:`.migration`), and the names below are the public ones.
 """
 
 from course_lib.plots.clustering import (
@@ -21,6 +22,7 @@ from course_lib.plots.journey import (
     plot_journey_map,
     plot_transition_flow,
 )
+from course_lib.plots.migration import plot_migration
 from course_lib.plots.nps import plot_nps
 from course_lib.plots.rfm import plot_rf_heatmap, plot_rfm_distributions, plot_segment_sizes
 from course_lib.plots.style import (
@@ -45,6 +47,7 @@ __all__ = [
     "plot_funnel",
     "plot_journey_map",
     "plot_k_selection",
+    "plot_migration",
     "plot_nps",
     "plot_p_alive_by_segment",
     "plot_persona_card",
