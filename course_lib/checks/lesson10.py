@@ -168,7 +168,6 @@ def break_even(answer: Any) -> str | None:
         return compare_number(answer, expected)
     if _close(number, expected):
         return None
-    value = _data(_folder())["order_value"]
     slips = [
         (100 * expected, "Give the uplift as a share between 0 and 1 (0.05 for 5 points), not in percent."),
         (
@@ -221,13 +220,18 @@ def expected_test_size() -> dict[str, Any]:
     ratio = _holdout_ratio()
     n_contacted = sample_size_conversion(baseline, uplift, alpha=ALPHA, power=POWER, holdout_ratio=ratio)
     per_contact = CONTACT_COST_EUROS + (baseline + uplift) * DISCOUNT_SHARE * _data(_folder())["order_value"]
-    affordable = math.floor(BUDGET_EUROS / per_contact)
+    affordable = _floor(BUDGET_EUROS / per_contact)
     return {
         "n_contacted": n_contacted,
         "n_holdout": math.ceil(n_contacted * ratio - 1e-9),
         "affordable": affordable,
         "big_enough": affordable >= n_contacted,
     }
+
+
+def _floor(number: float) -> int:
+    """Round down, forgiving the last bit of float error (300 / 0.1 is 3000, and 300 // 0.1 is 2999.0)."""
+    return math.floor(number + 1e-9)
 
 
 def _whole(value: Any) -> int | str:
@@ -288,15 +292,17 @@ def planned_size(answer: Any) -> str | None:
     if affordable != expected["affordable"]:
         value = _data(_folder())["order_value"]
         discount = DISCOUNT_SHARE * value
+        messages_only = (
+            "Your budget pays for the messages only: the contacted customers who order also get the discount."
+        )
         slips = {
-            math.floor(BUDGET_EUROS / CONTACT_COST_EUROS): (
-                "Your budget pays for the messages only: the contacted customers who order also get the discount."
-            ),
-            math.floor(BUDGET_EUROS / (CONTACT_COST_EUROS + discount)): (
+            _floor(BUDGET_EUROS / CONTACT_COST_EUROS): messages_only,
+            int(BUDGET_EUROS // CONTACT_COST_EUROS): messages_only,
+            _floor(BUDGET_EUROS / (CONTACT_COST_EUROS + discount)): (
                 "You give the discount to every contacted customer; only those who order use it: a share "
                 "baseline + break-even of them, if the offer works as well as it must."
             ),
-            math.floor(BUDGET_EUROS / (CONTACT_COST_EUROS + baseline * discount)): (
+            _floor(BUDGET_EUROS / (CONTACT_COST_EUROS + baseline * discount)): (
                 "Your contacted customers order at the baseline rate: a test planned to see the break-even "
                 "uplift assumes they order at baseline + break-even."
             ),
@@ -342,7 +348,8 @@ def _aligned(answer: Any, expected: pd.DataFrame, keys: list[str]) -> pd.DataFra
     if not set(keys) <= set(frame.columns) or frame.duplicated(keys).any() or len(frame) != len(expected):
         return None
     try:
-        return frame.set_index(keys).reindex(pd.MultiIndex.from_frame(expected[keys]))
+        wanted = pd.Index(expected[keys[0]]) if len(keys) == 1 else pd.MultiIndex.from_frame(expected[keys])
+        return frame.set_index(keys).reindex(wanted)
     except (TypeError, ValueError):
         return None
 
@@ -480,6 +487,14 @@ def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(campaign_id=frame["campaign_id"].astype("int64"), regular=frame["regular"].astype(bool))
 
 
+#: Exercise 10.5's rows are matched on campaign and group, written as one key "3/True".
+PAIR_KEY = "campaign_id/regular"
+
+
+def _pair_key(table: pd.DataFrame) -> pd.DataFrame:
+    return table.assign(**{PAIR_KEY: table["campaign_id"].astype(str) + "/" + table["regular"].astype(str)})
+
+
 @exercise("10.5", "Each campaign's uplift among regulars and the others")
 def by_regulars(answer: Any) -> str | None:
     folder = _folder()
@@ -498,13 +513,9 @@ def by_regulars(answer: Any) -> str | None:
         except (TypeError, ValueError):
             return "Columns 'campaign_id' and 'regular' should hold campaign numbers and True/False."
         answer = frame
-    key = "campaign_id/regular"
-    with_key = lambda table: table.assign(
-        **{key: table["campaign_id"].astype(str) + "/" + table["regular"].astype(str)}
-    )  # noqa: E731
-    wanted = with_key(expected).drop(columns=keys)
-    given = with_key(answer).drop(columns=keys) if isinstance(answer, pd.DataFrame) else answer
-    hint = compare_table(given, wanted[[key, *REGULARS_COLUMNS[2:]]], key=key, exact_columns=True)
+    wanted = _pair_key(expected).drop(columns=keys)
+    given = _pair_key(answer).drop(columns=keys) if isinstance(answer, pd.DataFrame) else answer
+    hint = compare_table(given, wanted[[PAIR_KEY, *REGULARS_COLUMNS[2:]]], key=PAIR_KEY, exact_columns=True)
     if hint is None:
         return None
     aligned = _aligned(answer, expected, keys) if isinstance(answer, pd.DataFrame) else None

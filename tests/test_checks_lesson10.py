@@ -1,0 +1,414 @@
+"""Exercise 10's checks accept the reference answer and reject the slips learners make, with a hint.
+
+The reference answers are computed here by hand (formulas with ``scipy.stats.norm``, loops over the
+campaigns), not with the functions the checks call, from the data in use. The wrong answers are the
+slips the checks name: a percentage for a share, the hold-out and contacted groups swapped, a
+one-sided test, the contact cost, the discount or the margin forgotten, the response rate for the
+uplift, a hold-out share for a ratio, order lines for orders.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm
+
+from course_lib.checks import lesson10 as check
+from course_lib.datasets import connect_crm, load_orders
+
+Z_95 = norm.ppf(0.975)
+Z_POWER = norm.ppf(check.POWER)
+
+
+@pytest.fixture(scope="module")
+def data():
+    orders = load_orders()
+    orders = orders[~orders.duplicated() & (orders["category"] != "test")]
+    crm = connect_crm()
+    try:
+        campaigns = pd.read_sql("SELECT * FROM campaigns", crm, parse_dates=["sent_at"])
+        responses = pd.read_sql("SELECT * FROM campaign_responses", crm)
+    finally:
+        crm.close()
+    responses = responses.astype({"holdout": bool, "ordered_within_14_days": bool})
+    delivered = orders[orders["status"] == "delivered"]
+    # A second way to the average order value: all gross money over the number of orders.
+    order_value = (delivered["quantity"] * delivered["unit_price"]).sum() / delivered["order_id"].nunique()
+    return {"orders": orders, "campaigns": campaigns, "responses": responses, "order_value": order_value}
+
+
+def rates(data, campaign):
+    one = data["responses"][data["responses"]["campaign_id"] == campaign]
+    held = one[one["holdout"]]["ordered_within_14_days"]
+    contacted = one[~one["holdout"]]["ordered_within_14_days"]
+    return held.mean(), contacted.mean(), len(contacted), len(held)
+
+
+def break_even_by_hand(data, baseline, *, contact=check.CONTACT_COST_EUROS, margin=check.MARGIN, discount=None):
+    value = data["order_value"]
+    discount = check.DISCOUNT_SHARE * value if discount is None else discount
+    return (contact + baseline * discount) / (margin * value - discount)
+
+
+def hint_of(result) -> str:
+    assert not result.passed and not result.recorded, result
+    assert result.hint
+    return result.hint
+
+
+# --------------------------------------------------------------------- 10.1
+
+
+def test_break_even_accepts_the_formula(data):
+    baseline = rates(data, check.LAST_WIN_BACK)[0]
+    expected = break_even_by_hand(data, baseline)
+    assert 0 < expected < 1
+    assert check.break_even.evaluate(expected).passed
+    assert check.break_even.evaluate(np.float64(expected)).passed
+    assert check.break_even.evaluate(pd.Series([expected])).passed
+
+
+def test_break_even_names_each_slip(data):
+    baseline, contacted, _, _ = rates(data, check.LAST_WIN_BACK)
+    expected = break_even_by_hand(data, baseline)
+    assert "percent" in hint_of(check.break_even.evaluate(100 * expected))
+    assert "contact cost is missing" in hint_of(
+        check.break_even.evaluate(break_even_by_hand(data, baseline, contact=0))
+    )
+    assert "discount is missing" in hint_of(check.break_even.evaluate(break_even_by_hand(data, baseline, discount=0)))
+    in_share = break_even_by_hand(data, baseline, discount=check.DISCOUNT_SHARE)
+    assert "in euros per order, not a share" in hint_of(check.break_even.evaluate(in_share))
+    assert "rate of the contacted customers" in hint_of(check.break_even.evaluate(break_even_by_hand(data, contacted)))
+    assert "baseline is 0" in hint_of(check.break_even.evaluate(break_even_by_hand(data, 0.0)))
+    assert "margin is missing" in hint_of(check.break_even.evaluate(break_even_by_hand(data, baseline, margin=1.0)))
+    assert "too high" in hint_of(check.break_even.evaluate(expected * 1.01))
+    assert "single number" in hint_of(check.break_even.evaluate("0.08"))
+
+
+# --------------------------------------------------------------------- 10.2
+
+
+def size_by_hand(baseline, uplift, *, alpha=check.ALPHA, ratio=None):
+    ratio = check.HOLDOUT_SHARE / (1 - check.HOLDOUT_SHARE) if ratio is None else ratio
+    z = norm.ppf(1 - alpha / 2) + Z_POWER
+    p1 = baseline + uplift
+    return math.ceil(z**2 * (p1 * (1 - p1) + baseline * (1 - baseline) / ratio) / uplift**2)
+
+
+@pytest.fixture(scope="module")
+def plan(data):
+    baseline = rates(data, check.LAST_WIN_BACK)[0]
+    uplift = break_even_by_hand(data, baseline)
+    n = size_by_hand(baseline, uplift)
+    per_contacted = check.CONTACT_COST_EUROS + (baseline + uplift) * check.DISCOUNT_SHARE * data["order_value"]
+    affordable = int(check.BUDGET_EUROS // per_contacted)
+    return {
+        "n_contacted": n,
+        "n_holdout": math.ceil(n * check.HOLDOUT_SHARE / (1 - check.HOLDOUT_SHARE)),
+        "affordable": affordable,
+        "big_enough": affordable >= n,
+        "baseline": baseline,
+        "uplift": uplift,
+    }
+
+
+def answer_of(plan, **changes):
+    return {**{key: plan[key] for key in check.TEST_SIZE_KEYS}, **changes}
+
+
+def test_planned_size_accepts_the_plan(plan):
+    assert check.planned_size.evaluate(answer_of(plan)).passed
+    as_floats = answer_of(plan, n_contacted=float(plan["n_contacted"]), big_enough=np.bool_(plan["big_enough"]))
+    assert check.planned_size.evaluate(as_floats).passed
+    assert check.planned_size.evaluate(pd.Series(answer_of(plan), dtype=object)).passed
+
+
+def test_planned_size_names_each_slip(plan):
+    baseline, uplift, n = plan["baseline"], plan["uplift"], plan["n_contacted"]
+    one_sided = size_by_hand(baseline, uplift, alpha=2 * check.ALPHA)
+    assert "one-sided" in hint_of(check.planned_size.evaluate(answer_of(plan, n_contacted=one_sided)))
+    share = size_by_hand(baseline, uplift, ratio=check.HOLDOUT_SHARE)
+    assert "not the hold-out's share" in hint_of(check.planned_size.evaluate(answer_of(plan, n_contacted=share)))
+    even = size_by_hand(baseline, uplift, ratio=1.0)
+    assert "50/50" in hint_of(check.planned_size.evaluate(answer_of(plan, n_contacted=even)))
+    total = n + plan["n_holdout"]
+    assert "contacted plus held-out" in hint_of(check.planned_size.evaluate(answer_of(plan, n_contacted=total)))
+    fifth = math.ceil(n * check.HOLDOUT_SHARE)
+    assert "times the contacted group" in hint_of(check.planned_size.evaluate(answer_of(plan, n_holdout=fifth)))
+    messages_only = math.floor(check.BUDGET_EUROS / check.CONTACT_COST_EUROS)
+    result = check.planned_size.evaluate(answer_of(plan, affordable=messages_only))
+    assert "messages only" in hint_of(result)
+    result = check.planned_size.evaluate(answer_of(plan, affordable=plan["affordable"] + 1))
+    assert "'affordable'" in hint_of(result)
+    wrong_decision = answer_of(plan, big_enough=not plan["big_enough"])
+    assert "does not follow" in hint_of(check.planned_size.evaluate(wrong_decision))
+    assert "True or False" in hint_of(check.planned_size.evaluate(answer_of(plan, big_enough="no")))
+    assert "whole number" in hint_of(check.planned_size.evaluate(answer_of(plan, n_contacted=n + 0.5)))
+    assert "no ['big_enough']" in hint_of(check.planned_size.evaluate({k: plan[k] for k in check.TEST_SIZE_KEYS[:3]}))
+    assert "should be a dict" in hint_of(check.planned_size.evaluate(n))
+
+
+# --------------------------------------------------------------------- 10.3
+
+
+def mde_by_hand(baseline, n1, n0, *, alpha=check.ALPHA):
+    """Bisection on uplift = z × standard error, independent of the library's solver."""
+    z = norm.ppf(1 - alpha / 2) + Z_POWER
+    low, high = 1e-9, 1 - baseline - 1e-9
+    for _ in range(200):
+        mid = (low + high) / 2
+        p1 = baseline + mid
+        gap = mid - z * math.sqrt(p1 * (1 - p1) / n1 + baseline * (1 - baseline) / n0)
+        low, high = (low, mid) if gap > 0 else (mid, high)
+    return (low + high) / 2
+
+
+def readout_by_hand(data, *, z=Z_95, swap=False, mde_from="holdout"):
+    rows = []
+    for campaign, group in data["responses"].groupby("campaign_id"):
+        contacted = group.loc[group["holdout"] == swap, "ordered_within_14_days"]
+        held = group.loc[group["holdout"] != swap, "ordered_within_14_days"]
+        p1, p0, n1, n0 = contacted.mean(), held.mean(), len(contacted), len(held)
+        se = math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)
+        smallest = min(contacted.sum(), n1 - contacted.sum(), held.sum(), n0 - held.sum())
+        measurable = n1 >= 30 and n0 >= 30 and smallest >= 5
+        uplift = p1 - p0 if measurable else np.nan
+        rows.append(
+            {
+                "campaign_id": campaign,
+                "uplift": uplift,
+                "ci_low": uplift - z * se,
+                "ci_high": uplift + z * se,
+                "mde": mde_by_hand(p0 if mde_from == "holdout" else p1, n1, n0),
+                "rate_treatment": p1,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def readout(data):
+    return readout_by_hand(data)
+
+
+def test_campaign_readout_accepts_the_table(readout):
+    reference = readout[check.READOUT_COLUMNS]
+    assert check.campaign_readout.evaluate(reference).passed
+    assert check.campaign_readout.evaluate(reference.iloc[::-1].set_index("campaign_id")).passed
+
+
+def test_campaign_readout_names_each_slip(data, readout):
+    reference = readout[check.READOUT_COLUMNS]
+    percent = reference.assign(**{column: 100 * reference[column] for column in ["uplift", "ci_low", "ci_high"]})
+    assert "percentage points" in hint_of(check.campaign_readout.evaluate(percent))
+    swapped = readout_by_hand(data, swap=True)[check.READOUT_COLUMNS]
+    assert "swapped" in hint_of(check.campaign_readout.evaluate(swapped))
+    response = reference.assign(uplift=readout["rate_treatment"])
+    assert "response rate" in hint_of(check.campaign_readout.evaluate(response))
+    one_sided = readout_by_hand(data, z=norm.ppf(0.95))[check.READOUT_COLUMNS]
+    assert "90 % interval" in hint_of(check.campaign_readout.evaluate(one_sided))
+    from_contacted = reference.assign(mde=readout_by_hand(data, mde_from="treatment")["mde"])
+    assert "contacted group's rate" in hint_of(check.campaign_readout.evaluate(from_contacted))
+    assert "'mde'" in hint_of(check.campaign_readout.evaluate(reference.assign(mde=reference["mde"] / 2)))
+    assert "no column 'mde'" in hint_of(check.campaign_readout.evaluate(reference.drop(columns="mde")))
+    assert "extra column" in hint_of(check.campaign_readout.evaluate(readout))
+
+
+# --------------------------------------------------------------------- 10.5
+
+
+def regulars_by_hand(data, *, count_lines=False, days=check.REGULAR_DAYS):
+    """A loop over campaigns and customers' order histories (the check merges instead)."""
+    orders = data["orders"]
+    placed = orders[(orders["status"] != "cancelled") & orders["customer_id"].notna()]
+    rows = []
+    for campaign in data["campaigns"].itertuples():
+        selected = data["responses"][data["responses"]["campaign_id"] == campaign.campaign_id]
+        window = placed[
+            (placed["ordered_at"] < campaign.sent_at)
+            & (placed["ordered_at"] >= campaign.sent_at - pd.Timedelta(days=days))
+        ]
+        counts = (
+            window.groupby("customer_id").size() if count_lines else window.groupby("customer_id")["order_id"].nunique()
+        )
+        regular = selected["customer_id"].map(counts).fillna(0) >= check.REGULAR_ORDERS
+        for flag in (False, True):
+            group = selected[regular == flag]
+            contacted = group.loc[~group["holdout"], "ordered_within_14_days"]
+            held = group.loc[group["holdout"], "ordered_within_14_days"]
+            n1, n0 = len(contacted), len(held)
+            if n1 == 0 and n0 == 0:
+                continue
+            p1, p0 = contacted.mean(), held.mean()
+            smallest = min(contacted.sum(), n1 - contacted.sum(), held.sum(), n0 - held.sum())
+            measurable = n1 >= 30 and n0 >= 30 and smallest >= 5
+            uplift = p1 - p0 if measurable else np.nan
+            se = math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0) if measurable else np.nan
+            rows.append(
+                {
+                    "campaign_id": campaign.campaign_id,
+                    "regular": flag,
+                    "n_treatment": n1,
+                    "n_holdout": n0,
+                    "uplift": uplift,
+                    "ci_low": uplift - Z_95 * se,
+                    "ci_high": uplift + Z_95 * se,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def regulars(data):
+    return regulars_by_hand(data)
+
+
+def test_by_regulars_accepts_the_table(regulars):
+    assert regulars["regular"].any() and not regulars["regular"].all(), "both groups must exist"
+    assert check.by_regulars.evaluate(regulars).passed
+    assert check.by_regulars.evaluate(regulars.iloc[::-1].set_index(["campaign_id", "regular"])).passed
+    assert check.by_regulars.evaluate(regulars.assign(regular=regulars["regular"].astype(int))).passed
+
+
+def test_by_regulars_names_each_slip(data, regulars):
+    lines = regulars_by_hand(data, count_lines=True)
+    assert "order lines" in hint_of(check.by_regulars.evaluate(lines))
+    everything = regulars_by_hand(data, days=100_000)
+    assert f"only the {check.REGULAR_DAYS} days" in hint_of(check.by_regulars.evaluate(everything))
+    swapped = regulars.assign(uplift=-regulars["uplift"], ci_low=-regulars["ci_high"], ci_high=-regulars["ci_low"])
+    assert "swapped" in hint_of(check.by_regulars.evaluate(swapped))
+    percent = regulars.assign(**{column: 100 * regulars[column] for column in ["uplift", "ci_low", "ci_high"]})
+    assert "percentage points" in hint_of(check.by_regulars.evaluate(percent))
+    assert "needs the columns" in hint_of(check.by_regulars.evaluate(regulars.drop(columns="regular")))
+    assert "True or False" in hint_of(check.by_regulars.evaluate(regulars.assign(regular="yes")))
+
+
+# --------------------------------------------------------------------- 10.6
+
+
+def economics_by_hand(data, *, contact=check.CONTACT_COST_EUROS, margin=check.MARGIN, net=False):
+    orders = data["orders"]
+    delivered = orders[(orders["status"] == "delivered") & orders["customer_id"].notna()]
+    rows = []
+    for campaign in data["campaigns"].itertuples():
+        selected = data["responses"][data["responses"]["campaign_id"] == campaign.campaign_id]
+        delay = delivered["ordered_at"] - campaign.sent_at
+        window = delivered[(delay > pd.Timedelta(0)) & (delay <= pd.Timedelta(days=check.RESPONSE_DAYS))]
+        gross = window["quantity"] * window["unit_price"] - (window["discount"] if net else 0)
+        revenue = gross.groupby(window["customer_id"]).sum()
+        has_code = isinstance(campaign.promo_code, str)  # the app push had none
+        own_code = window["promo_code"].eq(campaign.promo_code) & has_code
+        discount = window["discount"].where(own_code, 0.0).groupby(window["customer_id"]).sum()
+        contacted = selected.loc[~selected["holdout"], "customer_id"]
+        held = selected.loc[selected["holdout"], "customer_id"]
+        per_contacted = contacted.map(revenue).fillna(0).mean()
+        per_held = held.map(revenue).fillna(0).mean()
+        incremental = (per_contacted - per_held) * len(contacted)
+        cost = contacted.map(discount).fillna(0).sum() + contact * len(contacted)
+        rows.append(
+            {
+                "campaign_id": campaign.campaign_id,
+                "incremental_revenue": incremental,
+                "cost": cost,
+                "roi": (incremental * margin - cost) / cost if cost > 0 else np.nan,  # free: no ROI
+                "spent_by_contacted": per_contacted * len(contacted),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def returns(data):
+    return economics_by_hand(data)
+
+
+def test_economics_accepts_the_table(returns):
+    assert (returns["cost"] > 0).all()
+    assert check.economics.evaluate(returns[check.ECONOMICS_COLUMNS]).passed
+    assert check.economics.evaluate(returns[check.ECONOMICS_COLUMNS].set_index("campaign_id")).passed
+
+
+def test_economics_names_each_slip(data, returns):
+    reference = returns[check.ECONOMICS_COLUMNS]
+    no_holdout = reference.assign(incremental_revenue=returns["spent_by_contacted"])
+    assert "subtract what the hold-out" in hint_of(check.economics.evaluate(no_holdout))
+    no_contact = economics_by_hand(data, contact=0.0)[check.ECONOMICS_COLUMNS]
+    assert "contact cost is missing" in hint_of(check.economics.evaluate(no_contact))
+    on_revenue = economics_by_hand(data, margin=1.0)[check.ECONOMICS_COLUMNS]
+    assert "on revenue, not profit" in hint_of(check.economics.evaluate(on_revenue))
+    net = economics_by_hand(data, net=True)[check.ECONOMICS_COLUMNS]
+    assert "net of the discount" in hint_of(check.economics.evaluate(net))
+    assert "no column 'roi'" in hint_of(check.economics.evaluate(reference.drop(columns="roi")))
+
+
+# --------------------------------------------------------------------- 10.8
+
+
+def test_veganuary_plan(data):
+    held, contacted, n1, n0 = rates(data, check.TRANSFER_CAMPAIGN)
+    expected = {"break_even": break_even_by_hand(data, held), "mde": mde_by_hand(held, n1, n0)}
+    assert check.veganuary_plan.evaluate(expected).passed
+    assert check.veganuary_plan.evaluate(pd.Series(expected)).passed
+    percent = {**expected, "mde": 100 * expected["mde"]}
+    assert "percentage points" in hint_of(check.veganuary_plan.evaluate(percent))
+    from_contacted = {**expected, "break_even": break_even_by_hand(data, contacted)}
+    assert "contacted group's rate" in hint_of(check.veganuary_plan.evaluate(from_contacted))
+    one_sided = {**expected, "mde": mde_by_hand(held, n1, n0, alpha=2 * check.ALPHA)}
+    assert "one-sided" in hint_of(check.veganuary_plan.evaluate(one_sided))
+    swapped = {**expected, "mde": mde_by_hand(held, n0, n1)}
+    assert "swapped" in hint_of(check.veganuary_plan.evaluate(swapped))
+    win_back = {**expected, "mde": mde_by_hand(*[rates(data, check.LAST_WIN_BACK)[i] for i in (0, 2, 3)])}
+    assert "'mde'" in hint_of(check.veganuary_plan.evaluate(win_back))
+    assert "no ['mde']" in hint_of(check.veganuary_plan.evaluate({"break_even": expected["break_even"]}))
+
+
+# --------------------------------------------------------------------- 10.4 and 10.7: written answers
+
+
+@pytest.mark.parametrize("written", [check.run_the_test, check.app_push_answer])
+def test_written_answers_are_recorded_never_correct(written, capsys):
+    text = (
+        "Not as budgeted: the test needs more contacted customers than the budget pays for, so it could not "
+        "tell a paying offer from a losing one; I would ask for more budget or not run it."
+    )
+    result = written.evaluate(text)
+    assert result.recorded and not result.passed and result.text == text
+    written(text)
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"📝 Recorded ({written.exercise_id}") and "Correct" not in printed
+
+
+@pytest.mark.parametrize("written", [check.run_the_test, check.app_push_answer])
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [(..., "replace the `...`"), ("x y z 0", f"at least {check.MIN_WORDS} words"), (42, "as text"), (None, "as text")],
+)
+def test_written_answers_refuse_what_is_not_an_answer(written, answer, hint, capsys):
+    result = written.evaluate(answer)
+    assert not result.passed and not result.recorded and hint in result.hint
+    written(answer)
+    assert "❌ Not yet" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------- every check, unanswered
+
+
+@pytest.mark.parametrize(
+    "scored",
+    [
+        check.break_even,
+        check.planned_size,
+        check.campaign_readout,
+        check.by_regulars,
+        check.economics,
+        check.veganuary_plan,
+    ],
+)
+def test_every_check_says_not_yet_to_an_unanswered_task_or_a_wrong_type(scored):
+    assert "replace the `...`" in hint_of(scored.evaluate(...))
+    for odd in (None, "0.1", [1, 2]):
+        result = scored.evaluate(odd)
+        assert not result.passed and result.hint and "could not use your answer" not in result.hint, (odd, result)
