@@ -330,7 +330,7 @@ def planned_size(answer: Any) -> str | None:
 # ------------------------------------------------------------------ 10.3 the campaigns' results, with power
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=8)
 def _readout(folder: str, *, confidence: float = 0.95, alpha: float = ALPHA, mde_baseline: str = "rate_holdout"):
     table = uplift_table(_data(folder)["responses"], responded=RESPONDED, confidence=confidence)
     mde = [
