@@ -61,14 +61,14 @@ DISCOUNT_SHARE = 0.15
 #: Euros per contacted customer (sending, design and handling shared out), whatever the channel.
 CONTACT_COST_EUROS = 0.10
 #: Exercise 10.2: the money for the test (contacts and discounts of the contacted customers).
-BUDGET_EUROS = 300
+BUDGET_EUROS = 250
 #: Exercise 10.2: the share of the test's audience kept out at random.
 HOLDOUT_SHARE = 0.20
 #: Significance level (two-sided) and power of every test planned in the exercise.
 ALPHA = 0.05
 POWER = 0.80
 #: Exercise 10.5: a regular placed at least this many orders in the days before the campaign was sent.
-REGULAR_ORDERS = 5
+REGULAR_ORDERS = 4
 REGULAR_DAYS = 180
 #: An order within this many days after sending counts as a response (as ``ordered_within_14_days``).
 RESPONSE_DAYS = 14
