@@ -194,10 +194,16 @@ def readout(data):
     return readout_by_hand(data)
 
 
-def test_campaign_readout_accepts_the_table(readout):
+def test_campaign_readout_accepts_the_table(data, readout):
     reference = readout[check.READOUT_COLUMNS]
     assert check.campaign_readout.evaluate(reference).passed
     assert check.campaign_readout.evaluate(reference.iloc[::-1].set_index("campaign_id")).passed
+    # The textbook's z = 1.96 by hand moves the interval's ends by about 1e-6: still right.
+    textbook = readout_by_hand(data, z=1.96)[check.READOUT_COLUMNS]
+    assert not np.allclose(textbook["ci_low"], reference["ci_low"], rtol=1e-7, atol=0)
+    assert check.campaign_readout.evaluate(textbook).passed
+    # An interval a tenth of a point off is not.
+    assert "'ci_low'" in hint_of(check.campaign_readout.evaluate(reference.assign(ci_low=reference["ci_low"] - 0.001)))
 
 
 def test_campaign_readout_names_each_slip(data, readout):
@@ -220,7 +226,7 @@ def test_campaign_readout_names_each_slip(data, readout):
 # --------------------------------------------------------------------- 10.5
 
 
-def regulars_by_hand(data, *, count_lines=False, days=check.REGULAR_DAYS):
+def regulars_by_hand(data, *, count_lines=False, days=check.REGULAR_DAYS, z=Z_95, drop_without=False):
     """A loop over campaigns and customers' order histories (the check merges instead)."""
     orders = data["orders"]
     placed = orders[(orders["status"] != "cancelled") & orders["customer_id"].notna()]
@@ -234,6 +240,8 @@ def regulars_by_hand(data, *, count_lines=False, days=check.REGULAR_DAYS):
         counts = (
             window.groupby("customer_id").size() if count_lines else window.groupby("customer_id")["order_id"].nunique()
         )
+        if drop_without:  # an inner merge: customers without an order in the window vanish
+            selected = selected[selected["customer_id"].isin(counts.index)]
         regular = selected["customer_id"].map(counts).fillna(0) >= check.REGULAR_ORDERS
         for flag in (False, True):
             group = selected[regular == flag]
@@ -254,8 +262,8 @@ def regulars_by_hand(data, *, count_lines=False, days=check.REGULAR_DAYS):
                     "n_treatment": n1,
                     "n_holdout": n0,
                     "uplift": uplift,
-                    "ci_low": uplift - Z_95 * se,
-                    "ci_high": uplift + Z_95 * se,
+                    "ci_low": uplift - z * se,
+                    "ci_high": uplift + z * se,
                 }
             )
     return pd.DataFrame(rows)
@@ -266,16 +274,20 @@ def regulars(data):
     return regulars_by_hand(data)
 
 
-def test_by_regulars_accepts_the_table(regulars):
+def test_by_regulars_accepts_the_table(data, regulars):
     assert regulars["regular"].any() and not regulars["regular"].all(), "both groups must exist"
     assert check.by_regulars.evaluate(regulars).passed
     assert check.by_regulars.evaluate(regulars.iloc[::-1].set_index(["campaign_id", "regular"])).passed
     assert check.by_regulars.evaluate(regulars.assign(regular=regulars["regular"].astype(int))).passed
+    assert check.by_regulars.evaluate(regulars_by_hand(data, z=1.96)).passed
+    assert "extra column" in hint_of(check.by_regulars.evaluate(regulars.assign(p=0.5)))
 
 
 def test_by_regulars_names_each_slip(data, regulars):
     lines = regulars_by_hand(data, count_lines=True)
     assert "order lines" in hint_of(check.by_regulars.evaluate(lines))
+    inner = regulars_by_hand(data, drop_without=True)
+    assert "without an order in the window are missing" in hint_of(check.by_regulars.evaluate(inner))
     everything = regulars_by_hand(data, days=100_000)
     assert f"only the {check.REGULAR_DAYS} days" in hint_of(check.by_regulars.evaluate(everything))
     swapped = regulars.assign(uplift=-regulars["uplift"], ci_low=-regulars["ci_high"], ci_high=-regulars["ci_low"])
@@ -289,7 +301,7 @@ def test_by_regulars_names_each_slip(data, regulars):
 # --------------------------------------------------------------------- 10.6
 
 
-def economics_by_hand(data, *, contact=check.CONTACT_COST_EUROS, margin=check.MARGIN, net=False):
+def economics_by_hand(data, *, contact=check.CONTACT_COST_EUROS, margin=check.MARGIN, net=False, buyers_only=False):
     orders = data["orders"]
     delivered = orders[(orders["status"] == "delivered") & orders["customer_id"].notna()]
     rows = []
@@ -302,6 +314,8 @@ def economics_by_hand(data, *, contact=check.CONTACT_COST_EUROS, margin=check.MA
         has_code = isinstance(campaign.promo_code, str)  # the app push had none
         own_code = window["promo_code"].eq(campaign.promo_code) & has_code
         discount = window["discount"].where(own_code, 0.0).groupby(window["customer_id"]).sum()
+        if buyers_only:  # an inner merge: customers who did not order vanish
+            selected = selected[selected["customer_id"].isin(revenue.index)]
         contacted = selected.loc[~selected["holdout"], "customer_id"]
         held = selected.loc[selected["holdout"], "customer_id"]
         per_contacted = contacted.map(revenue).fillna(0).mean()
@@ -335,6 +349,8 @@ def test_economics_names_each_slip(data, returns):
     reference = returns[check.ECONOMICS_COLUMNS]
     no_holdout = reference.assign(incremental_revenue=returns["spent_by_contacted"])
     assert "subtract what the hold-out" in hint_of(check.economics.evaluate(no_holdout))
+    buyers = economics_by_hand(data, buyers_only=True)[check.ECONOMICS_COLUMNS]
+    assert "did not order in the window" in hint_of(check.economics.evaluate(buyers))
     no_contact = economics_by_hand(data, contact=0.0)[check.ECONOMICS_COLUMNS]
     assert "contact cost is missing" in hint_of(check.economics.evaluate(no_contact))
     on_revenue = economics_by_hand(data, margin=1.0)[check.ECONOMICS_COLUMNS]
