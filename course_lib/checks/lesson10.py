@@ -213,8 +213,8 @@ def break_even(answer: Any) -> str | None:
 # ------------------------------------------------------------------ 10.2 the size of the test and the budget
 
 
-def expected_test_size() -> dict[str, Any]:
-    """The expected answer of exercise 10.2, from the data in use (for instructors and tests)."""
+def _expected_test_size() -> dict[str, Any]:
+    """The expected answer of exercise 10.2, from the data in use."""
     baseline = _rates(LAST_WIN_BACK)[0]
     uplift = _break_even(baseline)
     ratio = _holdout_ratio()
@@ -247,7 +247,7 @@ def planned_size(answer: Any) -> str | None:
     given = _as_dict(answer, TEST_SIZE_KEYS, example)
     if isinstance(given, str):
         return given
-    expected = expected_test_size()
+    expected = _expected_test_size()
     baseline = _rates(LAST_WIN_BACK)[0]
     uplift = _break_even(baseline)
     ratio = _holdout_ratio()
@@ -713,8 +713,8 @@ def economics(answer: Any) -> str | None:
 # ------------------------------------------------------------------ 10.8 transfer: plan the next Veganuary
 
 
-def veganuary_expected(*, alpha: float = ALPHA, baseline_from: str = "holdout") -> dict[str, float]:
-    """The expected answer of exercise 10.8 (for instructors and tests)."""
+def _veganuary_expected(*, alpha: float = ALPHA, baseline_from: str = "holdout") -> dict[str, float]:
+    """The expected answer of exercise 10.8, from the data in use."""
     held_rate, contacted_rate, n_contacted, n_held = _rates(TRANSFER_CAMPAIGN)
     baseline = held_rate if baseline_from == "holdout" else contacted_rate
     return {
@@ -728,14 +728,14 @@ def veganuary_plan(answer: Any) -> str | None:
     given = _as_dict(answer, ("break_even", "mde"), "{'break_even': ..., 'mde': ...}")
     if isinstance(given, str):
         return given
-    expected = veganuary_expected()
+    expected = _veganuary_expected()
     numbers = {key: _one_number(given[key]) for key in expected}
     for key, number in numbers.items():
         if number is None:
             return f"{key!r} should be one number; got {given[key]!r}."
     if all(_close(numbers[key], expected[key]) for key in expected):
         return None
-    from_contacted = veganuary_expected(baseline_from="treatment")
+    from_contacted = _veganuary_expected(baseline_from="treatment")
     for key in expected:
         number = numbers[key]
         if _close(number, expected[key]):
@@ -744,7 +744,7 @@ def veganuary_plan(answer: Any) -> str | None:
             return f"{key!r} is in percentage points: give a share between 0 and 1."
         if _close(number, from_contacted[key]):
             return f"{key!r}: your baseline is the contacted group's rate; use the hold-out's rate of campaign {TRANSFER_CAMPAIGN}."
-        if key == "mde" and _close(number, veganuary_expected(alpha=2 * ALPHA)["mde"]):
+        if key == "mde" and _close(number, _veganuary_expected(alpha=2 * ALPHA)["mde"]):
             return "'mde' is for a one-sided test (or alpha 0.10): use alpha=check.ALPHA, two-sided."
         held_rate, _, n_contacted, n_held = _rates(TRANSFER_CAMPAIGN)
         if key == "mde" and _close(number, mde_conversion(held_rate, n_held, n_contacted, alpha=ALPHA, power=POWER)):
