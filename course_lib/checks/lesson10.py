@@ -47,8 +47,8 @@ __all__ = [
     "by_regulars",
     "campaign_readout",
     "economics",
-    "run_the_test",
     "planned_size",
+    "run_the_test",
     "veganuary_plan",
 ]
 
