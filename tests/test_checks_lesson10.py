@@ -75,6 +75,7 @@ def test_break_even_names_each_slip(data):
     baseline, contacted, _, _ = rates(data, check.LAST_WIN_BACK)
     expected = break_even_by_hand(data, baseline)
     assert "percent" in hint_of(check.break_even.evaluate(100 * expected))
+    assert "percent" in hint_of(check.break_even.evaluate(round(100 * expected, 1)))  # as printed
     assert "contact cost is missing" in hint_of(
         check.break_even.evaluate(break_even_by_hand(data, baseline, contact=0))
     )
@@ -296,6 +297,7 @@ def test_by_regulars_names_each_slip(data, regulars):
     assert "percentage points" in hint_of(check.by_regulars.evaluate(percent))
     assert "needs the columns" in hint_of(check.by_regulars.evaluate(regulars.drop(columns="regular")))
     assert "True or False" in hint_of(check.by_regulars.evaluate(regulars.assign(regular="yes")))
+    assert "no column ['ci_low']" in hint_of(check.by_regulars.evaluate(regulars.drop(columns="ci_low")))
 
 
 # --------------------------------------------------------------------- 10.6

@@ -168,8 +168,11 @@ def break_even(answer: Any) -> str | None:
         return compare_number(answer, expected)
     if _close(number, expected):
         return None
+    percent = "Give the uplift as a share between 0 and 1 (0.05 for 5 points), not in percent."
+    if 1 < number <= 100 and expected < 1:
+        return percent
     slips = [
-        (100 * expected, "Give the uplift as a share between 0 and 1 (0.05 for 5 points), not in percent."),
+        (100 * expected, percent),
         (
             _break_even(baseline, contact_cost=0.0),
             f"The contact cost is missing: each contacted customer costs {CONTACT_COST_EUROS} euros "
@@ -551,6 +554,12 @@ def by_regulars(answer: Any) -> str | None:
             frame = _keyed(frame)
         except (TypeError, ValueError):
             return "Columns 'campaign_id' and 'regular' should hold campaign numbers and True/False."
+        missing = [column for column in REGULARS_COLUMNS if column not in frame.columns]
+        if missing:
+            return f"Your table has no column {missing}; it has {list(frame.columns)}."
+        extra = [column for column in frame.columns if column not in REGULARS_COLUMNS]
+        if extra:
+            return f"Your table has the extra column(s) {extra}: keep exactly {REGULARS_COLUMNS}."
         answer = frame
     wanted = _pair_key(expected).drop(columns=keys)
     given = _pair_key(answer).drop(columns=keys) if isinstance(answer, pd.DataFrame) else answer
@@ -742,7 +751,7 @@ def veganuary_plan(answer: Any) -> str | None:
         number = numbers[key]
         if _close(number, expected[key]):
             continue
-        if _close(number, 100 * expected[key]):
+        if _close(number, 100 * expected[key]) or 1 < number <= 100 and expected[key] < 1:
             return f"{key!r} is in percentage points: give a share between 0 and 1."
         if _close(number, from_contacted[key]):
             return f"{key!r}: your baseline is the contacted group's rate; use the hold-out's rate of campaign {TRANSFER_CAMPAIGN}."
