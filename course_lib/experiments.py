@@ -13,7 +13,8 @@ the manager's four questions about it:
   campaign and per segment (:func:`uplift_table`, built on
   :func:`course_lib.targeting.campaign_uplift`);
 * **what it returned**: incremental revenue, cost and ROI with intervals
-  (:func:`campaign_economics`).
+  (:func:`campaign_economics`), from each customer's revenue and discount in
+  the response window (:func:`campaign_outcomes`).
 
 Only a *random* hold-out makes these numbers causal: the hold-out shows what
 the contacted customers would have done without the campaign.
@@ -38,11 +39,19 @@ import pandas as pd
 from scipy import optimize, stats
 
 from course_lib.targeting import campaign_uplift
-from course_lib.validation import require_columns, require_non_empty, require_numeric, sample_of
+from course_lib.validation import (
+    require_columns,
+    require_datetime,
+    require_non_empty,
+    require_numeric,
+    require_positive_int,
+    sample_of,
+)
 
 __all__ = [
     "break_even_uplift",
     "campaign_economics",
+    "campaign_outcomes",
     "mde_conversion",
     "mde_revenue",
     "sample_size_conversion",
@@ -671,3 +680,130 @@ def campaign_economics(
             }
         )
     return pd.DataFrame(rows)
+
+
+def campaign_outcomes(
+    responses: pd.DataFrame,
+    lines: pd.DataFrame,
+    campaigns: pd.DataFrame,
+    *,
+    days: int = 14,
+    campaign: str = "campaign_id",
+    customer: str = "customer_id",
+    ordered_at: str = "ordered_at",
+    amount: str = "amount",
+    discount: str = "discount",
+    promo_code: str = "promo_code",
+    sent_at: str = "sent_at",
+) -> pd.DataFrame:
+    """Each customer's revenue and campaign discount in the days after each campaign was sent.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        One row per customer and campaign (`campaign`, `customer`, the hold-out
+        flag and anything else). Not modified.
+    lines : DataFrame
+        Order lines with `customer`, `ordered_at`, `amount` (the money of the
+        line **before** its discount, 0 for a line not paid: for the course's
+        orders ``order_values(orders, discount=None)``), `discount` (euros)
+        and `promo_code`. Not modified.
+    campaigns : DataFrame
+        One row per campaign: `campaign`, `sent_at` (a datetime) and
+        `promo_code` (missing when the campaign had none).
+    days : int, default=14
+        Length of the response window, starting at the moment of sending.
+    campaign, customer, ordered_at, amount, discount, promo_code, sent_at : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        A copy of `responses` with two columns added, ready for
+        :func:`campaign_economics`: ``revenue`` (sum of `amount` of the
+        customer's lines in [sent_at, sent_at + days)) and ``discount`` (the
+        discount on those lines that carry the campaign's own promo code;
+        0 for a campaign without one). Both are 0 for a customer who did not order.
+
+    Raises
+    ------
+    ValueError
+        A missing column, a campaign of `responses` absent from `campaigns`,
+        a campaign listed twice, or a customer listed twice in one campaign.
+
+    Notes
+    -----
+    Hold-out customers get the same window, so their revenue is what the
+    contacted customers would have brought anyway. A discount with another
+    code (a welcome offer) is not a cost of this campaign and is not counted.
+
+    Examples
+    --------
+    >>> responses = pd.DataFrame({"campaign_id": [1, 1], "customer_id": [7, 8], "holdout": [False, True]})
+    >>> lines = pd.DataFrame({
+    ...     "customer_id": [7, 7, 8],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-02-01", "2025-01-06"]),
+    ...     "amount": [30.0, 20.0, 25.0],
+    ...     "discount": [4.5, 0.0, 0.0],
+    ...     "promo_code": ["JAN15", None, None],
+    ... })
+    >>> campaigns = pd.DataFrame({"campaign_id": [1], "sent_at": pd.to_datetime(["2025-01-03"]), "promo_code": ["JAN15"]})
+    >>> campaign_outcomes(responses, lines, campaigns)[["customer_id", "revenue", "discount"]]
+       customer_id  revenue  discount
+    0            7     30.0       4.5
+    1            8     25.0       0.0
+    """
+    function = "campaign_outcomes"
+    for name, frame, columns in (
+        ("responses", responses, [campaign, customer]),
+        ("lines", lines, [customer, ordered_at, amount, discount, promo_code]),
+        ("campaigns", campaigns, [campaign, sent_at, promo_code]),
+    ):
+        require_non_empty(frame, name=name)
+        require_columns(frame, columns, name=name)
+    require_datetime(lines, ordered_at, name="lines")
+    require_datetime(campaigns, sent_at, name="campaigns")
+    for column in (amount, discount):
+        require_numeric(lines, column, name="lines")
+    require_positive_int(days, parameter="days", function=function)
+    repeated = campaigns[campaign][campaigns[campaign].duplicated()]
+    if len(repeated):
+        raise ValueError(
+            f"`campaigns` lists campaign(s) {sample_of(repeated.tolist())} more than once; one row per campaign."
+        )
+    unknown = responses.loc[~responses[campaign].isin(campaigns[campaign]), campaign]
+    if len(unknown):
+        raise ValueError(
+            f"`responses` has campaign(s) {sample_of(unknown.tolist())} that `campaigns` does not list; "
+            f"it lists {sample_of(campaigns[campaign].tolist(), limit=10)}."
+        )
+    twice = responses.duplicated([campaign, customer])
+    if twice.any():
+        raise ValueError(
+            f"`responses` lists {int(twice.sum())} customer(s) twice in one campaign, like "
+            f"{sample_of(responses.loc[twice, customer].tolist())}; each customer must count once."
+        )
+
+    window = pd.Timedelta(days=days)
+    sums = []
+    for row in campaigns.itertuples(index=False):
+        start, code = getattr(row, sent_at), getattr(row, promo_code)
+        inside = lines[(lines[ordered_at] >= start) & (lines[ordered_at] < start + window)]
+        with_code = inside[promo_code] == code if pd.notna(code) else pd.Series(False, index=inside.index)
+        sums.append(
+            pd.DataFrame(
+                {
+                    campaign: getattr(row, campaign),
+                    customer: inside[customer],
+                    "revenue": inside[amount].astype(float),
+                    "discount": inside[discount].astype(float).where(with_code, 0.0),
+                }
+            )
+        )
+    per_customer = pd.concat(sums).groupby([campaign, customer], as_index=False)[["revenue", "discount"]].sum()
+    result = responses.drop(columns=["revenue", "discount"], errors="ignore").merge(
+        per_customer, on=[campaign, customer], how="left", validate="one_to_one"
+    )
+    result[["revenue", "discount"]] = result[["revenue", "discount"]].fillna(0.0)
+    result.index = responses.index
+    return result

@@ -12,6 +12,7 @@ from scipy import stats
 from course_lib.experiments import (
     break_even_uplift,
     campaign_economics,
+    campaign_outcomes,
     mde_conversion,
     mde_revenue,
     sample_size_conversion,
@@ -249,3 +250,91 @@ def test_campaign_economics_bad_input():
         campaign_economics(data, margin=30)
     with pytest.raises(ValueError, match="columns|column"):
         campaign_economics(data.drop(columns="discount"))
+
+
+# ------------------------------------------------------------------ campaign outcomes
+
+
+def _outcome_inputs() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    responses = pd.DataFrame(
+        {
+            "campaign_id": [1, 1, 1, 2, 2],
+            "customer_id": [10, 11, 12, 10, 13],
+            "holdout": [False, False, True, False, True],
+        },
+        index=[5, 6, 7, 8, 9],  # a user's own index survives
+    )
+    lines = pd.DataFrame(
+        {
+            "customer_id": [10, 10, 10, 11, 11, 12, 10, 13, None],
+            "ordered_at": pd.to_datetime(
+                [
+                    "2025-01-02 23:00",  # before campaign 1 was sent: not counted
+                    "2025-01-03 10:00",  # the moment of sending: counted
+                    "2025-01-16 09:59",  # last minute of the 14 days: counted
+                    "2025-01-17 10:00",  # exactly 14 days after: not counted
+                    "2025-01-10 12:00",  # counted, with another campaign's code
+                    "2025-01-05 12:00",  # hold-out customer, using the public code
+                    "2025-06-02 12:00",  # campaign 2 (no promo code)
+                    "2025-06-03 12:00",
+                    "2025-01-05 12:00",  # a guest order: no customer, no campaign
+                ]
+            ),
+            "amount": [99.0, 30.0, 20.0, 50.0, 40.0, 25.0, 12.0, 8.0, 77.0],
+            "discount": [0.0, 4.5, 3.0, 0.0, 6.0, 3.75, 1.0, 0.0, 11.0],
+            "promo_code": [None, "JAN15", "JAN15", None, "WELCOME20", "JAN15", "WELCOME20", None, "JAN15"],
+        }
+    )
+    campaigns = pd.DataFrame(
+        {
+            "campaign_id": [1, 2],
+            "sent_at": pd.to_datetime(["2025-01-03 10:00", "2025-06-01 08:00"]),
+            "promo_code": ["JAN15", None],
+        }
+    )
+    return responses, lines, campaigns
+
+
+def test_campaign_outcomes_sums_the_window_by_hand_and_changes_no_input():
+    responses, lines, campaigns = _outcome_inputs()
+    copies = responses.copy(), lines.copy(), campaigns.copy()
+    result = campaign_outcomes(responses, lines, campaigns)
+    for before, after in zip(copies, (responses, lines, campaigns), strict=True):
+        pd.testing.assert_frame_equal(before, after)
+    assert result.index.tolist() == [5, 6, 7, 8, 9]
+    assert result[["campaign_id", "customer_id", "holdout"]].equals(responses)
+    # By hand: 10 in campaign 1 = 30 + 20 (the lines at 23:00 before and 14 days after are out),
+    # discount 4.5 + 3 with the campaign's code; 11 = 40, its WELCOME20 discount is not this campaign's;
+    # 12 (held out) used the public code: 3.75 is recorded, and campaign_economics ignores hold-out discounts.
+    assert result["revenue"].tolist() == [50.0, 40.0, 25.0, 12.0, 8.0]
+    assert result["discount"].tolist() == [7.5, 0.0, 3.75, 0.0, 0.0]
+
+
+def test_campaign_outcomes_feed_campaign_economics():
+    responses, lines, campaigns = _outcome_inputs()
+    responses = pd.concat([responses, pd.DataFrame({"campaign_id": [1], "customer_id": [14], "holdout": [True]})])
+    economics = campaign_economics(
+        campaign_outcomes(responses, lines, campaigns, days=7).query("campaign_id == 1"), n_bootstrap=100
+    )
+    # With a 7-day window, customer 10 keeps only the 30-euro line (discount 4.5); 11 ordered 7 days
+    # and 2 hours after sending, too late (0); held out, 12 keeps 25 and 14 never ordered (0).
+    row = economics.iloc[0]
+    assert row["revenue_per_customer_treatment"] == pytest.approx((30 + 0) / 2)
+    assert row["revenue_per_customer_holdout"] == pytest.approx((25 + 0) / 2)
+    assert row["discount_cost"] == pytest.approx(4.5)
+
+
+def test_campaign_outcomes_bad_input():
+    responses, lines, campaigns = _outcome_inputs()
+    with pytest.raises(ValueError, match=r"campaign\(s\) 3 that `campaigns` does not list; it lists 1, 2"):
+        campaign_outcomes(pd.concat([responses, responses.head(1).assign(campaign_id=3)]), lines, campaigns)
+    with pytest.raises(ValueError, match="more than once"):
+        campaign_outcomes(responses, lines, pd.concat([campaigns, campaigns.head(1)]))
+    with pytest.raises(ValueError, match="twice in one campaign"):
+        campaign_outcomes(pd.concat([responses, responses.head(1)]), lines, campaigns)
+    with pytest.raises(ValueError, match="sent_at"):
+        campaign_outcomes(responses, lines, campaigns.drop(columns="sent_at"))
+    with pytest.raises(TypeError, match="ordered_at"):
+        campaign_outcomes(responses, lines.assign(ordered_at="2025-01-03"), campaigns)
+    with pytest.raises(ValueError, match="days"):
+        campaign_outcomes(responses, lines, campaigns, days=0)

@@ -140,3 +140,52 @@ def test_campaign_economics_on_the_orders_recovers_the_win_back_revenue(response
     winback = economics.loc[3]
     assert winback["incremental_ci_low"] > 0
     assert winback["incremental_ci_low"] < 0.10 * order_value < winback["incremental_ci_high"]
+
+
+def test_campaign_outcomes_agrees_with_the_window_summed_by_hand(responses):
+    """course_lib's response window (lesson 10) gives, customer by customer, the sums computed above by hand."""
+    from course_lib.datasets import load_orders
+    from course_lib.experiments import campaign_outcomes
+
+    with closing(connect_crm()) as crm:
+        campaigns = pd.read_sql("SELECT campaign_id, sent_at, promo_code FROM campaigns", crm, parse_dates=["sent_at"])
+    lines = load_orders().query("status != 'cancelled'")
+    lines = lines.assign(amount=lines["quantity"] * lines["unit_price"])
+    ours = campaign_outcomes(responses, lines, campaigns).set_index(["campaign_id", "customer_id"])
+    for campaign in campaigns.itertuples():
+        end = campaign.sent_at + pd.Timedelta(days=14)
+        window = lines[(lines["ordered_at"] >= campaign.sent_at) & (lines["ordered_at"] < end)]
+        in_campaign = ours.loc[campaign.campaign_id]
+        revenue = window.groupby("customer_id")["amount"].sum().reindex(in_campaign.index, fill_value=0.0)
+        pd.testing.assert_series_equal(in_campaign["revenue"], revenue, check_names=False)
+        coded = window[window["promo_code"] == campaign.promo_code]
+        discount = coded.groupby("customer_id")["discount"].sum().reindex(in_campaign.index, fill_value=0.0)
+        pd.testing.assert_series_equal(in_campaign["discount"], discount, check_names=False)
+    assert (ours.loc[2, "discount"] == 0).all()  # the app push had no code
+
+
+def test_lesson_10_finds_the_harm_by_rfm_segment_on_the_send_day(responses, planted, push_by_regularity):
+    """Lesson 10's reading: split by RFM segment from the orders before the send day, the frequent buyers
+    (Champions and Loyal) hold most planted regulars, and their interval shows the harm the truth implies."""
+    from course_lib.datasets import load_orders
+    from course_lib.rfm import assign_segments, order_values, rfm_scores, rfm_table
+
+    harm = planted.loc[2, "harm"]
+    with closing(connect_crm()) as crm:
+        sent_at = pd.Timestamp(pd.read_sql("SELECT sent_at FROM campaigns WHERE campaign_id = 2", crm).iloc[0, 0])
+    orders = load_orders()
+    lines = order_values(orders[~orders.duplicated() & (orders["category"] != "test")])
+    send_day = sent_at.normalize()
+    known = lines[lines["ordered_at"] < send_day]
+    segments = assign_segments(rfm_scores(rfm_table(known, order="order_id", as_of=send_day.date())))
+    push = push_by_regularity.join(segments["segment"], on="customer_id")
+    push["buyers"] = push["segment"].isin(["Champions", "Loyal"]).map({True: "frequent", False: "other"})
+    regular_share = (push["group"] == "regular").groupby(push["buyers"]).mean()
+    assert regular_share["frequent"] > 0.75 > regular_share["other"]
+    by_buyers = uplift_table(push, responded="ordered_within_14_days", segment="buyers").set_index("buyers")
+    # The effect each group should show: the regulars' planted effect, diluted by its share of regulars.
+    implied = regular_share * harm["true_uplift_regulars"] + (1 - regular_share) * harm["true_uplift_others"]
+    for group, row in by_buyers.iterrows():
+        assert row["ci_low"] < implied[group] < row["ci_high"], group
+    assert by_buyers.loc["frequent", "ci_high"] < 0  # the harm shows where the regulars are...
+    assert by_buyers.loc["other", "ci_low"] < 0 < by_buyers.loc["other", "ci_high"]  # ...and is not claimed elsewhere
