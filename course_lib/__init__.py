@@ -28,10 +28,10 @@ uses them:
                                   (refunds netted against their sales), ``report``
 09    customer lifetime value     ``clv`` (BG/NBD and Gamma-Gamma), ``rfm.clv_summary``,
                                   ``datasets.cdnow`` (the published CDNOW sample), ``plots/clv``
-10    choosing targets            ``experiments`` (test design, intervals), ``uplift``, ``targeting``
+10    choosing targets and proof  ``targeting.segment_scorecard``, ``experiments`` (test size,
+                                  break-even, uplift and ROI with intervals), ``uplift`` (two-model
+                                  uplift, Qini), ``segments.migration``, ``plots/migration``
 ====  ==========================  ===========================================================
-
-(Lesson 10 itself is not written yet; its modules are here.)
 
 Layer map
 =========

@@ -712,7 +712,9 @@ def campaign_outcomes(
         One row per campaign: `campaign`, `sent_at` (a datetime) and
         `promo_code` (missing when the campaign had none).
     days : int, default=14
-        Length of the response window, starting at the moment of sending.
+        Length of the response window, which opens just after the moment of
+        sending: (sent_at, sent_at + days], the window of the CRM's
+        ``ordered_within_14_days``.
     campaign, customer, ordered_at, amount, discount, promo_code, sent_at : str
         Column names.
 
@@ -721,9 +723,9 @@ def campaign_outcomes(
     DataFrame
         A copy of `responses` with two columns added, ready for
         :func:`campaign_economics`: ``revenue`` (sum of `amount` of the
-        customer's lines in [sent_at, sent_at + days)) and ``discount`` (the
-        discount on those lines that carry the campaign's own promo code;
-        0 for a campaign without one). Both are 0 for a customer who did not order.
+        customer's lines in (sent_at, sent_at + days]) and ``discount`` (the
+        discount on those lines that carry the campaign's own promo code and
+        were paid, `amount` above 0; 0 for a campaign without one). Both are 0 for a customer who did not order.
 
     Raises
     ------
@@ -735,7 +737,8 @@ def campaign_outcomes(
     -----
     Hold-out customers get the same window, so their revenue is what the
     contacted customers would have brought anyway. A discount with another
-    code (a welcome offer) is not a cost of this campaign and is not counted.
+    code (a welcome offer) is not a cost of this campaign and is not counted;
+    nor is the discount of a cancelled or refunded line, which was never paid.
 
     Examples
     --------
@@ -788,8 +791,9 @@ def campaign_outcomes(
     sums = []
     for row in campaigns.itertuples(index=False):
         start, code = getattr(row, sent_at), getattr(row, promo_code)
-        inside = lines[(lines[ordered_at] >= start) & (lines[ordered_at] < start + window)]
+        inside = lines[(lines[ordered_at] > start) & (lines[ordered_at] <= start + window)]
         with_code = inside[promo_code] == code if pd.notna(code) else pd.Series(False, index=inside.index)
+        with_code &= inside[amount] > 0
         sums.append(
             pd.DataFrame(
                 {

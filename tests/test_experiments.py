@@ -266,23 +266,28 @@ def _outcome_inputs() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     )
     lines = pd.DataFrame(
         {
-            "customer_id": [10, 10, 10, 11, 11, 12, 10, 13, None],
+            "customer_id": [10, 10, 10, 11, 11, 12, 10, 13, None, 10, 11],
             "ordered_at": pd.to_datetime(
                 [
                     "2025-01-02 23:00",  # before campaign 1 was sent: not counted
-                    "2025-01-03 10:00",  # the moment of sending: counted
-                    "2025-01-16 09:59",  # last minute of the 14 days: counted
-                    "2025-01-17 10:00",  # exactly 14 days after: not counted
+                    "2025-01-03 10:01",  # a minute after sending: counted
+                    "2025-01-17 10:00",  # exactly 14 days after: counted, as in the CRM's flag
+                    "2025-01-17 10:01",  # a minute later: not counted
                     "2025-01-10 12:00",  # counted, with another campaign's code
                     "2025-01-05 12:00",  # hold-out customer, using the public code
                     "2025-06-02 12:00",  # campaign 2 (no promo code)
                     "2025-06-03 12:00",
                     "2025-01-05 12:00",  # a guest order: no customer, no campaign
+                    "2025-01-04 12:00",  # refunded (worth 0): its discount was never paid
+                    "2025-01-03 10:00",  # the moment of sending: not a response
                 ]
             ),
-            "amount": [99.0, 30.0, 20.0, 50.0, 40.0, 25.0, 12.0, 8.0, 77.0],
-            "discount": [0.0, 4.5, 3.0, 0.0, 6.0, 3.75, 1.0, 0.0, 11.0],
-            "promo_code": [None, "JAN15", "JAN15", None, "WELCOME20", "JAN15", "WELCOME20", None, "JAN15"],
+            "amount": [99.0, 30.0, 20.0, 50.0, 40.0, 25.0, 12.0, 8.0, 77.0, 0.0, 60.0],
+            "discount": [0.0, 4.5, 3.0, 0.0, 6.0, 3.75, 1.0, 0.0, 11.0, 2.0, 0.0],
+            "promo_code": [
+                *[None, "JAN15", "JAN15", None, "WELCOME20", "JAN15", "WELCOME20", None, "JAN15"],
+                *["JAN15", None],
+            ],
         }
     )
     campaigns = pd.DataFrame(
@@ -303,8 +308,9 @@ def test_campaign_outcomes_sums_the_window_by_hand_and_changes_no_input():
         pd.testing.assert_frame_equal(before, after)
     assert result.index.tolist() == [5, 6, 7, 8, 9]
     assert result[["campaign_id", "customer_id", "holdout"]].equals(responses)
-    # By hand: 10 in campaign 1 = 30 + 20 (the lines at 23:00 before and 14 days after are out),
-    # discount 4.5 + 3 with the campaign's code; 11 = 40, its WELCOME20 discount is not this campaign's;
+    # By hand: 10 in campaign 1 = 30 + 20 + 0 (the line before sending is out), discount 4.5 + 3 with
+    # the campaign's code (the refunded line's 2 was never paid); 11's lines at sending and a minute
+    # past 14 days are out; 11 = 40, its WELCOME20 discount is not this campaign's;
     # 12 (held out) used the public code: 3.75 is recorded, and campaign_economics ignores hold-out discounts.
     assert result["revenue"].tolist() == [50.0, 40.0, 25.0, 12.0, 8.0]
     assert result["discount"].tolist() == [7.5, 0.0, 3.75, 0.0, 0.0]
