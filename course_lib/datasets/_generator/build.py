@@ -36,6 +36,7 @@ from course_lib.datasets._generator.events import simulate_events
 from course_lib.datasets._generator.generate import (
     DEFAULT_CUSTOMERS,
     DEFAULT_SEED,
+    FIRST_ORDER_ID,
     MINIMUM_CUSTOMERS,
     STAFF_TEST_ACCOUNTS,
     TEST_DISH,
@@ -104,31 +105,52 @@ def generate_world(*, seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_CUSTO
         customers = simulate_customers(n_customers, seed=seed)
         bar.update()
         orders = simulate_orders(customers, seed=seed)
-        audience, campaign_orders, skipped = plan_campaigns(customers, orders, seed=seed)
-        # Lines are drawn for every order before the skipped ones are removed, so the harm
-        # changes no other order's dishes.
-        drawn_lines = expand_order_lines(pd.concat([orders, campaign_orders], ignore_index=True), seed=seed)
-        lines = without_orders(drawn_lines, orders.loc[skipped])
-        audience = campaign_outcomes(audience, lines).assign(
+        draws = plan_campaigns(customers, orders, seed=seed)
+        # Lines are drawn for every order before the skipped ones are removed, and the orders of the
+        # harmful campaign get lines from their own stream: planting its effects moved no other order.
+        drawn_lines = expand_order_lines(pd.concat([orders, draws.extra_orders], ignore_index=True), seed=seed)
+        placed_lines = without_orders(drawn_lines, orders.loc[draws.skipped_orders])
+        own_stream_lines = expand_order_lines(
+            draws.own_stream_orders, seed=seed, stream="own-stream campaign order lines", first_order_id=LATE_ORDER_ID
+        )
+        all_lines = pd.concat([placed_lines, own_stream_lines], ignore_index=True)
+        audience = campaign_outcomes(draws.audience, all_lines).assign(
             # What each customer would have done had no campaign been sent: the truth's counterfactual.
-            without_campaign=campaign_outcomes(audience, orders)["ordered_within_14_days"]
+            without_campaign=campaign_outcomes(draws.audience, orders)["ordered_within_14_days"]
         )
         bar.update()
-        log = simulate_events(customers, lines, seed=seed)
+        # Events (December only), surveys and tickets are drawn as before the harmful campaign was
+        # planted, then lose the rows about skipped orders, so it changed no other answer or ticket.
+        log = simulate_events(customers, placed_lines, seed=seed)
         bar.update()
-        # Surveys and tickets are drawn from the lines as drawn, then lose the rows about skipped
-        # orders, so the harm changes no other answer or ticket.
         survey = simulate_survey(customers, drawn_lines, seed=seed, payment_trouble=log.payment_trouble)
-        survey = _about_placed_orders(survey, lines)
+        survey = _about_placed_orders(survey, placed_lines)
         bar.update()
         crm = simulate_crm(customers, drawn_lines, audience, log.support_contacts, log.uncovered_visitors, seed=seed)
-        crm["tickets"] = _about_placed_orders(crm["tickets"], lines)
+        crm["tickets"] = _about_placed_orders(crm["tickets"], placed_lines)
         bar.update()
+        # Order numbers increase with time: number all orders again, and every reference with them.
+        lines, new_number = _numbered_in_time_order(all_lines)
+        survey = survey.assign(order_id=survey["order_id"].map(new_number).astype("Int64"))
+        crm["tickets"] = crm["tickets"].assign(order_id=crm["tickets"]["order_id"].map(new_number).astype("Int64"))
         online_retail = simulate_online_retail(seed=seed)
         bar.update()
         planted = _planted(seed, customers, lines, log.events, survey, crm, online_retail, audience)
         bar.update()
     return World(seed, n_customers, customers, lines, survey, log.events, online_retail, crm, planted)
+
+
+#: Temporary numbers for the orders drawn from their own stream, above any real order number.
+LATE_ORDER_ID = 900_000_001
+
+
+def _numbered_in_time_order(lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Number the orders 100001, 100002, ... in time order; return the lines and old -> new numbers."""
+    first_seen = lines.groupby("order_id")["ordered_at"].min().reset_index()
+    first_seen = first_seen.sort_values(["ordered_at", "order_id"], kind="stable")
+    new_number = pd.Series(FIRST_ORDER_ID + np.arange(len(first_seen)), index=first_seen["order_id"].to_numpy())
+    numbered = lines.assign(order_id=lines["order_id"].map(new_number).astype("Int64"))
+    return numbered.sort_values(["order_id", "line_number"], kind="stable").reset_index(drop=True), new_number
 
 
 def _about_placed_orders(frame: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:

@@ -19,13 +19,15 @@ Examples
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
 from course_lib.datasets._generator.generate import _occasion_of_day, _rng, _times_of_day
 from course_lib.datasets._generator.world import CAMPAIGN_PLANS, START
 
-__all__ = ["CAMPAIGN_PLANS", "campaign_outcomes", "plan_campaigns", "without_orders"]
+__all__ = ["CAMPAIGN_PLANS", "CampaignDraws", "campaign_outcomes", "plan_campaigns", "without_orders"]
 
 #: Days after sending during which an order counts as a response.
 RESPONSE_WINDOW_DAYS = 14
@@ -52,9 +54,16 @@ def _audience(plan: dict, customers: pd.DataFrame, orders: pd.DataFrame) -> pd.D
     return people.loc[chosen].reset_index()[["customer_id", "type", "zone", "work_zone", "preferred_channel"]]
 
 
-def plan_campaigns(
-    customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.Index]:
+class CampaignDraws(NamedTuple):
+    """What :func:`plan_campaigns` draws: see its Returns section."""
+
+    audience: pd.DataFrame
+    extra_orders: pd.DataFrame
+    own_stream_orders: pd.DataFrame
+    skipped_orders: pd.Index
+
+
+def plan_campaigns(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int) -> CampaignDraws:
     """Select each campaign's audience, draw its hold-out group, and the orders it caused or lost.
 
     Parameters
@@ -74,6 +83,10 @@ def plan_campaigns(
         (enough recent orders for the campaign's harm; truth only, not in the CRM).
     extra_orders : DataFrame
         The orders the campaigns caused, in the shape of `orders`.
+    own_stream_orders : DataFrame
+        The orders a harmful campaign caused (among the customers it did not
+        harm). They come from the campaign's own random stream, and their
+        lines should too, so that planting them moved no other order.
     skipped_orders : Index
         Labels of `orders` that contacted regulars did not place because of a
         harmful campaign.
@@ -89,19 +102,21 @@ def plan_campaigns(
     --------
     >>> from course_lib.datasets._generator.generate import simulate_customers, simulate_orders
     >>> customers = simulate_customers(400, seed=1)
-    >>> audience, extra, skipped = plan_campaigns(customers, simulate_orders(customers, seed=1), seed=1)
-    >>> sorted(audience["campaign_id"].unique().tolist())
+    >>> draws = plan_campaigns(customers, simulate_orders(customers, seed=1), seed=1)
+    >>> sorted(draws.audience["campaign_id"].unique().tolist())
     [1, 2, 3]
     """
     rng, harm_rng = _rng(seed, "campaigns"), _rng(seed, "campaign harm")
-    audiences, extras, skipped = [], [], []
+    audiences, extras, own_stream, skipped = [], [], [], []
     for plan in CAMPAIGN_PLANS:
         people = _audience(plan, customers, orders)
         # Who counts as a regular is read from every order placed, earlier campaigns' included.
-        placed = pd.concat([orders, *extras], ignore_index=True)
+        placed = pd.concat([orders, *extras, *own_stream], ignore_index=True)
         size = len(people)
+        regular = _regulars(plan, people, placed)
         holdout = rng.random(size) < plan["holdout_share"]
-        responds = ~holdout & (rng.random(size) < plan["extra_order_probability"])
+        # A campaign that harms regulars brings them no extra order either: its news is not news to them.
+        responds = ~holdout & ~regular & (rng.random(size) < plan["extra_order_probability"])
         opened = ~holdout & ((rng.random(size) < OPEN_SHARE[plan["channel"]]) | (responds & (rng.random(size) < 0.9)))
         clicked = opened & ((rng.random(size) < CLICK_SHARE) | (responds & (rng.random(size) < 0.8)))
         audiences.append(
@@ -112,17 +127,23 @@ def plan_campaigns(
                     "holdout": holdout,
                     "opened": pd.array(np.where(holdout, pd.NA, opened), dtype="boolean"),
                     "clicked": pd.array(np.where(holdout, pd.NA, clicked), dtype="boolean"),
-                    "regular": _regulars(plan, people, placed),
+                    "regular": regular,
                 }
             )
         )
-        extras.append(_campaign_orders(plan, people.loc[responds], rng))
         if "harm" in plan:
-            regular = _regulars(plan, people, placed)
             muted = ~holdout & regular & (harm_rng.random(size) < plan["harm"]["skip_probability"])
             skipped.append(_orders_in_window(plan, orders, people.loc[muted, "customer_id"]))
-    skipped_orders = skipped[0].append(skipped[1:]) if skipped else orders.index[:0]
-    return pd.concat(audiences, ignore_index=True), pd.concat(extras, ignore_index=True), skipped_orders
+            # A harmful campaign draws its orders from its own stream, so every other draw stays as it was.
+            own_stream.append(_campaign_orders(plan, people.loc[responds], harm_rng))
+        else:
+            extras.append(_campaign_orders(plan, people.loc[responds], rng))
+    return CampaignDraws(
+        audience=pd.concat(audiences, ignore_index=True),
+        extra_orders=pd.concat(extras, ignore_index=True),
+        own_stream_orders=pd.concat(own_stream, ignore_index=True) if own_stream else extras[0].iloc[:0],
+        skipped_orders=skipped[0].append(skipped[1:]) if skipped else orders.index[:0],
+    )
 
 
 def _regulars(plan: dict, people: pd.DataFrame, placed: pd.DataFrame) -> np.ndarray:

@@ -539,7 +539,9 @@ def _order_status(orders: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
 # --------------------------------------------------------------------- order lines
 
 
-def expand_order_lines(orders: pd.DataFrame, *, seed: int) -> pd.DataFrame:
+def expand_order_lines(
+    orders: pd.DataFrame, *, seed: int, stream: str = "order lines", first_order_id: int = FIRST_ORDER_ID
+) -> pd.DataFrame:
     """Turn orders into order lines: dishes, quantities, prices, discounts; number the orders.
 
     Parameters
@@ -548,6 +550,10 @@ def expand_order_lines(orders: pd.DataFrame, *, seed: int) -> pd.DataFrame:
         The output of :func:`simulate_orders` (possibly with added orders).
     seed : int
         Random seed.
+    stream : str, default="order lines"
+        Name of the random stream (orders added later draw from their own).
+    first_order_id : int, default=FIRST_ORDER_ID
+        Number of the first order; the others follow in time order.
 
     Returns
     -------
@@ -570,9 +576,9 @@ def expand_order_lines(orders: pd.DataFrame, *, seed: int) -> pd.DataFrame:
     >>> bool((lines["discount"] <= lines["quantity"] * lines["unit_price"]).all())
     True
     """
-    rng = _rng(seed, "order lines")
+    rng = _rng(seed, stream)
     orders = orders.sort_values("ordered_at", kind="stable").reset_index(drop=True)
-    orders["order_id"] = FIRST_ORDER_ID + np.arange(len(orders))
+    orders["order_id"] = first_order_id + np.arange(len(orders))
     codes = orders["type"].to_numpy()
     n_lines = 1 + rng.poisson(_trait(codes, "extra_lines")) + np.where(codes == "business", 1, 0)
     position = np.repeat(np.arange(len(orders)), n_lines)
