@@ -111,7 +111,9 @@ def test_the_app_push_harms_the_regulars_and_helps_the_others(push_by_regularity
     # groups) excludes 0. Each group's standard error is read back from its own interval.
     z = 1.959964
     difference = regulars["uplift"] - others["uplift"]
-    se = ((regulars["ci_high"] - regulars["ci_low"]) ** 2 + (others["ci_high"] - others["ci_low"]) ** 2) ** 0.5 / (2 * z)
+    se = ((regulars["ci_high"] - regulars["ci_low"]) ** 2 + (others["ci_high"] - others["ci_low"]) ** 2) ** 0.5 / (
+        2 * z
+    )
     assert difference + z * se < 0
 
 
