@@ -158,7 +158,7 @@ def order_summary(
     -------
     DataFrame
         One row per customer id found in `lines` (guest lines are left out),
-        sorted by id, with columns `customer` and
+        indexed by `customer` (sorted), with the columns
 
         - ``n_orders``: delivered orders;
         - ``n_cancelled_orders``, ``n_refunded_orders``;
@@ -198,10 +198,11 @@ def order_summary(
     ...     "status": ["delivered", "delivered", "refunded", "cancelled", "delivered"],
     ... })
     >>> summary = order_summary(lines)
-    >>> summary[["customer_id", "n_orders", "net_revenue", "refunded_revenue", "channels"]]
-       customer_id  n_orders  net_revenue  refunded_revenue channels
-    0            1         1         21.0              12.0      app
-    1            2         0          0.0               0.0      NaN
+    >>> summary[["n_orders", "net_revenue", "refunded_revenue", "channels"]]
+                 n_orders  net_revenue  refunded_revenue channels
+    customer_id
+    1                   1         21.0              12.0      app
+    2                   0          0.0               0.0      NaN
     """
     columns = [customer, order, line, ordered_at, channel, category, quantity, unit_price, discount, status]
     require_columns(lines, columns, name="lines")
@@ -252,7 +253,7 @@ def order_summary(
     by_customer = channels_used.groupby(customer, observed=True)[channel]
     summary["n_channels"] = by_customer.nunique().reindex(summary.index, fill_value=0)
     summary["channels"] = by_customer.agg(", ".join)
-    return summary.drop(columns=["_gross", "_discount"]).reset_index()
+    return summary.drop(columns=["_gross", "_discount"])
 
 
 def behaviour_summary(
@@ -280,7 +281,7 @@ def behaviour_summary(
     Returns
     -------
     DataFrame
-        One row per customer, sorted by id: `customer`, ``n_sessions``
+        One row per customer, indexed by `customer` (sorted): ``n_sessions``
         (distinct sessions), ``n_events``, ``first_seen_at``, ``last_seen_at``
         and one ``n_<event>`` column per counted event.
 
@@ -296,8 +297,9 @@ def behaviour_summary(
     ... })
     >>> summary = behaviour_summary(events, counted_events=["add_to_cart", "pay"])
     >>> summary.drop(columns=["first_seen_at", "last_seen_at"])
-       customer_id  n_sessions  n_events  n_add_to_cart  n_pay
-    0            1           2         3              2      0
+                 n_sessions  n_events  n_add_to_cart  n_pay
+    customer_id
+    1                     2         3              2      0
     """
     require_columns(events, [customer, session, timestamp, event], name="events")
     require_datetime(events, timestamp, name="events")
@@ -316,7 +318,7 @@ def behaviour_summary(
         .reindex(index=summary.index, columns=list(counted_events), fill_value=0)
         .add_prefix("n_")
     )
-    return summary.join(counts).rename_axis(columns=None).reset_index()
+    return summary.join(counts).rename_axis(columns=None)
 
 
 def ticket_summary(
@@ -339,7 +341,7 @@ def ticket_summary(
     Returns
     -------
     DataFrame
-        One row per customer, sorted by id: `customer`, ``n_tickets``
+        One row per customer, indexed by `customer` (sorted): ``n_tickets``
         (distinct tickets), ``last_ticket_at`` and ``top_ticket_category``
         (the most frequent; ties go to the first alphabetically).
 
@@ -352,9 +354,10 @@ def ticket_summary(
     ...     "category": ["late delivery", "late delivery", "refund"],
     ... })
     >>> ticket_summary(tickets)
-       customer_id  n_tickets last_ticket_at top_ticket_category
-    0            7          2     2024-02-09       late delivery
-    1            8          1     2024-02-03              refund
+                 n_tickets last_ticket_at top_ticket_category
+    customer_id
+    7                    2     2024-02-09       late delivery
+    8                    1     2024-02-03              refund
     """
     require_columns(tickets, [customer, ticket, opened_at, category], name="tickets")
     require_datetime(tickets, opened_at, name="tickets")
@@ -365,7 +368,7 @@ def ticket_summary(
         last_ticket_at=(opened_at, "max"),
     )
     summary["top_ticket_category"] = _most_frequent(known, customer=customer, column=category)
-    return summary.reset_index()
+    return summary
 
 
 def survey_latest(
@@ -393,7 +396,7 @@ def survey_latest(
     Returns
     -------
     DataFrame
-        One row per customer, sorted by id: `customer`, ``n_survey_responses``
+        One row per customer, indexed by `customer` (sorted): ``n_survey_responses``
         (how many answers they gave in all), then every other column of the
         latest response.
 
@@ -411,9 +414,10 @@ def survey_latest(
     ...     "nps": [9, 6, 7],
     ... })
     >>> survey_latest(survey)
-       customer_id  n_survey_responses answered_at  nps
-    0            5                   2  2024-05-01    9
-    1            6                   1  2024-01-15    7
+                 n_survey_responses answered_at  nps
+    customer_id
+    5                             2  2024-05-01    9
+    6                             1  2024-01-15    7
     """
     require_columns(survey, [customer, answered_at], name="survey")
     require_datetime(survey, answered_at, name="survey")
@@ -424,10 +428,10 @@ def survey_latest(
         known.sort_values(answered_at, kind="stable")
         .drop_duplicates(customer, keep="last")
         .sort_values(customer)
-        .reset_index(drop=True)
+        .set_index(customer)
     )
     counts = known.groupby(customer, observed=True).size()
-    latest.insert(1, "n_survey_responses", latest[customer].map(counts).astype("int64"))
+    latest.insert(0, "n_survey_responses", latest.index.map(counts).astype("int64"))
     return latest
 
 
@@ -435,14 +439,14 @@ def survey_latest(
 
 
 def _merge_summary(view: pd.DataFrame, summary: pd.DataFrame, *, customer: str, source: str) -> pd.DataFrame:
-    """Left-join `summary` to `view`, refusing to overwrite a column silently."""
+    """Left-join `summary` (indexed by `customer`) to `view`, refusing to overwrite a column silently."""
     clashes = sorted(set(view.columns) & set(summary.columns) - {customer})
     if clashes:
         raise ValueError(
             f"The summary of `{source}` would add column(s) {clashes}, which `customers` already "
             f"has. Rename them in `customers` first."
         )
-    return view.merge(summary, on=customer, how="left", validate="one_to_one")
+    return view.merge(summary.reset_index(), on=customer, how="left", validate="one_to_one")
 
 
 def customer_view(
@@ -459,7 +463,9 @@ def customer_view(
     Parameters
     ----------
     customers : DataFrame
-        One row per customer, each with its own non-missing id.
+        One row per customer, each with its own non-missing id, in a
+        `customer` column (as the customer file has it) or as the index
+        named `customer`.
     orders, survey, events, tickets : DataFrame, optional
         Raw order lines, responses to one survey, web/app events and CRM
         tickets in the course data's columns; each is summarised with
@@ -473,7 +479,8 @@ def customer_view(
     Returns
     -------
     DataFrame
-        `customers`, in its order, with the summaries' columns added. Counts
+        `customers`, in its order and with its id where it had it (a column,
+        or the index), with the summaries' columns added. Counts
         (columns starting ``n_``) and revenue are 0 for a customer the
         source does not mention; survey answers stay missing (not answering
         is not answering 0), and ``answered_survey`` says who answered.
@@ -518,7 +525,9 @@ def customer_view(
         fix=f"Keep one row per customer first, for example with customers.drop_duplicates({customer!r}, keep='last').",
     )
 
-    view = customers
+    indexed = customer not in customers.columns  # the checks above found the ids in the index
+    view = customers.reset_index() if indexed else customers
+    n_customer_columns = len(view.columns)
     if orders is not None:
         summary = order_summary(orders, customer=customer)
         view = _merge_summary(view, summary, customer=customer, source="orders")
@@ -527,7 +536,7 @@ def customer_view(
     if survey is not None:
         latest = survey_latest(survey, customer=customer)
         view = _merge_summary(view, latest, customer=customer, source="survey")
-        view.insert(len(customers.columns), "answered_survey", view[customer].isin(latest[customer]))
+        view.insert(n_customer_columns, "answered_survey", view[customer].isin(latest.index))
     if events is not None:
         summary = behaviour_summary(events, customer=customer)
         view = _merge_summary(view, summary, customer=customer, source="events")
@@ -538,7 +547,7 @@ def customer_view(
     added_counts = [name for name in view.columns if name.startswith("n_") and name not in customers.columns]
     if added_counts:
         view[added_counts] = view[added_counts].fillna(0).astype("int64")
-    return view
+    return view.set_index(customer) if indexed else view
 
 
 # ---------------------------------------------------------------- data quality

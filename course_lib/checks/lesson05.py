@@ -69,7 +69,7 @@ def _reference(folder: str) -> dict[str, Any]:
     lines = lines[lines["category"].ne("test") & lines["customer_id"].isin(personal)]
     rfm = rfm_table(order_values(lines), order="order_id")
 
-    relationship = survey_latest(survey[survey["survey"] == "relationship"]).set_index("customer_id")
+    relationship = survey_latest(survey[survey["survey"] == "relationship"])
     answers = relationship[list(LIKERT_ITEMS)]
     respondents = answers.index
     features, _ = prepare_features(answers)
