@@ -43,6 +43,7 @@ import pandas as pd
 from course_lib.datasets import schema
 from course_lib.validation import (
     check_scalar,
+    customer_ids,
     require_columns,
     require_dataframe,
     require_datetime,
@@ -640,8 +641,8 @@ def data_quality_report(
     Parameters
     ----------
     customers : DataFrame
-        The customer table, with a `customer` column (and `signup_date`
-        when `survey` is given).
+        The customer table, with the ids in a `customer` column or as the
+        index so named (and `signup_date` when `survey` is given).
     orders, survey, events, tickets : DataFrame, optional
         The other sources; checks on a source run only when it is given.
     customer, order, line, signup_date, answered_at : str
@@ -692,13 +693,13 @@ def data_quality_report(
     5  survey coverage (customers who answered)      2       4   0.50
     6                       missing answer: nps      1       3   0.33
     """
-    require_columns(customers, [customer], name="customers")
+    ids_of_customers = customer_ids(customers, customer, name="customers")  # a column, or the index
     sources = {"orders": orders, "survey": survey, "events": events, "tickets": tickets}
     given = {name: table for name, table in sources.items() if table is not None}
     for name, table in given.items():
         require_dataframe(table, name=name)
     require_matching_ids({"customers": customers, **given}, customer)
-    known_ids = customers[customer].dropna()
+    known_ids = ids_of_customers.dropna()
     n_customers = len(customers)
 
     def unknown(ids: pd.Series) -> int:
@@ -706,7 +707,7 @@ def data_quality_report(
         return int((ids.notna() & ~ids.isin(known_ids)).sum())
 
     rows = [
-        _check("customers", "customers without an id", customers[customer].isna().sum(), n_customers),
+        _check("customers", "customers without an id", ids_of_customers.isna().sum(), n_customers),
         _check("customers", "duplicate customer ids", known_ids.duplicated().sum(), n_customers),
     ]
 
@@ -725,8 +726,8 @@ def data_quality_report(
         require_datetime(customers, signup_date, name="customers")
         _require_one_survey(survey, which_survey)
         n_responses = len(survey)
-        signup_by_id = customers.dropna(subset=[customer]).drop_duplicates(customer)
-        signup_by_id = signup_by_id.set_index(customer)[signup_date]
+        signup_by_id = pd.Series(customers[signup_date].to_numpy(), index=ids_of_customers.to_numpy())
+        signup_by_id = signup_by_id[signup_by_id.index.notna() & ~signup_by_id.index.duplicated()]
         answered_before_signup = survey[answered_at] < survey[customer].map(signup_by_id)
         answers_per_respondent = survey[customer].dropna().value_counts()
         rows += [

@@ -291,6 +291,15 @@ def test_data_quality_report_counts_each_problem(customers, lines, survey, event
     report = data_quality_report(
         customers, orders=lines, survey=survey, events=events, tickets=tickets, questions=["q_health", "nps"]
     ).set_index("check")
+    from_index = data_quality_report(
+        customers.set_index("customer_id"),
+        orders=lines,
+        survey=survey,
+        events=events,
+        tickets=tickets,
+        questions=["q_health", "nps"],
+    ).set_index("check")
+    pd.testing.assert_frame_equal(from_index, report)
 
     def row(check: str) -> tuple[int, int]:
         return report.loc[check, "count"], report.loc[check, "out_of"]
