@@ -59,7 +59,7 @@ import pandas as pd
 from python_calamine import CalamineError
 
 from course_lib.datasets.online_retail import cancellation_invoices
-from course_lib.validation import require_columns, require_dataframe, require_non_empty, sample_of
+from course_lib.validation import require_columns, require_dataframe, require_non_empty, return_flag, sample_of
 
 __all__ = [
     "CANCELLED_STATUS",
@@ -723,7 +723,9 @@ def _decimal_mark(text: pd.Series) -> str:
     return "," if comma_decimal.any() else "."
 
 
-def parse_dates(values: pd.Series, *, date_format: str | None = None) -> tuple[pd.Series, tuple[str, ...]]:
+def parse_dates(
+    values: pd.Series, *, date_format: str | None = None, return_formats: bool | None = None
+) -> pd.Series | tuple[pd.Series, tuple[str, ...]]:
     """Read a column of dates written in one or several common formats.
 
     Parameters
@@ -733,13 +735,17 @@ def parse_dates(values: pd.Series, *, date_format: str | None = None) -> tuple[p
     date_format : str, optional
         A ``strftime`` format such as ``"%d/%m/%Y"``, or ``"ISO8601"``; None:
         chosen from :data:`DATE_FORMATS` (see Notes).
+    return_formats : bool, optional
+        Also return the formats the dates were read with. Say True or False:
+        until the next release, leaving it out returns both (the old
+        behaviour) with a ``FutureWarning``; from then on the default is False.
 
     Returns
     -------
     dates : Series
         datetime64 (time-zone naive: times with an offset are converted to
         UTC and the zone dropped); NaT where a value is missing or unreadable.
-    formats : tuple of str
+    formats : tuple of str, only when `return_formats` is True
         The formats used, the one that read the most values first; empty for
         a column that already held datetimes.
 
@@ -756,10 +762,18 @@ def parse_dates(values: pd.Series, *, date_format: str | None = None) -> tuple[p
 
     Examples
     --------
-    >>> dates, formats = parse_dates(pd.Series(["2024-03-01", "13/03/2024", "oops"]))
+    >>> dates, formats = parse_dates(pd.Series(["2024-03-01", "13/03/2024", "oops"]), return_formats=True)
     >>> dates.dt.strftime("%Y-%m-%d").tolist(), formats
     (['2024-03-01', '2024-03-13', nan], ('ISO8601', '%d/%m/%Y'))
     """
+    dates, formats = _parse_dates_and_formats(values, date_format=date_format)
+    if not return_flag(return_formats, parameter="return_formats", function="parse_dates", names=("dates", "formats")):
+        return dates
+    return dates, formats
+
+
+def _parse_dates_and_formats(values: pd.Series, *, date_format: str | None) -> tuple[pd.Series, tuple[str, ...]]:
+    """:func:`parse_dates`, with the formats it chose."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return _naive(values), ()
     if date_format is not None:
@@ -932,7 +946,7 @@ def _reads_as_dates(values: pd.Series, *, found_by: str = "name") -> bool:
         return len(sample) > 0
     if pd.api.types.is_numeric_dtype(values) or sample.empty:
         return False
-    dates, _ = parse_dates(sample)
+    dates = parse_dates(sample, return_formats=False)
     return bool(dates.notna().mean() >= READABLE_SHARE[found_by])
 
 
@@ -1408,7 +1422,7 @@ def order_lines(
     require_columns(data, list(mapping.columns().values()), name=name)
     require_non_empty(data, name=name)
 
-    dates, formats = parse_dates(data[mapping.date], date_format=date_format)
+    dates, formats = parse_dates(data[mapping.date], date_format=date_format, return_formats=True)
     if dates.notna().sum() == 0:
         raise ValueError(
             f"Column {mapping.date!r} of `{name}` holds no readable date (values like "

@@ -37,6 +37,7 @@ __all__ = [
     "require_boolean",
     "require_matching_ids",
     "resolve_as_of",
+    "return_flag",
     "require_columns",
     "require_dataframe",
     "require_datetime",
@@ -647,3 +648,49 @@ def renamed_parameters(**new_name_of: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def return_flag(value: bool | None, *, parameter: str, function: str, names: tuple[str, str]) -> bool:
+    """The value of a ``return_*`` flag whose default becomes False in the next release.
+
+    A function that always returned a tuple now returns its main result, and
+    the extra one on request, in scikit-learn's style. For one release its
+    flag defaults to None: a call that does not say keeps the old tuple, with
+    a ``FutureWarning`` that shows both new calls. Call it just before
+    returning, so that bad input fails first.
+
+    Parameters
+    ----------
+    value : bool or None
+        The flag as given; None when the caller left it out.
+    parameter, function : str
+        The flag's name and the function's, for the message.
+    names : tuple of (str, str)
+        What to call the main and the extra result in the message.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     return_flag(None, parameter="return_report", function="clean", names=("clean", "report"))
+    True
+    >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    clean will return only `clean` from the next release, as scikit-learn's functions do.
+    Write `clean, report = clean(..., return_report=True)` to keep `report` too,
+    or `clean = clean(..., return_report=False)`.
+    >>> return_flag(False, parameter="return_report", function="clean", names=("clean", "report"))
+    False
+    """
+    if value is None:
+        main, extra = names
+        warnings.warn(
+            f"{function} will return only `{main}` from the next release, as scikit-learn's functions do. "
+            f"Write `{main}, {extra} = {function}(..., {parameter}=True)` to keep `{extra}` too, or "
+            f"`{main} = {function}(..., {parameter}=False)`.",
+            FutureWarning,
+            stacklevel=3,
+        )
+        return True
+    require_bool(value, parameter=parameter, function=function)
+    return value

@@ -83,11 +83,11 @@ def test_parse_numbers_keeps_numbers_and_leaves_its_input_alone():
 
 
 def test_parse_dates_finds_the_format_and_combines_formats():
-    dates, formats = parse_dates(pd.Series(["1/3/2024 8:26", "12/31/2024 23:59", None]))
+    dates, formats = parse_dates(pd.Series(["1/3/2024 8:26", "12/31/2024 23:59", None]), return_formats=True)
     assert formats == ("%m/%d/%Y %H:%M",)  # 12/31 cannot be day-first
     assert dates.iloc[:2].tolist() == [pd.Timestamp("2024-01-03 08:26"), pd.Timestamp("2024-12-31 23:59")]
     assert pd.isna(dates.iloc[2])
-    mixed, formats = parse_dates(pd.Series(["2024-02-01", "15.02.2024", "20/02/2024", "never"]))
+    mixed, formats = parse_dates(pd.Series(["2024-02-01", "15.02.2024", "20/02/2024", "never"]), return_formats=True)
     assert mixed.iloc[:3].dt.strftime("%Y-%m-%d").tolist() == ["2024-02-01", "2024-02-15", "2024-02-20"]
     assert pd.isna(mixed.iloc[3])
     assert formats == ("ISO8601", "%d/%m/%Y", "%d.%m.%Y")  # equal coverage: the earlier format first
@@ -95,19 +95,29 @@ def test_parse_dates_finds_the_format_and_combines_formats():
 
 def test_parse_dates_never_reads_one_file_both_day_first_and_month_first():
     # 13/01 is day-first only; 01/13 month-first only. One format wins; the other value stays unread.
-    dates, formats = parse_dates(pd.Series(["13/01/2024", "14/01/2024", "01/13/2024"]))
+    dates, formats = parse_dates(pd.Series(["13/01/2024", "14/01/2024", "01/13/2024"]), return_formats=True)
     assert formats == ("%d/%m/%Y",)
     assert dates.isna().tolist() == [False, False, True]
 
 
 def test_parse_dates_explicit_format_time_zones_and_datetimes():
-    dates, formats = parse_dates(pd.Series(["01/02/2024"]), date_format="%m/%d/%Y")
+    dates, formats = parse_dates(pd.Series(["01/02/2024"]), date_format="%m/%d/%Y", return_formats=True)
     assert (dates.iloc[0], formats) == (pd.Timestamp("2024-01-02"), ("%m/%d/%Y",))
-    aware, _ = parse_dates(pd.Series(["2024-03-01T10:00:00+01:00", "2024-03-01T10:00:00Z"]))
+    aware = parse_dates(pd.Series(["2024-03-01T10:00:00+01:00", "2024-03-01T10:00:00Z"]), return_formats=False)
     assert aware.tolist() == [pd.Timestamp("2024-03-01 09:00"), pd.Timestamp("2024-03-01 10:00")]
     already = pd.Series(pd.to_datetime(["2024-05-06"], format="%Y-%m-%d"))
-    same, formats = parse_dates(already)
+    same, formats = parse_dates(already, return_formats=True)
     assert same.iloc[0] == pd.Timestamp("2024-05-06") and formats == ()
+
+
+def test_parse_dates_returns_the_formats_on_request_and_warns_on_the_old_call():
+    text = pd.Series(["13/03/2024", "14/03/2024"])
+    dates = parse_dates(text, return_formats=False)
+    assert isinstance(dates, pd.Series)
+    with pytest.warns(FutureWarning, match=r"`dates, formats = parse_dates\(\.\.\., return_formats=True\)`"):
+        old_dates, old_formats = parse_dates(text)
+    pd.testing.assert_series_equal(old_dates, dates)
+    assert old_formats == ("%d/%m/%Y",)
 
 
 # ------------------------------------------------------------------ reading a file
@@ -268,7 +278,7 @@ def test_standardise_orders_agrees_with_clean_online_retail():
     """Second method: the UCI cleaning of course_lib.datasets keeps the same lines (products or not)."""
     orders_file = read_orders_file(data_dir() / "online_retail_sample.csv")
     tidy = standardise_orders(orders_file.data, guess_column_mapping(orders_file.data))
-    clean, _ = clean_online_retail(load_online_retail_sample(), drop_non_products=False)
+    clean = clean_online_retail(load_online_retail_sample(), drop_non_products=False, return_report=False)
     assert len(tidy.orders) == len(clean)
     assert tidy.orders["amount"].sum() == pytest.approx((clean["Quantity"] * clean["UnitPrice"]).sum())
     assert tidy.orders["customer_id"].nunique() == clean["CustomerID"].nunique()
@@ -383,7 +393,7 @@ def test_one_cancellation_rule_for_both_cleanings():
     raw = load_online_retail_sample()
     rule = cancellation_invoices(raw["InvoiceNo"], raw["Quantity"] * raw["UnitPrice"])
     assert rule.sum() > 0 and rule.tolist() == raw["InvoiceNo"].str.fullmatch(r"C\d+").tolist()
-    _, report = clean_online_retail(raw)
+    _, report = clean_online_retail(raw, return_report=True)
     kept_before = raw[~raw.duplicated() & raw["CustomerID"].notna()]
     assert report.set_index("step").at["cancellations", "rows_dropped"] == rule[kept_before.index].sum()
     text = read_orders_file(data_dir() / "online_retail_sample.csv").data

@@ -29,7 +29,7 @@ def clustered():
     survey = load_survey()
     relationship = survey_latest(survey[survey["survey"] == "relationship"])
     answers = relationship[list(LIKERT_ITEMS)]
-    features, _ = prepare_features(answers)
+    features = prepare_features(answers, return_report=False)
     labels = fit_kmeans(features, n_clusters=4, random_state=0)
     truth = load_truth()
     planted = truth.customer_types.set_index("customer_id")["type"].astype(str).reindex(labels.index)

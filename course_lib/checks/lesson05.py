@@ -72,7 +72,7 @@ def _reference(folder: str) -> dict[str, Any]:
     relationship = survey_latest(survey[survey["survey"] == "relationship"])
     answers = relationship[list(LIKERT_ITEMS)]
     respondents = answers.index
-    features, _ = prepare_features(answers)
+    features = prepare_features(answers, return_report=False)
     labels = fit_kmeans(features, n_clusters=N_CLUSTERS, random_state=0)
 
     delivered = lines[lines["status"] == "delivered"].drop_duplicates("order_id")

@@ -67,7 +67,7 @@ def _survey(folder: str) -> tuple[pd.DataFrame, pd.Series]:
     """The relationship survey's answers and the named k-means segments of the exercise."""
     survey = load_survey(data_dir=folder)
     answers = survey[survey["survey"] == "relationship"].set_index("customer_id").filter(like="q_")
-    features, _ = prepare_features(answers, log_skewed=False)
+    features = prepare_features(answers, log_skewed=False, return_report=False)
     clusters = fit_kmeans(features, n_clusters=4, random_state=0)
     top_trait = persona_table(answers, clusters)["trait_1"]
     names = {}

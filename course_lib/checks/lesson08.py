@@ -46,7 +46,7 @@ def _expected(folder: str) -> dict[str, object]:
     orders = standardise_orders(raw, mapping).orders
     table = rfm_table(orders, order="order_id")
     summary = segment_summary(assign_segments(rfm_scores(table, ties="min")))
-    features, _ = prepare_features(table[["recency", "frequency", "monetary"]])
+    features = prepare_features(table[["recency", "frequency", "monetary"]], return_report=False)
     return {
         "mapping": mapping,
         "orders": orders,
@@ -88,7 +88,7 @@ def tidy_orders(answer: object) -> str | None:
     if missing:
         return f"Your table has no column {missing[0]!r}: store tidy.orders, the table standardise_orders made."
     if len(answer) != len(expected):
-        uci_clean, _ = clean_online_retail(load_online_retail_sample())
+        uci_clean = clean_online_retail(load_online_retail_sample(), return_report=False)
         if len(answer) == len(uci_clean):
             return (
                 "That is clean_online_retail's cleaning, which also drops postage and fees; "
