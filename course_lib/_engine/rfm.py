@@ -156,16 +156,29 @@ def rfm_table(
     )
 
 
-def purchase_occasions(lines: pd.DataFrame) -> pd.DataFrame:
-    """One row per customer and calendar day: customer, day number, net amount.
+def customer_days(lines: pd.DataFrame, *, customer: str, ordered_at: str, amount: str) -> pd.DataFrame:
+    """:func:`course_lib.rfm._customer_days` on integer codes: one row per customer and calendar day.
 
-    `lines` has the columns ``customer``, ``day`` (day number) and ``amount``.
-    The rows come grouped by customer, each customer's days in order.
+    Columns ``customer``, ``day`` (midnight, without a time zone), ``amount``
+    (the day's sum) and ``lowest_line``, sorted by customer, then day. `lines`
+    has no missing value.
     """
-    codes, customers = pd.factorize(lines["customer"])
-    first_day = lines["day"].min()
-    span = lines["day"].max() - first_day + 1
-    pair = codes.astype("int64") * span + (lines["day"].to_numpy() - first_day)
-    net = lines["amount"].groupby(pair).sum()
-    pairs = net.index.to_numpy()
-    return pd.DataFrame({"customer": customers[pairs // span], "day": pairs % span + first_day, "net": net.to_numpy()})
+    ids = lines[customer]
+    codes, customers = pd.factorize(ids, sort=True)
+    day = day_numbers(lines[ordered_at])
+    first_day = day.min()
+    span = day.max() - first_day + 1
+    pair = codes.astype("int64") * span + (day - first_day)
+    pairs, pair_code = np.unique(pair, return_inverse=True)
+    values = lines[amount].to_numpy(dtype="float64")
+    total = np.bincount(pair_code, weights=values, minlength=len(pairs))
+    lowest = np.full(len(pairs), np.inf)
+    np.minimum.at(lowest, pair_code, values)
+    return pd.DataFrame(
+        {
+            "customer": customers.take(pairs // span),
+            "day": (pairs % span + first_day).astype("datetime64[D]").astype("datetime64[us]"),
+            "amount": total,
+            "lowest_line": lowest,
+        }
+    )
