@@ -560,17 +560,20 @@ def clv_summary(
     end = resolve_as_of(as_of, transactions[ordered_at], function="clv_summary", name="transactions")
     if as_of is None:
         end -= pd.Timedelta(days=1)  # the CLV libraries end observation on the last day, not the day after
-    missing = _missing_value_masks(transactions, [customer, ordered_at, amount])
-    kept = ~np.logical_or.reduce(list(missing.values()))
-    if not kept.any():
+    lines = transactions[[customer, ordered_at, amount]].dropna()  # rfm_table's rule: a row needs all three
+    if lines.empty:
         raise ValueError(
             f"No row of the transactions passed to clv_summary has a customer id, a date and an amount "
             f"(columns {customer!r}, {ordered_at!r}, {amount!r}): there is nothing to summarise."
         )
-    lines = transactions.loc[kept, [customer, ordered_at, amount]]
 
     # 1. One row per customer and calendar day: what the day was worth, and its lowest line.
-    days = _customer_days(lines, customer=customer, ordered_at=ordered_at, amount=amount)
+    days = (
+        pd.DataFrame({"customer": lines[customer], "day": _calendar_day(lines[ordered_at]), "amount": lines[amount]})
+        .groupby(["customer", "day"], observed=True)
+        .agg(amount=("amount", "sum"), lowest_line=("amount", "min"))
+        .reset_index()
+    )
     # 2. A purchase is a day worth more than 0 (or exactly 0 without a refund line, if asked).
     is_purchase = days["amount"] > 0
     if zero_amount_days == "count":
@@ -583,7 +586,7 @@ def clv_summary(
     per_customer = purchases.groupby("customer", observed=True).agg(
         purchases=("day", "size"), first_day=("day", "min"), last_day=("day", "max")
     )
-    is_repeat = purchases["day"] > purchases["customer"].map(per_customer["first_day"])
+    is_repeat = purchases["day"] > purchases.groupby("customer", observed=True)["day"].transform("min")
     repeat_value = purchases[is_repeat].groupby("customer", observed=True)["amount"].mean()
     summary = pd.DataFrame(
         {
@@ -594,28 +597,6 @@ def clv_summary(
         }
     )
     return summary.astype("float64").rename_axis(customer)
-
-
-#: From this many usable rows on, clv_summary groups the days on the engine (benchmarks/rfm.py).
-_CLV_ENGINE_FROM_ROWS = 50_000
-
-
-def _customer_days(lines: pd.DataFrame, *, customer: str, ordered_at: str, amount: str) -> pd.DataFrame:
-    """One row per customer and calendar day: ``customer``, ``day``, ``amount`` (the day's sum), ``lowest_line``.
-
-    Sorted by customer, then day. `lines` has no missing value.
-    """
-    if len(lines) >= _CLV_ENGINE_FROM_ROWS:
-        # The same table on integer codes: faster on large tables (tests/test_engine.py).
-        return rfm_engine.customer_days(lines, customer=customer, ordered_at=ordered_at, amount=amount)
-    by_day = pd.DataFrame(
-        {"customer": lines[customer], "day": _calendar_day(lines[ordered_at]), "amount": lines[amount]}
-    )
-    return (
-        by_day.groupby(["customer", "day"], observed=True)
-        .agg(amount=("amount", "sum"), lowest_line=("amount", "min"))
-        .reset_index()
-    )
 
 
 # --------------------------------------------------------------------------------------

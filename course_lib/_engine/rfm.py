@@ -154,31 +154,3 @@ def rfm_table(
         },
         index=ids,
     )
-
-
-def customer_days(lines: pd.DataFrame, *, customer: str, ordered_at: str, amount: str) -> pd.DataFrame:
-    """:func:`course_lib.rfm._customer_days` on integer codes: one row per customer and calendar day.
-
-    Columns ``customer``, ``day`` (midnight, without a time zone), ``amount``
-    (the day's sum) and ``lowest_line``, sorted by customer, then day. `lines`
-    has no missing value.
-    """
-    ids = lines[customer]
-    codes, customers = pd.factorize(ids, sort=True)
-    day = day_numbers(lines[ordered_at])
-    first_day = day.min()
-    span = day.max() - first_day + 1
-    pair = codes.astype("int64") * span + (day - first_day)
-    pairs, pair_code = np.unique(pair, return_inverse=True)
-    values = lines[amount].to_numpy(dtype="float64")
-    total = np.bincount(pair_code, weights=values, minlength=len(pairs))
-    lowest = np.full(len(pairs), np.inf)
-    np.minimum.at(lowest, pair_code, values)
-    return pd.DataFrame(
-        {
-            "customer": customers.take(pairs // span),
-            "day": (pairs % span + first_day).astype("datetime64[D]").astype("datetime64[us]"),
-            "amount": total,
-            "lowest_line": lowest,
-        }
-    )
