@@ -48,6 +48,7 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from course_lib.validation import (
+    _FrameWithOldAttributes,  # what the lists return until the next release
     check_scalar,
     consent_given,
     customer_ids,
@@ -61,6 +62,7 @@ from course_lib.validation import (
     require_positive_int,
     resolve_as_of,
     sample_of,
+    with_old_attributes,
 )
 
 __all__ = [
@@ -91,7 +93,7 @@ def __getattr__(name: str) -> Any:
             FutureWarning,
             stacklevel=2,
         )
-        return _TargetListFrame
+        return _FrameWithOldAttributes
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -128,51 +130,6 @@ class TargetReport:
         )
 
 
-class _TargetListFrame(pd.DataFrame):
-    """A target list that, until the next release, also answers the old ``TargetList`` attributes.
-
-    The lists used to come back as a ``TargetList`` object (``.audience``,
-    ``.n_without_consent``, ``.n_unknown``). They are now the audience itself;
-    those three attributes still work, with a ``FutureWarning`` that shows the
-    new call. Anything computed from the list is a plain DataFrame.
-    """
-
-    _metadata = ["_target_report", "_function"]
-
-    @property
-    def _constructor(self) -> type[pd.DataFrame]:
-        return pd.DataFrame
-
-    def _warn_old(self, attribute: str, instead: str) -> None:
-        warnings.warn(
-            f"{self._function} now returns the audience itself, a DataFrame indexed by 'customer_id'; "
-            f"`.{attribute}` stops working in the next release. {instead}",
-            FutureWarning,
-            stacklevel=3,
-        )
-
-    @property
-    def audience(self) -> pd.DataFrame:
-        self._warn_old("audience", "Use the result directly (.reset_index() gives the id as a column).")
-        return pd.DataFrame(self).reset_index()
-
-    @property
-    def n_without_consent(self) -> int:
-        self._warn_old(
-            "n_without_consent",
-            f"Write `audience, report = {self._function}(..., return_report=True)` and read report.n_without_consent.",
-        )
-        return self._target_report.n_without_consent
-
-    @property
-    def n_unknown(self) -> int:
-        self._warn_old(
-            "n_unknown",
-            f"Write `audience, report = {self._function}(..., return_report=True)` and read report.n_unknown.",
-        )
-        return self._target_report.n_unknown
-
-
 def _with_consent(
     candidates: pd.DataFrame,
     customers: pd.DataFrame,
@@ -202,9 +159,17 @@ def _with_consent(
     )
     if return_report:
         return audience, report
-    target_list = _TargetListFrame(audience)
-    target_list._target_report, target_list._function = report, function
-    return target_list
+    call = f"Write `audience, report = {function}(..., return_report=True)` and read report"
+    return with_old_attributes(  # the old TargetList's attributes, until the next release
+        audience,
+        function=function,
+        now_returns="the audience itself, a DataFrame indexed by 'customer_id'",
+        attributes={
+            "audience": (audience.reset_index(), "Use the result directly (.reset_index() gives the id as a column)."),
+            "n_without_consent": (report.n_without_consent, f"{call}.n_without_consent."),
+            "n_unknown": (report.n_unknown, f"{call}.n_unknown."),
+        },
+    )
 
 
 def _require_customers(customers: pd.DataFrame, *, customer: str, consent: str) -> None:

@@ -38,6 +38,7 @@ __all__ = [
     "require_matching_ids",
     "resolve_as_of",
     "return_flag",
+    "with_old_attributes",
     "require_columns",
     "require_dataframe",
     "require_datetime",
@@ -694,3 +695,68 @@ def return_flag(value: bool | None, *, parameter: str, function: str, names: tup
         return True
     require_bool(value, parameter=parameter, function=function)
     return value
+
+
+class _FrameWithOldAttributes(pd.DataFrame):
+    """A DataFrame that, for one release, also answers the attributes of the object its function used to return.
+
+    Anything computed from it is a plain DataFrame (``_constructor``), without the old attributes.
+    """
+
+    _metadata = ["_old_attributes", "_old_function", "_now_returns"]
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def __getattr__(self, name: str) -> Any:
+        old = self.__dict__.get("_old_attributes", {})
+        if name in old:
+            value, instead = old[name]
+            warnings.warn(
+                f"{self.__dict__['_old_function']} now returns {self.__dict__['_now_returns']}; `.{name}` stops "
+                f"working in the next release. {instead}",
+                FutureWarning,
+                stacklevel=2,
+            )
+            return value
+        return super().__getattr__(name)
+
+
+def with_old_attributes(
+    result: pd.DataFrame, *, function: str, now_returns: str, attributes: dict[str, tuple[Any, str]]
+) -> pd.DataFrame:
+    """`result`, still answering for one release the attributes of the object `function` used to return.
+
+    When a function that returned a result object (``.orders``, ``.report``,
+    ...) starts returning its main table, in scikit-learn's style, old code
+    that reads an attribute keeps working until the next release, with a
+    ``FutureWarning`` that says what to write instead.
+
+    Parameters
+    ----------
+    result : DataFrame
+        What the function returns now.
+    function, now_returns : str
+        The function's name, and what it returns now, for the message.
+    attributes : dict
+        ``{old attribute: (its value, what to write instead)}``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> table = pd.DataFrame({"amount": [3.0]})
+    >>> tidy = with_old_attributes(table, function="tidy", now_returns="the table itself",
+    ...                            attributes={"table": (table, "Use the result directly.")})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     tidy.table.equals(table)
+    True
+    >>> print(caught[0].message)
+    tidy now returns the table itself; `.table` stops working in the next release. Use the result directly.
+    >>> type(tidy.head()).__name__  # anything computed from it is a plain DataFrame
+    'DataFrame'
+    """
+    frame = _FrameWithOldAttributes(result)
+    frame._old_attributes, frame._old_function, frame._now_returns = dict(attributes), function, now_returns
+    return frame
