@@ -17,7 +17,7 @@ from course_lib.rfm import assign_segments, rfm_scores, rfm_table, segment_summa
 def solution():
     raw = read_orders_file(data_dir() / "online_retail_sample.csv").data
     mapping = guess_column_mapping(raw)
-    orders = standardise_orders(raw, mapping).orders
+    orders = standardise_orders(raw, mapping)
     table = rfm_table(orders, order="order_id")
     segmented = assign_segments(rfm_scores(table, ties="min"))
     features = prepare_features(table[["recency", "frequency", "monetary"]], return_report=False)

@@ -237,15 +237,17 @@ def test_standardise_orders_counts_every_dropped_row_by_hand():
         }
     )
     before = raw.copy()
-    tidy = standardise_orders(raw, guess_column_mapping(raw))
+    orders, report = standardise_orders(raw, guess_column_mapping(raw), return_report=True)
     pd.testing.assert_frame_equal(raw, before)
-    assert tidy.report["rows_dropped"].tolist() == [0, 1, 1, 0, 1, 1, 1]  # dup, date, -, customer, C3, qty 0
-    assert tidy.report["rows_remaining"].tolist() == [7, 6, 5, 5, 4, 3, 2]
-    assert tidy.orders["customer_id"].tolist() == ["17850", "17850"]  # a spreadsheet's 17850.0, tidied
-    assert tidy.orders["amount"].tolist() == [3.0, 4.0]
-    assert tidy.orders["order_id"].tolist() == ["1", "2"]
+    assert report.steps["rows_dropped"].tolist() == [0, 1, 1, 0, 1, 1, 1]  # dup, date, -, customer, C3, qty 0
+    assert report.steps["rows_remaining"].tolist() == [7, 6, 5, 5, 4, 3, 2]
+    assert orders["customer_id"].tolist() == ["17850", "17850"]  # a spreadsheet's 17850.0, tidied
+    assert orders["amount"].tolist() == [3.0, 4.0]
+    assert orders["order_id"].tolist() == ["1", "2"]
     # Every day is 12 or less: 01/12/2010 could be 12 January too, and the report must say so.
-    assert tidy.date_formats == ("%d/%m/%Y",) and tidy.day_month_ambiguous
+    assert report.date_formats == ("%d/%m/%Y",) and report.day_month_ambiguous
+    assert repr(report) == "CleaningReport(2 of 7 rows kept, dates read as ['%d/%m/%Y'])"
+    pd.testing.assert_frame_equal(standardise_orders(raw, guess_column_mapping(raw)), orders, check_frame_type=False)
 
 
 def test_standardise_orders_cancellations_by_status_and_c_ids():
@@ -257,12 +259,12 @@ def test_standardise_orders_cancellations_by_status_and_c_ids():
             "status": ["Delivered", "CANCELLED", "refunded", "paid"],
         }
     )
-    assert standardise_orders(raw, guess_column_mapping(raw)).orders["customer_id"].tolist() == ["a", "d"]
+    assert standardise_orders(raw, guess_column_mapping(raw))["customer_id"].tolist() == ["a", "d"]
     # A shop whose every order id starts with C has no cancellation invoices: nothing is dropped.
     shop = pd.DataFrame(
         {"customer": ["a", "b"], "date": ["2024-01-05"] * 2, "amount": ["5", "6"], "order": ["C1001", "C1002"]}
     )
-    assert len(standardise_orders(shop, guess_column_mapping(shop)).orders) == 2
+    assert len(standardise_orders(shop, guess_column_mapping(shop))) == 2
 
 
 def test_standardise_orders_with_nothing_left_says_why():
@@ -279,17 +281,31 @@ def test_standardise_orders_agrees_with_clean_online_retail():
     orders_file = read_orders_file(data_dir() / "online_retail_sample.csv")
     tidy = standardise_orders(orders_file.data, guess_column_mapping(orders_file.data))
     clean = clean_online_retail(load_online_retail_sample(), drop_non_products=False, return_report=False)
-    assert len(tidy.orders) == len(clean)
-    assert tidy.orders["amount"].sum() == pytest.approx((clean["Quantity"] * clean["UnitPrice"]).sum())
-    assert tidy.orders["customer_id"].nunique() == clean["CustomerID"].nunique()
+    assert len(tidy) == len(clean)
+    assert tidy["amount"].sum() == pytest.approx((clean["Quantity"] * clean["UnitPrice"]).sum())
+    assert tidy["customer_id"].nunique() == clean["CustomerID"].nunique()
 
 
 def test_a_given_date_format_settles_the_ambiguity():
     raw = pd.DataFrame({"customer": ["a", "b"], "date": ["01/02/2024", "03/04/2024"], "amount": ["1", "2"]})
-    guessed = standardise_orders(raw, guess_column_mapping(raw))
-    assert guessed.day_month_ambiguous and guessed.orders["ordered_at"].dt.month.tolist() == [2, 4]
-    given = standardise_orders(raw, guess_column_mapping(raw), date_format="%m/%d/%Y")
-    assert not given.day_month_ambiguous and given.orders["ordered_at"].dt.month.tolist() == [1, 3]
+    guessed, guessed_report = standardise_orders(raw, guess_column_mapping(raw), return_report=True)
+    assert guessed_report.day_month_ambiguous and guessed["ordered_at"].dt.month.tolist() == [2, 4]
+    given, given_report = standardise_orders(raw, guess_column_mapping(raw), date_format="%m/%d/%Y", return_report=True)
+    assert not given_report.day_month_ambiguous and given["ordered_at"].dt.month.tolist() == [1, 3]
+
+
+def test_standardise_orders_old_attributes_work_for_one_release_with_a_warning():
+    raw = pd.DataFrame({"customer": ["a", "b"], "date": ["2024-01-05", "2024-01-07"], "total": ["10", "4"]})
+    orders, report = standardise_orders(raw, guess_column_mapping(raw), return_report=True)
+    tidy = standardise_orders(raw, guess_column_mapping(raw))
+    with pytest.warns(FutureWarning, match=r"standardise_orders now returns the tidy orders themselves"):
+        pd.testing.assert_frame_equal(tidy.orders, orders)
+    with pytest.warns(FutureWarning, match=r"return_report=True\)` and read report\.steps"):
+        pd.testing.assert_frame_equal(tidy.report, report.steps)
+    with pytest.warns(FutureWarning, match=r"report\.date_formats"):
+        assert tidy.date_formats == report.date_formats == ("ISO8601",)
+    with pytest.warns(FutureWarning, match=r"report\.day_month_ambiguous"):
+        assert tidy.day_month_ambiguous is report.day_month_ambiguous is False
 
 
 # ------------------------------------------------------------------ one test per guessing rule
