@@ -16,6 +16,7 @@ from course_lib.targeting import (
     abandoned_carts,
     campaign_uplift,
     first_order_incentive,
+    segment_scorecard,
     single_channel_shoppers,
     win_back,
 )
@@ -495,3 +496,20 @@ def test_gold_questions_accept_cluster_numbers_as_segments():
     assert by_number.questions_ == by_name.questions_ == ["q_signal"]
     assert by_number.holdout_accuracy_ == by_name.holdout_accuracy_
     assert list(by_number.classes_) == [0, 1, 2]
+
+
+def test_segment_scorecard_takes_the_customer_id_as_the_index_too():
+    data = pd.DataFrame(
+        {
+            "customer_id": range(120),
+            "segment": ["Lunch"] * 80 + ["Gourmet"] * 40,
+            "net_revenue": [100.0] * 80 + [400.0] * 40,
+            "consent_email": [True] * 60 + [False] * 20 + [True] * 40,
+        }
+    )
+    from_column = segment_scorecard(data, profile=["net_revenue"])
+    pd.testing.assert_frame_equal(
+        segment_scorecard(data.set_index("customer_id"), profile=["net_revenue"]), from_column
+    )
+    with pytest.raises(ValueError, match="lists customers more than once"):
+        segment_scorecard(pd.concat([data, data.head(1)]).set_index("customer_id"))
