@@ -112,14 +112,14 @@ def bare_k_loop(matrix: np.ndarray, *, with_silhouette: bool = True) -> pd.DataF
 def compare(name: str, data: pd.DataFrame) -> tuple[float, float]:
     """Time one frame; return the seconds prepare_features adds and k_selection_table's ratio."""
     print(f"\n{name}: {len(data):,} rows x {data.shape[1]} columns")
-    features, report = prepare_features(data)
+    features, report = prepare_features(data, return_report=True)
     log_columns = report.loc[report["transform"].str.contains("log1p"), "column"].tolist()
     pd.testing.assert_frame_equal(features, bare_pipeline(data, log_columns), check_names=False)
     matrix = features.to_numpy()
     table = k_selection_table(features, k_range=K_RANGE)
     pd.testing.assert_frame_equal(table, bare_k_loop(matrix)[table.columns])
 
-    kit_prepare = best_cpu_seconds(lambda: prepare_features(data))
+    kit_prepare = best_cpu_seconds(lambda: prepare_features(data, return_report=True))
     bare_prepare = best_cpu_seconds(lambda: bare_pipeline(data, log_columns))
     kit_k = best_cpu_seconds(lambda: k_selection_table(features, k_range=K_RANGE), repeats=1)
     bare_k = best_cpu_seconds(lambda: bare_k_loop(matrix), repeats=1)
@@ -152,7 +152,7 @@ def main() -> None:
         compare("survey", make_survey(arguments.respondents, seed=arguments.seed)),
         compare("RFM table", make_rfm(arguments.customers, seed=arguments.seed)),
     ]
-    large, _ = prepare_features(make_rfm(arguments.large, seed=arguments.seed))
+    large = prepare_features(make_rfm(arguments.large, seed=arguments.seed), return_report=False)
     large_seconds = best_cpu_seconds(lambda: k_selection_table(large, k_range=K_RANGE), repeats=1)
     print(
         f"\nRFM table, {arguments.large:,} customers: k_selection_table {large_seconds:.1f} s "

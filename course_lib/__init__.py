@@ -39,8 +39,11 @@ Layer map
 A module uses only the layers above it in this list; ``CONTRIBUTING.md`` has the rules.
 
 1. ``validation`` - the shared input checks and their messages, ``resolve_as_of``
-   (the day of an analysis) and ``renamed_parameters`` (old parameter names,
-   with a ``FutureWarning``). Uses nothing else of the kit.
+   (the day of an analysis), ``customer_ids`` (the id from a column or the index),
+   and what keeps old calls working for one release with a ``FutureWarning``:
+   ``renamed_parameters`` (old parameter names), ``return_flag`` (a tuple that
+   becomes a ``return_*`` flag), ``with_old_attributes`` (a result object that
+   becomes its main table). Uses nothing else of the kit.
 2. ``datasets`` - ``loaders`` (what a lesson calls: ``load_orders``, ...), ``schema``
    (the tables, their columns and constants such as ``EVENTS``, ``LIKERT_ITEMS``,
    ``ORDER_STATUSES``), ``online_retail`` (the real UCI export, read and cleaned),

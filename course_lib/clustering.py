@@ -27,7 +27,7 @@ Examples
 ...     {"orders": [1, 2, 1, 9, 10, 8], "spend": [12.0, 20.0, 15.0, 310.0, 280.0, 250.0]},
 ...     index=pd.Index([101, 102, 103, 104, 105, 106], name="customer_id"),
 ... )
->>> features, report = prepare_features(customers, log_skewed=False)
+>>> features = prepare_features(customers, log_skewed=False, return_report=False)
 >>> labels = fit_kmeans(features, n_clusters=2)
 >>> labels.tolist()
 [0, 0, 0, 1, 1, 1]
@@ -68,6 +68,7 @@ from course_lib.validation import (
     require_numeric,
     require_one_of,
     require_positive_int,
+    return_flag,
     sample_of,
 )
 
@@ -435,7 +436,8 @@ def prepare_features(
     categorical: Sequence[str] | None = None,
     log_skewed: bool = True,
     skew_threshold: float = 1.0,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return_report: bool | None = None,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Turn customer columns into clustering features, and report what was done and why.
 
     k-means measures distances, so every feature must be a number on a
@@ -459,6 +461,11 @@ def prepare_features(
     skew_threshold : float, default=1.0
         The skewness above which a column counts as right-skewed. 1.0 is the
         common rule of thumb for "highly skewed".
+    return_report : bool, optional
+        Also return the report of what was done to each column and why. Say
+        True or False: until the next release, leaving it out returns both
+        (the old behaviour) with a ``FutureWarning``; from then on the
+        default is False.
 
     Returns
     -------
@@ -466,7 +473,7 @@ def prepare_features(
         One row per row of `data` (same index), one column per numeric column
         (same name, in the order given) and then one 0/1 column per category
         (``column_category``).
-    report : DataFrame
+    report : DataFrame, only when `return_report` is True
         One row per input column: ``column``, ``transform`` (the steps applied,
         in order) and ``reason``.
 
@@ -502,7 +509,7 @@ def prepare_features(
     ...         "diet": ["vegan", "vegan", "curious", "vegan", "curious"],
     ...     }
     ... )
-    >>> features, report = prepare_features(customers)
+    >>> features, report = prepare_features(customers, return_report=True)
     >>> features.round(2)
        spend  answer  diet_curious  diet_vegan
     0  -1.17   -1.41           0.0         1.0
@@ -517,6 +524,8 @@ def prepare_features(
     2    diet                       one-hot
     >>> print(report.loc[0, "reason"])
     non-negative and right-skewed: skewness 2.18 > 1
+    >>> prepare_features(customers, return_report=False).shape
+    (5, 4)
     """
     require_non_empty(data)
     if not isinstance(log_skewed, bool):
@@ -556,8 +565,11 @@ def prepare_features(
     indicators = [column for column in features.columns if column not in numeric]
     features = features[numeric + indicators]
     features.index = data.index
-    report = _preparation_report(pipeline, data, decisions, categorical)
-    return features, report
+    if not return_flag(
+        return_report, parameter="return_report", function="prepare_features", names=("features", "report")
+    ):
+        return features
+    return features, _preparation_report(pipeline, data, decisions, categorical)
 
 
 def _imputed_values(pipeline: ColumnTransformer) -> dict[str, Any]:

@@ -206,6 +206,11 @@ def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, ...]:
     return (*rows[starts].T, counts)
 
 
+#: Largest gradient of the log-likelihood (per unit of log-parameter) at which a search that stopped
+#: early counts as converged; the optimum's log-likelihood then moves by less than 1e-4 per unit.
+_FLAT_GRADIENT = 1e-4
+
+
 def _maximise(
     negative_log_likelihood: Callable[[np.ndarray], tuple[float, np.ndarray]], names: list[str], model: str
 ) -> tuple[np.ndarray, float, int]:
@@ -222,7 +227,12 @@ def _maximise(
         )
     parameters = np.exp(result.x)
     at_a_bound = np.any(np.abs(result.x) > bound - 1e-3)
-    if not result.success or at_a_bound or not np.isfinite(result.fun):
+    # L-BFGS-B says ABNORMAL when its line search cannot improve on a point whose log-likelihood is
+    # already at the noise floor of float arithmetic (a last-bit change in the data can cause it);
+    # a flat gradient says that point is the maximum all the same.
+    flat = np.all(np.isfinite(result.jac)) and np.max(np.abs(result.jac)) < _FLAT_GRADIENT
+    converged = result.success or (result.status == 2 and flat)
+    if not converged or at_a_bound or not np.isfinite(result.fun):
         found = ", ".join(f"{name}={value:.4g}" for name, value in zip(names, parameters, strict=True))
         raise ConvergenceError(
             f"{model} did not converge: the search stopped at {found} ({result.message}). Parameters that run "

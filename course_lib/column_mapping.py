@@ -33,8 +33,7 @@ Examples
 >>> mapping = guess_column_mapping(raw)
 >>> mapping
 ColumnMapping(customer='Client', date='Datum', amount='Betrag')
->>> tidy = standardise_orders(raw, mapping)
->>> tidy.orders
+>>> standardise_orders(raw, mapping)
   customer_id ordered_at  amount
 0         ana 2024-03-01    12.5
 1         ben 2024-03-15     8.0
@@ -59,7 +58,14 @@ import pandas as pd
 from python_calamine import CalamineError
 
 from course_lib.datasets.online_retail import cancellation_invoices
-from course_lib.validation import require_columns, require_dataframe, require_non_empty, sample_of
+from course_lib.validation import (
+    require_columns,
+    require_dataframe,
+    require_non_empty,
+    return_flag,
+    sample_of,
+    with_old_attributes,
+)
 
 __all__ = [
     "CANCELLED_STATUS",
@@ -69,7 +75,7 @@ __all__ = [
     "ColumnMapping",
     "OrdersFile",
     "OrderLines",
-    "TidyOrders",
+    "CleaningReport",
     "detect_currency",
     "guess_column_mapping",
     "order_lines",
@@ -723,7 +729,9 @@ def _decimal_mark(text: pd.Series) -> str:
     return "," if comma_decimal.any() else "."
 
 
-def parse_dates(values: pd.Series, *, date_format: str | None = None) -> tuple[pd.Series, tuple[str, ...]]:
+def parse_dates(
+    values: pd.Series, *, date_format: str | None = None, return_formats: bool | None = None
+) -> pd.Series | tuple[pd.Series, tuple[str, ...]]:
     """Read a column of dates written in one or several common formats.
 
     Parameters
@@ -733,13 +741,17 @@ def parse_dates(values: pd.Series, *, date_format: str | None = None) -> tuple[p
     date_format : str, optional
         A ``strftime`` format such as ``"%d/%m/%Y"``, or ``"ISO8601"``; None:
         chosen from :data:`DATE_FORMATS` (see Notes).
+    return_formats : bool, optional
+        Also return the formats the dates were read with. Say True or False:
+        until the next release, leaving it out returns both (the old
+        behaviour) with a ``FutureWarning``; from then on the default is False.
 
     Returns
     -------
     dates : Series
         datetime64 (time-zone naive: times with an offset are converted to
         UTC and the zone dropped); NaT where a value is missing or unreadable.
-    formats : tuple of str
+    formats : tuple of str, only when `return_formats` is True
         The formats used, the one that read the most values first; empty for
         a column that already held datetimes.
 
@@ -756,10 +768,18 @@ def parse_dates(values: pd.Series, *, date_format: str | None = None) -> tuple[p
 
     Examples
     --------
-    >>> dates, formats = parse_dates(pd.Series(["2024-03-01", "13/03/2024", "oops"]))
+    >>> dates, formats = parse_dates(pd.Series(["2024-03-01", "13/03/2024", "oops"]), return_formats=True)
     >>> dates.dt.strftime("%Y-%m-%d").tolist(), formats
     (['2024-03-01', '2024-03-13', nan], ('ISO8601', '%d/%m/%Y'))
     """
+    dates, formats = _parse_dates_and_formats(values, date_format=date_format)
+    if not return_flag(return_formats, parameter="return_formats", function="parse_dates", names=("dates", "formats")):
+        return dates
+    return dates, formats
+
+
+def _parse_dates_and_formats(values: pd.Series, *, date_format: str | None) -> tuple[pd.Series, tuple[str, ...]]:
+    """:func:`parse_dates`, with the formats it chose."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return _naive(values), ()
     if date_format is not None:
@@ -932,7 +952,7 @@ def _reads_as_dates(values: pd.Series, *, found_by: str = "name") -> bool:
         return len(sample) > 0
     if pd.api.types.is_numeric_dtype(values) or sample.empty:
         return False
-    dates, _ = parse_dates(sample)
+    dates = parse_dates(sample, return_formats=False)
     return bool(dates.notna().mean() >= READABLE_SHARE[found_by])
 
 
@@ -1200,16 +1220,12 @@ def _duplicate_rows(data: pd.DataFrame) -> pd.Series:
 
 
 @dataclass(frozen=True)
-class TidyOrders:
-    """What :func:`standardise_orders` returns: the tidy orders and how they were made.
+class CleaningReport:
+    """How :func:`standardise_orders` made the tidy orders (``return_report=True``).
 
     Attributes
     ----------
-    orders : DataFrame
-        The rows fit for RFM, in their original order (a new index from 0),
-        with ``customer_id`` (text), ``ordered_at`` (datetime), ``amount``
-        (float) and, when mapped, ``order_id`` (text).
-    report : DataFrame
+    steps : DataFrame
         One row per cleaning step: ``step``, ``rows_dropped``,
         ``rows_remaining``, ``why``; the first row is the input itself.
     date_formats : tuple of str
@@ -1220,16 +1236,13 @@ class TidyOrders:
         person who exported the file knows.
     """
 
-    orders: pd.DataFrame
-    report: pd.DataFrame
+    steps: pd.DataFrame
     date_formats: tuple[str, ...] = ()
     day_month_ambiguous: bool = False
 
     def __repr__(self) -> str:
-        return (
-            f"TidyOrders({len(self.orders):,} of {int(self.report['rows_remaining'].iloc[0]):,} rows kept, "
-            f"dates read as {list(self.date_formats) or 'datetimes'})"
-        )
+        kept, read = int(self.steps["rows_remaining"].iloc[-1]), int(self.steps["rows_remaining"].iloc[0])
+        return f"CleaningReport({kept:,} of {read:,} rows kept, dates read as {list(self.date_formats) or 'datetimes'})"
 
 
 def standardise_orders(
@@ -1239,7 +1252,8 @@ def standardise_orders(
     date_format: str | None = None,
     decimal: str | None = None,
     name: str = "data",
-) -> TidyOrders:
+    return_report: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, CleaningReport]:
     """Turn the mapped columns into tidy orders, and report every row left out and why.
 
     Parameters
@@ -1254,14 +1268,17 @@ def standardise_orders(
         Passed to :func:`parse_numbers`.
     name : str, default="data"
         The table's name in error messages.
+    return_report : bool, default=False
+        Also return a :class:`CleaningReport`: the rows each step dropped and
+        why, the date formats read, and whether day and month could be swapped.
 
     Returns
     -------
-    TidyOrders
-        ``orders`` (``customer_id``, ``ordered_at``, ``amount`` and, when
-        mapped, ``order_id``), the cleaning ``report`` (``step``,
-        ``rows_dropped``, ``rows_remaining``, ``why``), the ``date_formats``
-        read and whether day and month were ``day_month_ambiguous``.
+    orders : DataFrame
+        The rows fit for RFM, in their original order (a new index from 0):
+        ``customer_id`` (text), ``ordered_at`` (datetime), ``amount`` (float)
+        and, when mapped, ``order_id`` (text).
+    report : CleaningReport, only when `return_report` is True
 
     Raises
     ------
@@ -1286,10 +1303,10 @@ def standardise_orders(
     >>> raw = pd.DataFrame({"customer": ["a", "a", None, "b", "b"],
     ...                     "date": ["2024-01-05", "2024-01-05", "2024-01-06", "2024-01-07", "soon"],
     ...                     "total": ["10", "10", "5", "-4", "3"]})
-    >>> tidy = standardise_orders(raw, guess_column_mapping(raw))
-    >>> tidy
-    TidyOrders(1 of 5 rows kept, dates read as ['ISO8601'])
-    >>> tidy.report[["step", "rows_dropped", "rows_remaining"]]
+    >>> orders, report = standardise_orders(raw, guess_column_mapping(raw), return_report=True)
+    >>> report
+    CleaningReport(1 of 5 rows kept, dates read as ['ISO8601'])
+    >>> report.steps[["step", "rows_dropped", "rows_remaining"]]
                          step  rows_dropped  rows_remaining
     0                   input             0               5
     1        exact duplicates             1               4
@@ -1298,7 +1315,7 @@ def standardise_orders(
     4        missing customer             1               2
     5   cancelled or refunded             0               2
     6  zero or negative money             1               1
-    >>> tidy.orders
+    >>> orders
       customer_id ordered_at  amount
     0           a 2024-01-05    10.0
     """
@@ -1327,11 +1344,23 @@ def standardise_orders(
             f"money={mapping.money()}. If a column was guessed wrong, name it yourself."
         )
     columns = ["customer_id", "ordered_at", "amount"] + (["order_id"] if mapping.order is not None else [])
-    return TidyOrders(
-        orders=table.loc[keep, columns].reset_index(drop=True),
-        report=report,
-        date_formats=lines.date_formats,
-        day_month_ambiguous=lines.day_month_ambiguous,
+    orders = table.loc[keep, columns].reset_index(drop=True)
+    cleaning = CleaningReport(
+        steps=report, date_formats=lines.date_formats, day_month_ambiguous=lines.day_month_ambiguous
+    )
+    if return_report:
+        return orders, cleaning
+    call = "Write `orders, report = standardise_orders(..., return_report=True)` and read report"
+    return with_old_attributes(  # the old TidyOrders' attributes, until the next release
+        orders,
+        function="standardise_orders",
+        now_returns="the tidy orders themselves",
+        attributes={
+            "orders": (orders, "Use the result directly."),
+            "report": (report, f"{call}.steps."),
+            "date_formats": (lines.date_formats, f"{call}.date_formats."),
+            "day_month_ambiguous": (lines.day_month_ambiguous, f"{call}.day_month_ambiguous."),
+        },
     )
 
 
@@ -1408,7 +1437,7 @@ def order_lines(
     require_columns(data, list(mapping.columns().values()), name=name)
     require_non_empty(data, name=name)
 
-    dates, formats = parse_dates(data[mapping.date], date_format=date_format)
+    dates, formats = parse_dates(data[mapping.date], date_format=date_format, return_formats=True)
     if dates.notna().sum() == 0:
         raise ValueError(
             f"Column {mapping.date!r} of `{name}` holds no readable date (values like "

@@ -43,6 +43,7 @@ import pandas as pd
 from course_lib.datasets import schema
 from course_lib.validation import (
     check_scalar,
+    customer_ids,
     require_columns,
     require_dataframe,
     require_datetime,
@@ -158,7 +159,7 @@ def order_summary(
     -------
     DataFrame
         One row per customer id found in `lines` (guest lines are left out),
-        sorted by id, with columns `customer` and
+        indexed by `customer` (sorted), with the columns
 
         - ``n_orders``: delivered orders;
         - ``n_cancelled_orders``, ``n_refunded_orders``;
@@ -198,10 +199,11 @@ def order_summary(
     ...     "status": ["delivered", "delivered", "refunded", "cancelled", "delivered"],
     ... })
     >>> summary = order_summary(lines)
-    >>> summary[["customer_id", "n_orders", "net_revenue", "refunded_revenue", "channels"]]
-       customer_id  n_orders  net_revenue  refunded_revenue channels
-    0            1         1         21.0              12.0      app
-    1            2         0          0.0               0.0      NaN
+    >>> summary[["n_orders", "net_revenue", "refunded_revenue", "channels"]]
+                 n_orders  net_revenue  refunded_revenue channels
+    customer_id
+    1                   1         21.0              12.0      app
+    2                   0          0.0               0.0      NaN
     """
     columns = [customer, order, line, ordered_at, channel, category, quantity, unit_price, discount, status]
     require_columns(lines, columns, name="lines")
@@ -252,7 +254,7 @@ def order_summary(
     by_customer = channels_used.groupby(customer, observed=True)[channel]
     summary["n_channels"] = by_customer.nunique().reindex(summary.index, fill_value=0)
     summary["channels"] = by_customer.agg(", ".join)
-    return summary.drop(columns=["_gross", "_discount"]).reset_index()
+    return summary.drop(columns=["_gross", "_discount"])
 
 
 def behaviour_summary(
@@ -280,7 +282,7 @@ def behaviour_summary(
     Returns
     -------
     DataFrame
-        One row per customer, sorted by id: `customer`, ``n_sessions``
+        One row per customer, indexed by `customer` (sorted): ``n_sessions``
         (distinct sessions), ``n_events``, ``first_seen_at``, ``last_seen_at``
         and one ``n_<event>`` column per counted event.
 
@@ -296,8 +298,9 @@ def behaviour_summary(
     ... })
     >>> summary = behaviour_summary(events, counted_events=["add_to_cart", "pay"])
     >>> summary.drop(columns=["first_seen_at", "last_seen_at"])
-       customer_id  n_sessions  n_events  n_add_to_cart  n_pay
-    0            1           2         3              2      0
+                 n_sessions  n_events  n_add_to_cart  n_pay
+    customer_id
+    1                     2         3              2      0
     """
     require_columns(events, [customer, session, timestamp, event], name="events")
     require_datetime(events, timestamp, name="events")
@@ -316,7 +319,7 @@ def behaviour_summary(
         .reindex(index=summary.index, columns=list(counted_events), fill_value=0)
         .add_prefix("n_")
     )
-    return summary.join(counts).rename_axis(columns=None).reset_index()
+    return summary.join(counts).rename_axis(columns=None)
 
 
 def ticket_summary(
@@ -339,7 +342,7 @@ def ticket_summary(
     Returns
     -------
     DataFrame
-        One row per customer, sorted by id: `customer`, ``n_tickets``
+        One row per customer, indexed by `customer` (sorted): ``n_tickets``
         (distinct tickets), ``last_ticket_at`` and ``top_ticket_category``
         (the most frequent; ties go to the first alphabetically).
 
@@ -352,9 +355,10 @@ def ticket_summary(
     ...     "category": ["late delivery", "late delivery", "refund"],
     ... })
     >>> ticket_summary(tickets)
-       customer_id  n_tickets last_ticket_at top_ticket_category
-    0            7          2     2024-02-09       late delivery
-    1            8          1     2024-02-03              refund
+                 n_tickets last_ticket_at top_ticket_category
+    customer_id
+    7                    2     2024-02-09       late delivery
+    8                    1     2024-02-03              refund
     """
     require_columns(tickets, [customer, ticket, opened_at, category], name="tickets")
     require_datetime(tickets, opened_at, name="tickets")
@@ -365,7 +369,7 @@ def ticket_summary(
         last_ticket_at=(opened_at, "max"),
     )
     summary["top_ticket_category"] = _most_frequent(known, customer=customer, column=category)
-    return summary.reset_index()
+    return summary
 
 
 def survey_latest(
@@ -393,7 +397,7 @@ def survey_latest(
     Returns
     -------
     DataFrame
-        One row per customer, sorted by id: `customer`, ``n_survey_responses``
+        One row per customer, indexed by `customer` (sorted): ``n_survey_responses``
         (how many answers they gave in all), then every other column of the
         latest response.
 
@@ -411,9 +415,10 @@ def survey_latest(
     ...     "nps": [9, 6, 7],
     ... })
     >>> survey_latest(survey)
-       customer_id  n_survey_responses answered_at  nps
-    0            5                   2  2024-05-01    9
-    1            6                   1  2024-01-15    7
+                 n_survey_responses answered_at  nps
+    customer_id
+    5                             2  2024-05-01    9
+    6                             1  2024-01-15    7
     """
     require_columns(survey, [customer, answered_at], name="survey")
     require_datetime(survey, answered_at, name="survey")
@@ -424,10 +429,10 @@ def survey_latest(
         known.sort_values(answered_at, kind="stable")
         .drop_duplicates(customer, keep="last")
         .sort_values(customer)
-        .reset_index(drop=True)
+        .set_index(customer)
     )
     counts = known.groupby(customer, observed=True).size()
-    latest.insert(1, "n_survey_responses", latest[customer].map(counts).astype("int64"))
+    latest.insert(0, "n_survey_responses", latest.index.map(counts).astype("int64"))
     return latest
 
 
@@ -435,14 +440,14 @@ def survey_latest(
 
 
 def _merge_summary(view: pd.DataFrame, summary: pd.DataFrame, *, customer: str, source: str) -> pd.DataFrame:
-    """Left-join `summary` to `view`, refusing to overwrite a column silently."""
+    """Left-join `summary` (indexed by `customer`) to `view`, refusing to overwrite a column silently."""
     clashes = sorted(set(view.columns) & set(summary.columns) - {customer})
     if clashes:
         raise ValueError(
             f"The summary of `{source}` would add column(s) {clashes}, which `customers` already "
             f"has. Rename them in `customers` first."
         )
-    return view.merge(summary, on=customer, how="left", validate="one_to_one")
+    return view.merge(summary.reset_index(), on=customer, how="left", validate="one_to_one")
 
 
 def customer_view(
@@ -459,7 +464,9 @@ def customer_view(
     Parameters
     ----------
     customers : DataFrame
-        One row per customer, each with its own non-missing id.
+        One row per customer, each with its own non-missing id, in a
+        `customer` column (as the customer file has it) or as the index
+        named `customer`.
     orders, survey, events, tickets : DataFrame, optional
         Raw order lines, responses to one survey, web/app events and CRM
         tickets in the course data's columns; each is summarised with
@@ -473,7 +480,8 @@ def customer_view(
     Returns
     -------
     DataFrame
-        `customers`, in its order, with the summaries' columns added. Counts
+        `customers`, in its order and with its id where it had it (a column,
+        or the index), with the summaries' columns added. Counts
         (columns starting ``n_``) and revenue are 0 for a customer the
         source does not mention; survey answers stay missing (not answering
         is not answering 0), and ``answered_survey`` says who answered.
@@ -518,7 +526,9 @@ def customer_view(
         fix=f"Keep one row per customer first, for example with customers.drop_duplicates({customer!r}, keep='last').",
     )
 
-    view = customers
+    indexed = customer not in customers.columns  # the checks above found the ids in the index
+    view = customers.reset_index() if indexed else customers
+    n_customer_columns = len(view.columns)
     if orders is not None:
         summary = order_summary(orders, customer=customer)
         view = _merge_summary(view, summary, customer=customer, source="orders")
@@ -527,7 +537,7 @@ def customer_view(
     if survey is not None:
         latest = survey_latest(survey, customer=customer)
         view = _merge_summary(view, latest, customer=customer, source="survey")
-        view.insert(len(customers.columns), "answered_survey", view[customer].isin(latest[customer]))
+        view.insert(n_customer_columns, "answered_survey", view[customer].isin(latest.index))
     if events is not None:
         summary = behaviour_summary(events, customer=customer)
         view = _merge_summary(view, summary, customer=customer, source="events")
@@ -538,7 +548,7 @@ def customer_view(
     added_counts = [name for name in view.columns if name.startswith("n_") and name not in customers.columns]
     if added_counts:
         view[added_counts] = view[added_counts].fillna(0).astype("int64")
-    return view
+    return view.set_index(customer) if indexed else view
 
 
 # ---------------------------------------------------------------- data quality
@@ -631,8 +641,8 @@ def data_quality_report(
     Parameters
     ----------
     customers : DataFrame
-        The customer table, with a `customer` column (and `signup_date`
-        when `survey` is given).
+        The customer table, with the ids in a `customer` column or as the
+        index so named (and `signup_date` when `survey` is given).
     orders, survey, events, tickets : DataFrame, optional
         The other sources; checks on a source run only when it is given.
     customer, order, line, signup_date, answered_at : str
@@ -683,13 +693,13 @@ def data_quality_report(
     5  survey coverage (customers who answered)      2       4   0.50
     6                       missing answer: nps      1       3   0.33
     """
-    require_columns(customers, [customer], name="customers")
+    ids_of_customers = customer_ids(customers, customer, name="customers")  # a column, or the index
     sources = {"orders": orders, "survey": survey, "events": events, "tickets": tickets}
     given = {name: table for name, table in sources.items() if table is not None}
     for name, table in given.items():
         require_dataframe(table, name=name)
     require_matching_ids({"customers": customers, **given}, customer)
-    known_ids = customers[customer].dropna()
+    known_ids = ids_of_customers.dropna()
     n_customers = len(customers)
 
     def unknown(ids: pd.Series) -> int:
@@ -697,7 +707,7 @@ def data_quality_report(
         return int((ids.notna() & ~ids.isin(known_ids)).sum())
 
     rows = [
-        _check("customers", "customers without an id", customers[customer].isna().sum(), n_customers),
+        _check("customers", "customers without an id", ids_of_customers.isna().sum(), n_customers),
         _check("customers", "duplicate customer ids", known_ids.duplicated().sum(), n_customers),
     ]
 
@@ -716,8 +726,8 @@ def data_quality_report(
         require_datetime(customers, signup_date, name="customers")
         _require_one_survey(survey, which_survey)
         n_responses = len(survey)
-        signup_by_id = customers.dropna(subset=[customer]).drop_duplicates(customer)
-        signup_by_id = signup_by_id.set_index(customer)[signup_date]
+        signup_by_id = pd.Series(customers[signup_date].to_numpy(), index=ids_of_customers.to_numpy())
+        signup_by_id = signup_by_id[signup_by_id.index.notna() & ~signup_by_id.index.duplicated()]
         answered_before_signup = survey[answered_at] < survey[customer].map(signup_by_id)
         answers_per_respondent = survey[customer].dropna().value_counts()
         rows += [

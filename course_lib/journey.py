@@ -51,6 +51,7 @@ import pandas as pd
 from course_lib._engine.journey import SortedLog, any_order_reach, count_by_group, strict_reach, without_repeats
 from course_lib.datasets.schema import EVENTS
 from course_lib.validation import (
+    customer_ids,
     renamed_parameters,
     require_columns,
     require_dataframe,
@@ -894,17 +895,18 @@ def cohort_retention(
     if customers is None:
         cohort_of = active.groupby("customer")["active"].min()
     else:
-        require_columns(customers, [customer, signup], name="customers")
+        require_columns(customers, [signup], name="customers")
         require_non_empty(customers, name="customers")
         require_datetime(customers, signup, name="customers")
-        repeated = customers[customer].dropna()
+        ids = customer_ids(customers, customer, name="customers")  # a column, or the index
+        repeated = ids.dropna()
         repeated = repeated[repeated.duplicated()]
         if len(repeated):
             raise ValueError(
                 f"Column {customer!r} of `customers` must name each customer once; "
                 f"found {len(repeated)} repeated id(s), like {sample_of(repeated)}."
             )
-        known = customers[[customer, signup]].dropna()
+        known = pd.DataFrame({customer: ids.to_numpy(), signup: customers[signup].to_numpy()}).dropna()
         cohort_of = pd.Series(_period_numbers(known[signup], period).to_numpy(), index=known[customer].to_numpy())
     activity = active.assign(cohort=active["customer"].map(cohort_of)).dropna(subset=["cohort"])
     activity = activity.assign(offset=activity["active"] - activity["cohort"])

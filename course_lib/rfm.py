@@ -560,39 +560,43 @@ def clv_summary(
     end = resolve_as_of(as_of, transactions[ordered_at], function="clv_summary", name="transactions")
     if as_of is None:
         end -= pd.Timedelta(days=1)  # the CLV libraries end observation on the last day, not the day after
-    end = int(np.datetime64(end, "D").astype("int64"))
-    missing = _missing_value_masks(transactions, [customer, ordered_at, amount])
-    kept = ~np.logical_or.reduce(list(missing.values()))
-    lines = _kept_lines(transactions, kept, customer=customer, date=ordered_at, amount=amount, function="clv_summary")
-    days = rfm_engine.purchase_occasions(lines).rename(columns={"net": "amount"})
+    lines = transactions[[customer, ordered_at, amount]].dropna()  # rfm_table's rule: a row needs all three
+    if lines.empty:
+        raise ValueError(
+            f"No row of the transactions passed to clv_summary has a customer id, a date and an amount "
+            f"(columns {customer!r}, {ordered_at!r}, {amount!r}): there is nothing to summarise."
+        )
+
+    # 1. One row per customer and calendar day: what the day was worth, and its lowest line.
+    days = (
+        pd.DataFrame({"customer": lines[customer], "day": _calendar_day(lines[ordered_at]), "amount": lines[amount]})
+        .groupby(["customer", "day"], observed=True)
+        .agg(amount=("amount", "sum"), lowest_line=("amount", "min"))
+        .reset_index()
+    )
+    # 2. A purchase is a day worth more than 0 (or exactly 0 without a refund line, if asked).
     is_purchase = days["amount"] > 0
     if zero_amount_days == "count":
-        # The same grouping on the negative amounts alone, so its rows line up with `days`.
-        refunds = rfm_engine.purchase_occasions(lines.assign(amount=lines["amount"].clip(upper=0)))
-        is_purchase |= (days["amount"] == 0) & (refunds["net"].to_numpy() == 0)
+        is_purchase |= (days["amount"] == 0) & (days["lowest_line"] >= 0)
     purchases = days[is_purchase]
     if purchases.empty:
         worth = "more than 0" if zero_amount_days == "drop" else "0 or more, without a refund"
         raise ValueError(f"No customer has a purchase day (amounts adding up to {worth}) in `transactions`.")
-    # Each customer's days come together and in order, so a customer's first row is the first purchase.
-    is_repeat = purchases["customer"].duplicated().to_numpy()
-    per_customer = purchases.groupby("customer").agg(
+    # 3. Per customer: how many purchase days, the first and the last; money from the repeat days only.
+    per_customer = purchases.groupby("customer", observed=True).agg(
         purchases=("day", "size"), first_day=("day", "min"), last_day=("day", "max")
     )
-    repeat_value = purchases[is_repeat].groupby("customer")["amount"].mean()
-    summary = (
-        pd.DataFrame(
-            {
-                "frequency": per_customer["purchases"] - 1,
-                "recency": per_customer["last_day"] - per_customer["first_day"],
-                "T": end - per_customer["first_day"],
-                "monetary_value": repeat_value.reindex(per_customer.index, fill_value=0.0),
-            }
-        )
-        .astype("float64")
-        .rename_axis(customer)
+    is_repeat = purchases["day"] > purchases.groupby("customer", observed=True)["day"].transform("min")
+    repeat_value = purchases[is_repeat].groupby("customer", observed=True)["amount"].mean()
+    summary = pd.DataFrame(
+        {
+            "frequency": per_customer["purchases"] - 1,
+            "recency": (per_customer["last_day"] - per_customer["first_day"]).dt.days,
+            "T": (end - per_customer["first_day"]).dt.days,
+            "monetary_value": repeat_value.reindex(per_customer.index, fill_value=0.0),
+        }
     )
-    return summary
+    return summary.astype("float64").rename_axis(customer)
 
 
 # --------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ import pandas as pd
 from course_lib.validation import (
     as_name_list,
     consent_given,
+    customer_ids,
     require_columns,
     require_datetime,
     require_non_empty,
@@ -79,8 +80,9 @@ def lifecycle_stage(
     Parameters
     ----------
     data : DataFrame
-        One row per customer, with the sign-up date and the time of the last
-        delivered order (missing when the customer never received an order).
+        One row per customer (indexed by ``customer_id``, or with it as a
+        column), with the sign-up date and the time of the last delivered
+        order (missing when the customer never received an order).
     as_of : str ("YYYY-MM-DD"), date or None, default=None
         The day the stages describe (from its midnight). None: the day after
         the last sign-up or order in `data` - never "today", which would give
@@ -99,8 +101,9 @@ def lifecycle_stage(
     Returns
     -------
     DataFrame
-        A copy of `data` with the column `stage`, an ordered categorical
-        with the categories of :data:`LIFECYCLE_STAGES`.
+        A copy of `data` (same rows, same index: the customer id stays where
+        `data` has it) with the column `stage`, an ordered categorical with
+        the categories of :data:`LIFECYCLE_STAGES`.
 
     Raises
     ------
@@ -126,12 +129,13 @@ def lifecycle_stage(
     >>> view = pd.DataFrame({
     ...     "signup_date": pd.to_datetime(["2025-12-01", "2025-01-10", "2025-01-10"], format="%Y-%m-%d"),
     ...     "last_order_at": pd.to_datetime([None, "2025-11-30", "2025-08-01"], format="%Y-%m-%d"),
-    ... })
+    ... }, index=pd.Index([11, 12, 13], name="customer_id"))
     >>> lifecycle_stage(view, as_of="2025-12-31", new_days=60, lapsed_days=60)
-      signup_date last_order_at   stage
-    0  2025-12-01           NaT     new
-    1  2025-01-10    2025-11-30  active
-    2  2025-01-10    2025-08-01  lapsed
+                signup_date last_order_at   stage
+    customer_id
+    11           2025-12-01           NaT     new
+    12           2025-01-10    2025-11-30  active
+    13           2025-01-10    2025-08-01  lapsed
     """
     require_datetime(data, signup, name="data")
     require_datetime(data, last_order, name="data")
@@ -167,13 +171,13 @@ def segment_table(
     Parameters
     ----------
     data : DataFrame
-        One row per customer, with the segment column(s), the customer id and
-        the revenue of each customer.
+        One row per customer, with the segment column(s) and the revenue of
+        each customer; indexed by the customer id (or with it as a column).
     by : str or sequence of str
         The column(s) whose values define the segments (``["diet",
         "acquisition_channel"]`` gives one segment per combination).
     customer : str, default="customer_id"
-        The id column; each id must appear once.
+        The name of the id (the index's, or a column's); each id must appear once.
     revenue : str, default="net_revenue"
         Each customer's revenue in euros (a missing value counts as 0).
     dropna : bool, default=True
@@ -212,7 +216,7 @@ def segment_table(
     1  vegan     web          1     50.0           0.25                  50.0
     """
     by = as_name_list(by, parameter="by", function="segment_table")
-    require_columns(data, [*by, customer, revenue], name="data")
+    require_columns(data, [*by, revenue], name="data")
     require_non_empty(data, name="data")
     require_numeric(data, revenue, name="data")
     require_one_row_per_id(
@@ -226,7 +230,7 @@ def segment_table(
     table = (
         data.assign(**{revenue: data[revenue].astype("float64").fillna(0.0)})
         .groupby(by, observed=True, dropna=dropna)
-        .agg(customers=(customer, "size"), revenue=(revenue, "sum"))
+        .agg(customers=(revenue, "size"), revenue=(revenue, "sum"))
         .reset_index()
     )
     total_revenue = table["revenue"].sum()
@@ -247,22 +251,24 @@ def with_consent(
     Parameters
     ----------
     data : DataFrame
-        Candidates for a campaign, one row per customer, with True/False
-        consent columns.
+        Candidates for a campaign, one row per customer (indexed by
+        ``customer_id``, or with it as a column), with True/False consent
+        columns.
     consent : str or sequence of str, default="consent_email"
         The consent flag(s) the campaign needs: the channel it is sent
         through (``"consent_email"``, ``"consent_sms"``) and, when its
         content is built from the customer's order history,
         ``"consent_personalisation"`` as well.
     customer : str, default="customer_id"
-        Column with the customer id, when `data` has it: a customer listed on
-        two rows is kept only if every row says yes.
+        The name of the customer id (the index's, or a column's), when `data`
+        has it: a customer listed on two rows is kept only if every row says yes.
 
     Returns
     -------
     DataFrame
         The rows of `data` where every flag of `consent` is True, in their
-        order. ``len(data) - len(result)`` is how many were left out.
+        order and with their index (the customer id stays where `data` has
+        it). ``len(data) - len(result)`` is how many were left out.
 
     Notes
     -----
@@ -274,19 +280,20 @@ def with_consent(
     Examples
     --------
     >>> candidates = pd.DataFrame({
-    ...     "customer_id": [1, 2, 3],
     ...     "consent_email": pd.array([True, True, None], dtype="boolean"),
     ...     "consent_personalisation": [True, False, True],
-    ... })
-    >>> with_consent(candidates)["customer_id"].tolist()
+    ... }, index=pd.Index([1, 2, 3], name="customer_id"))
+    >>> with_consent(candidates).index.tolist()
     [1, 2]
-    >>> with_consent(candidates, consent=["consent_email", "consent_personalisation"])["customer_id"].tolist()
-    [1]
+    >>> with_consent(candidates, consent=["consent_email", "consent_personalisation"])
+                 consent_email  consent_personalisation
+    customer_id
+    1                     True                     True
     """
     flags = as_name_list(consent, parameter="consent", function="with_consent")
-    if customer in data.columns:
+    if customer in data.columns or data.index.name == customer:
         said_yes = consent_given(data, flags, customer=customer)
-        allowed = data[customer].map(said_yes).fillna(False).to_numpy(dtype=bool)
+        allowed = customer_ids(data, customer).map(said_yes).fillna(False).to_numpy(dtype=bool)
     else:
         allowed = consent_given(data, flags).to_numpy(dtype=bool)
     return data.loc[allowed]

@@ -5,8 +5,9 @@ three kinds of action, each honest about its limits:
 
 * **target lists** of customers to contact (abandoned carts, an "after the
   first order" incentive, an invitation to a second channel, win-back of
-  at-risk segments). Every list keeps only customers who consented to be
-  contacted, and says how many it left out;
+  at-risk segments). Every list is a table indexed by ``customer_id`` that
+  keeps only customers who consented to be contacted; with
+  ``return_report=True`` a :class:`TargetReport` says how many it left out;
 * **gold questions** (:class:`GoldQuestions`): the few survey questions that
   best place a customer in a segment, so a new CRM contact who answers only
   those can be placed too, with the accuracy measured on held-out answers;
@@ -18,14 +19,21 @@ Examples
 --------
 >>> import pandas as pd
 >>> customers = pd.DataFrame({"customer_id": [1, 2, 3], "consent_email": [True, False, True]})
->>> segments = pd.DataFrame({"customer_id": [1, 2, 3], "segment": ["At risk", "At risk", "Champions"]})
->>> win_back(segments, customers, at_risk_segments=["At risk"])
-TargetList('win-back', 1 customer(s), 1 excluded without consent)
+>>> segments = pd.DataFrame({"segment": ["At risk", "At risk", "Champions"]},
+...                         index=pd.Index([1, 2, 3], name="customer_id"))
+>>> audience, report = win_back(segments, customers, at_risk_segments=["At risk"], return_report=True)
+>>> audience
+             segment
+customer_id
+1            At risk
+>>> report
+TargetReport('win-back', 1 customer(s), 1 excluded without consent)
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -40,8 +48,10 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from course_lib.validation import (
+    _FrameWithOldAttributes,  # what the lists return until the next release
     check_scalar,
     consent_given,
+    customer_ids,
     require_boolean,
     require_columns,
     require_dataframe,
@@ -52,12 +62,13 @@ from course_lib.validation import (
     require_positive_int,
     resolve_as_of,
     sample_of,
+    with_old_attributes,
 )
 
 __all__ = [
     "INTENT_EVENTS",
     "GoldQuestions",
-    "TargetList",
+    "TargetReport",
     "abandoned_carts",
     "campaign_uplift",
     "first_order_incentive",
@@ -72,9 +83,23 @@ INTENT_EVENTS = ("view_dish", "add_to_cart", "start_checkout")
 # ------------------------------------------------------------------ target lists
 
 
+def __getattr__(name: str) -> Any:
+    # ``TargetList`` was the lists' return type until the lists became the audience itself.
+    if name == "TargetList":
+        warnings.warn(
+            "course_lib.targeting.TargetList is gone: the target lists return the audience itself "
+            "(a DataFrame indexed by 'customer_id'), and their report with return_report=True "
+            "(TargetReport). The name stops working in the next release.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return _FrameWithOldAttributes
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 @dataclass(frozen=True)
-class TargetList:
-    """Customers to contact, and how many were left out because they may not be.
+class TargetReport:
+    """How a target list was made, and who was left out (``return_report=True`` of every list).
 
     Attributes
     ----------
@@ -82,8 +107,8 @@ class TargetList:
         What the list is for, e.g. "abandoned cart".
     rule : str
         The rule that picked the customers, with its parameters.
-    audience : DataFrame
-        One row per customer to contact, with the columns that explain why.
+    n_selected : int
+        Customers on the list (who matched the rule and consented).
     n_without_consent : int
         Customers who matched the rule but did not consent to this channel.
     n_unknown : int
@@ -93,14 +118,14 @@ class TargetList:
 
     name: str
     rule: str
-    audience: pd.DataFrame
+    n_selected: int
     n_without_consent: int
     n_unknown: int
 
     def __repr__(self) -> str:
         unknown = f", {self.n_unknown} unknown" if self.n_unknown else ""
         return (
-            f"TargetList({self.name!r}, {len(self.audience)} customer(s), "
+            f"TargetReport({self.name!r}, {self.n_selected} customer(s), "
             f"{self.n_without_consent} excluded without consent{unknown})"
         )
 
@@ -113,26 +138,43 @@ def _with_consent(
     rule: str,
     customer: str,
     consent: str,
-) -> TargetList:
-    """Keep the candidates whose `consent` flag is True; count those left out.
+    return_report: bool,
+    function: str,
+) -> pd.DataFrame | tuple[pd.DataFrame, TargetReport]:
+    """Keep the candidates (indexed by `customer`) whose `consent` flag is True; count those left out.
 
     Only a recorded yes allows contact: a missing flag counts as no, and so
     does a customer listed twice with conflicting flags.
     """
     said_yes = consent_given(customers, consent, customer=customer, name="customers")
-    known = candidates[customer].isin(said_yes.index)
-    allowed = candidates[customer].isin(said_yes.index[said_yes])
-    return TargetList(
+    known = candidates.index.isin(said_yes.index)
+    allowed = candidates.index.isin(said_yes.index[said_yes])
+    audience = candidates.loc[allowed]
+    report = TargetReport(
         name=name,
         rule=rule,
-        audience=candidates.loc[allowed].reset_index(drop=True),
+        n_selected=int(allowed.sum()),
         n_without_consent=int((known & ~allowed).sum()),
         n_unknown=int((~known).sum()),
+    )
+    if return_report:
+        return audience, report
+    call = f"Write `audience, report = {function}(..., return_report=True)` and read report"
+    return with_old_attributes(  # the old TargetList's attributes, until the next release
+        audience,
+        function=function,
+        now_returns="the audience itself, a DataFrame indexed by 'customer_id'",
+        attributes={
+            "audience": (audience.reset_index(), "Use the result directly (.reset_index() gives the id as a column)."),
+            "n_without_consent": (report.n_without_consent, f"{call}.n_without_consent."),
+            "n_unknown": (report.n_unknown, f"{call}.n_unknown."),
+        },
     )
 
 
 def _require_customers(customers: pd.DataFrame, *, customer: str, consent: str) -> None:
-    require_columns(customers, [customer, consent], name="customers")
+    require_columns(customers, [consent], name="customers")
+    customer_ids(customers, customer, name="customers")
     require_boolean(customers, consent, name="customers")
 
 
@@ -155,7 +197,8 @@ def abandoned_carts(
     event: str = "event",
     ordered_at: str = "ordered_at",
     consent: str = "consent_email",
-) -> TargetList:
+    return_report: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, TargetReport]:
     """Customers who browsed or carted and did not buy (a "you left something behind" mail).
 
     Parameters
@@ -176,13 +219,18 @@ def abandoned_carts(
     intent_events : sequence of str, default=INTENT_EVENTS
         Events that count as browsing or carting.
     customer, timestamp, event, ordered_at, consent : str
-        Column names; the defaults are the course data's.
+        Column names; the defaults are the course data's. `customers` may
+        have the id as its index instead of a column.
+    return_report : bool, default=False
+        Also return a :class:`TargetReport`: the rule, and how many matching
+        customers were left out for want of consent or of a customer record.
 
     Returns
     -------
-    TargetList
-        ``audience`` has `customer`, ``last_intent_at``, ``last_intent_event``
-        and ``days_since_intent``, sorted by id.
+    audience : DataFrame
+        One row per customer to contact, indexed by `customer` (sorted):
+        ``last_intent_at``, ``last_intent_event`` and ``days_since_intent``.
+    report : TargetReport, only when `return_report` is True
 
     Notes
     -----
@@ -204,10 +252,10 @@ def abandoned_carts(
     ...     "customer_id": [2], "ordered_at": pd.to_datetime(["2024-03-02"], format="%Y-%m-%d"),
     ... })
     >>> customers = pd.DataFrame({"customer_id": [1, 2, 3], "consent_email": [True, True, True]})
-    >>> carts = abandoned_carts(events, orders, customers, within_days=3)
-    >>> carts.audience
-       customer_id last_intent_at last_intent_event  days_since_intent
-    0            1     2024-03-01       add_to_cart                  9
+    >>> abandoned_carts(events, orders, customers, within_days=3)
+                last_intent_at last_intent_event  days_since_intent
+    customer_id
+    1               2024-03-01       add_to_cart                  9
 
     Customer 2 bought the next day; customer 3 browsed yesterday and still
     has time to buy.
@@ -238,10 +286,20 @@ def abandoned_carts(
     candidates = (
         last_intent.loc[window_over & no_order_since]
         .assign(days_since_intent=lambda frame: (as_of - frame["last_intent_at"]).dt.days)
-        .sort_values(customer)
+        .set_index(customer)
+        .sort_index()
     )
     rule = f"browsed or carted, no order in the {within_days} day(s) after (as of {as_of:%Y-%m-%d})"
-    return _with_consent(candidates, customers, name="abandoned cart", rule=rule, customer=customer, consent=consent)
+    return _with_consent(
+        candidates,
+        customers,
+        name="abandoned cart",
+        rule=rule,
+        customer=customer,
+        consent=consent,
+        return_report=return_report,
+        function="abandoned_carts",
+    )
 
 
 def first_order_incentive(
@@ -255,7 +313,8 @@ def first_order_incentive(
     ordered_at: str = "ordered_at",
     status: str = "status",
     consent: str = "consent_email",
-) -> TargetList:
+    return_report: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, TargetReport]:
     """New customers with exactly one order so far, due an "after the first order" incentive.
 
     Parameters
@@ -271,13 +330,18 @@ def first_order_incentive(
         The day of the analysis: orders before it count. None: the day after
         the last order in `orders` (:func:`course_lib.validation.resolve_as_of`).
     customer, order, ordered_at, status, consent : str
-        Column names; the defaults are the course data's.
+        Column names; the defaults are the course data's. `customers` may
+        have the id as its index instead of a column.
+    return_report : bool, default=False
+        Also return a :class:`TargetReport`: the rule, and how many matching
+        customers were left out for want of consent or of a customer record.
 
     Returns
     -------
-    TargetList
-        ``audience`` has `customer`, ``first_order_at`` and
-        ``days_since_first_order``, sorted by id.
+    audience : DataFrame
+        One row per customer to contact, indexed by `customer` (sorted):
+        ``first_order_at`` and ``days_since_first_order``.
+    report : TargetReport, only when `return_report` is True
 
     Notes
     -----
@@ -295,9 +359,10 @@ def first_order_incentive(
     ...     "status": ["delivered"] * 4,
     ... })
     >>> customers = pd.DataFrame({"customer_id": [1, 2, 3], "consent_email": [True, True, True]})
-    >>> first_order_incentive(orders, customers, within_days=30).audience
-       customer_id first_order_at  days_since_first_order
-    0            1     2024-03-20                       1
+    >>> first_order_incentive(orders, customers, within_days=30)
+                first_order_at  days_since_first_order
+    customer_id
+    1               2024-03-20                       1
     """
     require_non_empty(orders, name="orders")
     require_columns(orders, [customer, order, ordered_at, status], name="orders")
@@ -315,14 +380,19 @@ def first_order_incentive(
         n_orders=(order, "size"), first_order_at=(ordered_at, "min")
     )
     days_since = (as_of - per_customer["first_order_at"]).dt.days
-    candidates = (
-        per_customer.loc[per_customer["n_orders"].eq(1) & (days_since <= within_days), ["first_order_at"]]
-        .assign(days_since_first_order=days_since)
-        .reset_index()
-    )
+    candidates = per_customer.loc[
+        per_customer["n_orders"].eq(1) & (days_since <= within_days), ["first_order_at"]
+    ].assign(days_since_first_order=days_since)
     rule = f"exactly one delivered order, placed in the last {within_days} day(s) (as of {as_of:%Y-%m-%d})"
     return _with_consent(
-        candidates, customers, name="first-order incentive", rule=rule, customer=customer, consent=consent
+        candidates,
+        customers,
+        name="first-order incentive",
+        rule=rule,
+        customer=customer,
+        consent=consent,
+        return_report=return_report,
+        function="first_order_incentive",
     )
 
 
@@ -337,7 +407,8 @@ def single_channel_shoppers(
     channel: str = "channel",
     status: str = "status",
     consent: str = "consent_email",
-) -> TargetList:
+    return_report: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, TargetReport]:
     """Repeat customers who always order through the same channel, to invite to a second one.
 
     Parameters
@@ -350,13 +421,18 @@ def single_channel_shoppers(
         Delivered orders needed before a single channel says something: a
         one-order customer has used one channel by definition.
     customer, order, ordered_at, channel, status, consent : str
-        Column names; the defaults are the course data's.
+        Column names; the defaults are the course data's. `customers` may
+        have the id as its index instead of a column.
+    return_report : bool, default=False
+        Also return a :class:`TargetReport`: the rule, and how many matching
+        customers were left out for want of consent or of a customer record.
 
     Returns
     -------
-    TargetList
-        ``audience`` has `customer`, ``only_channel`` and ``n_orders``,
-        sorted by id.
+    audience : DataFrame
+        One row per customer to contact, indexed by `customer` (sorted):
+        ``only_channel`` and ``n_orders``.
+    report : TargetReport, only when `return_report` is True
 
     Notes
     -----
@@ -374,9 +450,10 @@ def single_channel_shoppers(
     ...     "status": ["delivered"] * 4,
     ... })
     >>> customers = pd.DataFrame({"customer_id": [1, 2], "consent_email": [True, True]})
-    >>> single_channel_shoppers(orders, customers).audience
-       customer_id only_channel  n_orders
-    0            1          app         2
+    >>> single_channel_shoppers(orders, customers)
+                only_channel  n_orders
+    customer_id
+    1                    app         2
     """
     require_columns(orders, [customer, order, ordered_at, channel, status], name="orders")
     require_datetime(orders, ordered_at, name="orders")
@@ -389,9 +466,18 @@ def single_channel_shoppers(
         only_channel=(channel, "first"), n_channels=(channel, "nunique"), n_orders=(order, "size")
     )
     single_channel = per_customer["n_channels"].eq(1) & (per_customer["n_orders"] >= min_orders)
-    candidates = per_customer.loc[single_channel, ["only_channel", "n_orders"]].reset_index()
+    candidates = per_customer.loc[single_channel, ["only_channel", "n_orders"]]
     rule = f"at least {min_orders} delivered orders, all through one channel"
-    return _with_consent(candidates, customers, name="second channel", rule=rule, customer=customer, consent=consent)
+    return _with_consent(
+        candidates,
+        customers,
+        name="second channel",
+        rule=rule,
+        customer=customer,
+        consent=consent,
+        return_report=return_report,
+        function="single_channel_shoppers",
+    )
 
 
 def win_back(
@@ -402,14 +488,16 @@ def win_back(
     segment: str = "segment",
     customer: str = "customer_id",
     consent: str = "consent_email",
-) -> TargetList:
+    return_report: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, TargetReport]:
     """Members of the segments at risk of leaving, for a win-back campaign.
 
     Parameters
     ----------
     segment_table : DataFrame
-        One row per customer with its `segment` (for example the RFM
-        segments of :mod:`course_lib.rfm`); every column is kept.
+        One row per customer with its `segment`, indexed by the customer id
+        (as the RFM segments of :mod:`course_lib.rfm` are) or with it as a
+        column; every column is kept.
     customers : DataFrame
         The customer table with the `consent` flag (True/False).
     at_risk_segments : sequence of str
@@ -418,23 +506,30 @@ def win_back(
         segmentation. Each name must occur in `segment_table` (or be one of
         its categories), which catches typos.
     segment, customer, consent : str
-        Column names; the defaults are the course data's.
+        Column names; the defaults are the course data's. The customer id may
+        be the index of either table instead of a column.
+    return_report : bool, default=False
+        Also return a :class:`TargetReport`: the rule, and how many matching
+        customers were left out for want of consent or of a customer record.
 
     Returns
     -------
-    TargetList
-        ``audience`` has the rows of `segment_table` in those segments,
-        sorted by id.
+    audience : DataFrame
+        The rows of `segment_table` in those segments whose customers
+        consented, indexed by `customer` (sorted).
+    report : TargetReport, only when `return_report` is True
 
     Examples
     --------
     >>> segments = pd.DataFrame({"customer_id": [1, 2], "segment": ["Hibernating", "Loyal"]})
     >>> customers = pd.DataFrame({"customer_id": [1, 2], "consent_email": [True, True]})
-    >>> win_back(segments, customers, at_risk_segments=["Hibernating"]).audience
-       customer_id      segment
-    0            1  Hibernating
+    >>> win_back(segments, customers, at_risk_segments=["Hibernating"])
+                     segment
+    customer_id
+    1            Hibernating
     """
-    require_columns(segment_table, [customer, segment], name="segment_table")
+    require_columns(segment_table, [segment], name="segment_table")
+    customer_ids(segment_table, customer, name="segment_table")
     _require_customers(customers, customer=customer, consent=consent)
     require_matching_ids({"segment_table": segment_table, "customers": customers}, customer)
     wanted = [at_risk_segments] if isinstance(at_risk_segments, str) else list(at_risk_segments)
@@ -450,9 +545,19 @@ def win_back(
             f"column {segment!r} of `segment_table` does not hold. Available segments: "
             f"{sorted(known, key=str)}."
         )
-    candidates = segment_table.loc[labels.isin(wanted)].sort_values(customer)
+    members = segment_table.loc[labels.isin(wanted)]
+    candidates = (members.set_index(customer) if customer in members.columns else members).sort_index()
     rule = f"in segment(s) {', '.join(wanted)}"
-    return _with_consent(candidates, customers, name="win-back", rule=rule, customer=customer, consent=consent)
+    return _with_consent(
+        candidates,
+        customers,
+        name="win-back",
+        rule=rule,
+        customer=customer,
+        consent=consent,
+        return_report=return_report,
+        function="win_back",
+    )
 
 
 # --------------------------------------------------------------- gold questions
@@ -903,8 +1008,9 @@ def segment_scorecard(
     Parameters
     ----------
     data : DataFrame
-        One row per customer: the `segment`, the `customer` id, `revenue`
-        (euros), and the columns named below. Not modified.
+        One row per customer, indexed by the `customer` id (or with it as a
+        column): the `segment`, `revenue` (euros), and the columns named
+        below. Not modified.
     segment, customer, revenue : str
         Column names.
     measured_by : sequence of str, default=()
@@ -970,15 +1076,16 @@ def segment_scorecard(
     """
     function = "segment_scorecard"
     require_non_empty(data, name="data")
-    columns = [segment, customer, revenue, *measured_by, *profile] + ([consent] if consent else [])
+    columns = [segment, revenue, *measured_by, *profile] + ([consent] if consent else [])
     require_columns(data, columns, name="data")
+    ids = customer_ids(data, customer, name="data")
     require_numeric(data, revenue, name="data")
     for column in profile:
         require_numeric(data, column, name="data")
     require_positive_int(min_customers, parameter="min_customers", function=function)
-    if data[customer].duplicated().any():
+    if ids.duplicated().any():
         raise ValueError(
-            f"`data` lists customers more than once, like {sample_of(data.loc[data[customer].duplicated(), customer])}; one row per customer."
+            f"`data` lists customers more than once, like {sample_of(ids[ids.duplicated()])}; one row per customer."
         )
     if data[segment].isna().any():
         raise ValueError(

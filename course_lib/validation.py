@@ -30,12 +30,15 @@ __all__ = [
     "as_name_list",
     "check_scalar",
     "consent_given",
+    "customer_ids",
     "id_kind",
     "renamed_parameters",
     "require_bool",
     "require_boolean",
     "require_matching_ids",
     "resolve_as_of",
+    "return_flag",
+    "with_old_attributes",
     "require_columns",
     "require_dataframe",
     "require_datetime",
@@ -211,8 +214,41 @@ def require_positive_int(value: Any, *, parameter: str, function: str, minimum: 
         )
 
 
+def customer_ids(data: pd.DataFrame, customer: str, *, name: str = "data") -> pd.Series:
+    """Each row's customer id: the `customer` column, or the index when it is named `customer`.
+
+    A table with one row per customer is indexed by the id (``CONTRIBUTING.md``);
+    a table of orders or events keeps it as a column. A function that takes
+    either reads the ids with this helper instead of ``data[customer]``.
+
+    Returns
+    -------
+    Series
+        Indexed like `data`, named `customer`.
+
+    Examples
+    --------
+    >>> per_customer = pd.DataFrame({"segment": ["Loyal", "Lost"]}, index=pd.Index([7, 9], name="customer_id"))
+    >>> customer_ids(per_customer, "customer_id").tolist()
+    [7, 9]
+    >>> customer_ids(per_customer.rename_axis("id"), "customer_id", name="segments")
+    Traceback (most recent call last):
+    ...
+    ValueError: `segments` has no column 'customer_id', nor an index of that name (a table with one row per customer is indexed by its ids). Available columns: ['segment']; index name: 'id'.
+    """
+    require_dataframe(data, name=name)
+    if customer in data.columns:
+        return data[customer]
+    if data.index.name == customer:
+        return pd.Series(data.index, index=data.index, name=customer)
+    raise ValueError(
+        f"`{name}` has no column {customer!r}, nor an index of that name (a table with one row per customer "
+        f"is indexed by its ids). Available columns: {list(data.columns)}; index name: {data.index.name!r}."
+    )
+
+
 def require_one_row_per_id(data: pd.DataFrame, column: str, *, name: str = "data", fix: str = "") -> None:
-    """Raise ``ValueError`` when an id of `column` is missing or stands on more than one row.
+    """Raise ``ValueError`` when an id of `column` (a column, or the index so named) is missing or repeated.
 
     `fix` says how to get one row per id in the caller's own terms.
 
@@ -224,17 +260,18 @@ def require_one_row_per_id(data: pd.DataFrame, column: str, *, name: str = "data
     ...
     ValueError: `customers` must have one row per id: column 'customer_id' repeats 1 id(s), like 2.
     """
-    require_columns(data, [column], name=name)
-    missing = int(data[column].isna().sum())
+    ids = customer_ids(data, column, name=name)
+    where = f"column {column!r}" if column in data.columns else f"the index {column!r}"
+    missing = int(ids.isna().sum())
     if missing:
         raise ValueError(
-            f"Column {column!r} of `{name}` is missing on {missing} row(s); every row needs an id. "
+            f"{where[0].upper()}{where[1:]} of `{name}` is missing on {missing} row(s); every row needs an id. "
             f"Drop or fix those rows first."
         )
-    repeated = data.loc[data[column].duplicated(), column]
+    repeated = ids[ids.duplicated()]
     if len(repeated):
         raise ValueError(
-            f"`{name}` must have one row per id: column {column!r} repeats {len(repeated)} id(s), "
+            f"`{name}` must have one row per id: {where} repeats {len(repeated)} id(s), "
             f"like {sample_of(repeated.tolist())}." + (f" {fix}" if fix else "")
         )
 
@@ -388,7 +425,8 @@ def consent_given(
     Returns
     -------
     Series of bool
-        Indexed like `data`, or by customer id when `customer` is given.
+        Indexed like `data`, or by customer id when `customer` is given (the
+        ids from that column, or from the index when it carries that name).
 
     Examples
     --------
@@ -398,13 +436,14 @@ def consent_given(
     {1: True, 2: False, 3: False}
     """
     flags = as_name_list(consent, parameter="consent", function="consent_given")
-    require_columns(data, flags + ([customer] if customer is not None else []), name=name)
+    require_columns(data, flags, name=name)
+    ids = None if customer is None else customer_ids(data, customer, name=name)
     for flag in flags:
         require_boolean(data, flag, name=name)
     said_yes = data[flags].astype("boolean").fillna(False).all(axis=1).astype(bool)
-    if customer is None:
+    if ids is None:
         return said_yes
-    return said_yes.groupby(data[customer]).all()
+    return said_yes.groupby(ids).all()
 
 
 def id_kind(ids: pd.Series) -> str:
@@ -436,7 +475,7 @@ def id_kind(ids: pd.Series) -> str:
 
 
 def require_matching_ids(tables: dict[str, pd.DataFrame], customer: str) -> None:
-    """Raise unless every table has the id column and all hold ids of one kind (numbers or text).
+    """Raise unless every table has the ids (a column, or the index so named) and all of one kind (numbers or text).
 
     Merging text ids ("17") with number ids (17) matches nobody, so the
     mismatch is an error that says how to convert, not an empty merge.
@@ -451,13 +490,13 @@ def require_matching_ids(tables: dict[str, pd.DataFrame], customer: str) -> None
     TypeError: Column 'customer_id' holds numbers in `orders` (dtype int64) but text in `customers` ...
     """
     kinds = {}
-    for name, table in tables.items():
-        require_columns(table, [customer], name=name)
-        kind = id_kind(table[customer])
+    ids_of = {name: customer_ids(table, customer, name=name) for name, table in tables.items()}
+    for name, ids in ids_of.items():
+        kind = id_kind(ids)
         if kind == "mixed":
             raise TypeError(
                 f"Column {customer!r} of `{name}` mixes kinds of values "
-                f"({sample_of(table[customer].dropna().map(repr).tolist())}); customer ids must be "
+                f"({sample_of(ids.dropna().map(repr).tolist())}); customer ids must be "
                 f"all numbers or all text. Convert it first, for example with "
                 f"pd.to_numeric({name}[{customer!r}], errors='coerce').astype('Int64')."
             )
@@ -468,9 +507,9 @@ def require_matching_ids(tables: dict[str, pd.DataFrame], customer: str) -> None
         text_table = next(name for name, kind in kinds.items() if kind == "text")
         raise TypeError(
             f"Column {customer!r} holds numbers in `{number_table}` (dtype "
-            f"{tables[number_table][customer].dtype}) but text in `{text_table}` (dtype "
-            f"{tables[text_table][customer].dtype}, values like "
-            f"{sample_of(tables[text_table][customer].dropna())}), so no id would match. "
+            f"{ids_of[number_table].dtype}) but text in `{text_table}` (dtype "
+            f"{ids_of[text_table].dtype}, values like "
+            f"{sample_of(ids_of[text_table].dropna())}), so no id would match. "
             f"Make both the same type before merging, for example "
             f"{text_table}[{customer!r}] = pd.to_numeric({text_table}[{customer!r}], "
             f"errors='coerce').astype('Int64') if the text holds numbers, or "
@@ -610,3 +649,114 @@ def renamed_parameters(**new_name_of: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def return_flag(value: bool | None, *, parameter: str, function: str, names: tuple[str, str]) -> bool:
+    """The value of a ``return_*`` flag whose default becomes False in the next release.
+
+    A function that always returned a tuple now returns its main result, and
+    the extra one on request, in scikit-learn's style. For one release its
+    flag defaults to None: a call that does not say keeps the old tuple, with
+    a ``FutureWarning`` that shows both new calls. Call it just before
+    returning, so that bad input fails first.
+
+    Parameters
+    ----------
+    value : bool or None
+        The flag as given; None when the caller left it out.
+    parameter, function : str
+        The flag's name and the function's, for the message.
+    names : tuple of (str, str)
+        What to call the main and the extra result in the message.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     return_flag(None, parameter="return_report", function="clean", names=("clean", "report"))
+    True
+    >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    clean will return only `clean` from the next release, as scikit-learn's functions do.
+    Write `clean, report = clean(..., return_report=True)` to keep `report` too,
+    or `clean = clean(..., return_report=False)`.
+    >>> return_flag(False, parameter="return_report", function="clean", names=("clean", "report"))
+    False
+    """
+    if value is None:
+        main, extra = names
+        warnings.warn(
+            f"{function} will return only `{main}` from the next release, as scikit-learn's functions do. "
+            f"Write `{main}, {extra} = {function}(..., {parameter}=True)` to keep `{extra}` too, or "
+            f"`{main} = {function}(..., {parameter}=False)`.",
+            FutureWarning,
+            stacklevel=3,
+        )
+        return True
+    require_bool(value, parameter=parameter, function=function)
+    return value
+
+
+class _FrameWithOldAttributes(pd.DataFrame):
+    """A DataFrame that, for one release, also answers the attributes of the object its function used to return.
+
+    Anything computed from it is a plain DataFrame (``_constructor``), without the old attributes.
+    """
+
+    _metadata = ["_old_attributes", "_old_function", "_now_returns"]
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def __getattr__(self, name: str) -> Any:
+        old = self.__dict__.get("_old_attributes", {})
+        if name in old:
+            value, instead = old[name]
+            warnings.warn(
+                f"{self.__dict__['_old_function']} now returns {self.__dict__['_now_returns']}; `.{name}` stops "
+                f"working in the next release. {instead}",
+                FutureWarning,
+                stacklevel=2,
+            )
+            return value
+        return super().__getattr__(name)
+
+
+def with_old_attributes(
+    result: pd.DataFrame, *, function: str, now_returns: str, attributes: dict[str, tuple[Any, str]]
+) -> pd.DataFrame:
+    """`result`, still answering for one release the attributes of the object `function` used to return.
+
+    When a function that returned a result object (``.orders``, ``.report``,
+    ...) starts returning its main table, in scikit-learn's style, old code
+    that reads an attribute keeps working until the next release, with a
+    ``FutureWarning`` that says what to write instead.
+
+    Parameters
+    ----------
+    result : DataFrame
+        What the function returns now.
+    function, now_returns : str
+        The function's name, and what it returns now, for the message.
+    attributes : dict
+        ``{old attribute: (its value, what to write instead)}``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> table = pd.DataFrame({"amount": [3.0]})
+    >>> tidy = with_old_attributes(table, function="tidy", now_returns="the table itself",
+    ...                            attributes={"table": (table, "Use the result directly.")})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     tidy.table.equals(table)
+    True
+    >>> print(caught[0].message)
+    tidy now returns the table itself; `.table` stops working in the next release. Use the result directly.
+    >>> type(tidy.head()).__name__  # anything computed from it is a plain DataFrame
+    'DataFrame'
+    """
+    frame = _FrameWithOldAttributes(result)
+    frame._old_attributes, frame._old_function, frame._now_returns = dict(attributes), function, now_returns
+    return frame

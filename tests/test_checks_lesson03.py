@@ -244,7 +244,7 @@ def test_revenue_per_segment_rejects_wrong_answers(table):
 
 
 def retail_lines() -> pd.DataFrame:
-    clean, _ = clean_online_retail(load_online_retail_sample())
+    clean = clean_online_retail(load_online_retail_sample(), return_report=False)
     return clean.assign(amount=clean["Quantity"] * clean["UnitPrice"]).rename(
         columns={"CustomerID": "customer_id", "InvoiceDate": "ordered_at", "InvoiceNo": "order_id"}
     )

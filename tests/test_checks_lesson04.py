@@ -28,7 +28,7 @@ def solved():
     lines = orders.drop_duplicates()
     lines = lines[lines["category"].ne("test") & lines["customer_id"].isin(personal)]
     rfm = rfm_table(order_values(lines), order="order_id")
-    features, _ = prepare_features(rfm, numeric=COLUMNS)
+    features = prepare_features(rfm, numeric=COLUMNS, return_report=False)
     labels = fit_kmeans(features, n_clusters=4, random_state=0)
     return {"rfm": rfm, "features": features, "labels": labels}
 
@@ -64,7 +64,7 @@ def test_prepared_features(solved):
     raw = check.prepared_features.evaluate(rfm[COLUMNS])
     assert not raw.passed and "not standardised" in raw.hint
 
-    unlogged, _ = prepare_features(rfm, numeric=COLUMNS, log_skewed=False)
+    unlogged = prepare_features(rfm, numeric=COLUMNS, log_skewed=False, return_report=False)
     no_log = check.prepared_features.evaluate(unlogged)
     assert not no_log.passed and "apply log1p" in no_log.hint
 
@@ -149,14 +149,14 @@ def test_top_revenue_cluster(solved):
 def test_prepared_features_name_extra_columns_and_the_shortcut(solved):
     rfm, features = solved["rfm"], solved["features"]
     # the reported slips: prepare_features without numeric= adds mean_order_value; an extra column added by hand
-    everything, _ = prepare_features(rfm)
+    everything = prepare_features(rfm, return_report=False)
     assert "mean_order_value" in everything.columns, "the slip must add a column"
     result = check.prepared_features.evaluate(everything)
     assert not result.passed and "'mean_order_value'" in result.hint and "extra" in result.hint
     junk = check.prepared_features.evaluate(features.assign(junk=1.0))
     assert not junk.passed and "'junk'" in junk.hint
     shortcut = check.prepared_features.evaluate(
-        features, source="features, report = prepare_features(rfm, numeric=COLUMNS)"
+        features, source="features, report = prepare_features(rfm, numeric=COLUMNS, return_report=True)"
     )
     assert not shortcut.passed and "by hand" in shortcut.hint
     assert "DataFrame" in check.prepared_features.evaluate(features.to_numpy().tolist()).hint
@@ -196,7 +196,7 @@ def test_top_revenue_cluster_names_cluster_numbers_given_as_ids(solved):
 def retail_features():
     from course_lib.datasets import clean_online_retail, load_online_retail_sample
 
-    clean, _ = clean_online_retail(load_online_retail_sample())
+    clean = clean_online_retail(load_online_retail_sample(), return_report=False)
     retail = clean.assign(amount=clean["Quantity"] * clean["UnitPrice"]).rename(
         columns={"CustomerID": "customer_id", "InvoiceDate": "ordered_at", "InvoiceNo": "order_id"}
     )

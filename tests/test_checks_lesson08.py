@@ -17,10 +17,10 @@ from course_lib.rfm import assign_segments, rfm_scores, rfm_table, segment_summa
 def solution():
     raw = read_orders_file(data_dir() / "online_retail_sample.csv").data
     mapping = guess_column_mapping(raw)
-    orders = standardise_orders(raw, mapping).orders
+    orders = standardise_orders(raw, mapping)
     table = rfm_table(orders, order="order_id")
     segmented = assign_segments(rfm_scores(table, ties="min"))
-    features, _ = prepare_features(table[["recency", "frequency", "monetary"]])
+    features = prepare_features(table[["recency", "frequency", "monetary"]], return_report=False)
     return {"mapping": mapping, "orders": orders, "table": table, "segmented": segmented, "features": features}
 
 
@@ -48,7 +48,7 @@ def test_tidy_orders(solution):
     orders = solution["orders"]
     assert check.tidy_orders.evaluate(orders).passed
     assert check.tidy_orders.evaluate(orders.iloc[::-1][["order_id", "amount", "ordered_at", "customer_id"]]).passed
-    uci, _ = clean_online_retail(load_online_retail_sample())
+    uci = clean_online_retail(load_online_retail_sample(), return_report=False)
     uci_like = pd.DataFrame(
         {
             "customer_id": uci["CustomerID"].astype(str),
@@ -87,7 +87,7 @@ def test_clusters(solution):
     result = check.clusters.evaluate(fit_kmeans(solution["features"], n_clusters=3, random_state=0))
     assert not result.passed and "3 clusters" in result.hint
     raw_features = solution["table"][["recency", "frequency", "monetary"]]
-    unlogged, _ = prepare_features(raw_features, log_skewed=False)
+    unlogged = prepare_features(raw_features, log_skewed=False, return_report=False)
     other = fit_kmeans(unlogged, n_clusters=4, random_state=0)
     assert not check.clusters.evaluate(other).passed
     assert not check.clusters.evaluate(labels.iloc[:-1]).passed

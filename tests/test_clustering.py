@@ -83,7 +83,7 @@ def sample_skewness(values: list[float]) -> float:
 
 
 def test_prepare_features_logs_then_standardises_by_hand(customers):
-    features, _ = prepare_features(customers, numeric=["spend", "orders"])
+    features = prepare_features(customers, numeric=["spend", "orders"], return_report=False)
 
     # log1p(0, 1, 3, 7, 63) = ln 2 * (0, 1, 2, 3, 6); ln 2 cancels when standardising.
     # Mean of (0, 1, 2, 3, 6) is 2.4; population variance is 50/5 - 2.4**2 = 4.24.
@@ -98,14 +98,14 @@ def test_prepare_features_logs_then_standardises_by_hand(customers):
 def test_prepare_features_keeps_the_numeric_columns_in_the_order_given(customers):
     # "orders" is not logged and "spend" is: the pipeline emits logged columns first,
     # but the features must come back as asked (R, F, M reads better than F, M, R).
-    features, _ = prepare_features(customers, numeric=["orders", "spend"], categorical=["diet"])
+    features = prepare_features(customers, numeric=["orders", "spend"], categorical=["diet"], return_report=False)
 
     assert list(features.columns) == ["orders", "spend", "diet_curious", "diet_vegan"]
     np.testing.assert_allclose(features["spend"], (np.array([0, 1, 2, 3, 6]) - 2.4) / math.sqrt(4.24))
 
 
 def test_prepare_features_report_says_what_and_why(customers):
-    _, report = prepare_features(customers, numeric=["spend", "orders"], categorical=["diet"])
+    _, report = prepare_features(customers, numeric=["spend", "orders"], categorical=["diet"], return_report=True)
 
     assert list(report.columns) == ["column", "transform", "reason"]
     by_column = report.set_index("column")
@@ -122,7 +122,7 @@ def test_prepare_features_report_says_what_and_why(customers):
 
 
 def test_prepare_features_imputes_nullable_answers_with_the_median(customers):
-    features, report = prepare_features(customers, numeric=["answer"])
+    features, report = prepare_features(customers, numeric=["answer"], return_report=True)
 
     # The median of the answered values (1, 2, 4, 5) is 3, so the filled column is 1, 2, 3, 4, 5.
     expected = (np.array([1, 2, 3, 4, 5]) - 3) / math.sqrt(2)
@@ -132,7 +132,7 @@ def test_prepare_features_imputes_nullable_answers_with_the_median(customers):
 
 
 def test_prepare_features_one_hot_encodes_categories(customers):
-    features, _ = prepare_features(customers, categorical=["diet"])
+    features = prepare_features(customers, categorical=["diet"], return_report=False)
 
     assert list(features.columns) == ["diet_curious", "diet_vegan"]
     # Row 13 had no diet: it gets the most frequent category, 'curious' (first of the tie).
@@ -141,14 +141,14 @@ def test_prepare_features_one_hot_encodes_categories(customers):
 
 
 def test_prepare_features_splits_columns_by_dtype_when_none_are_named(customers):
-    features, report = prepare_features(customers)
+    features, report = prepare_features(customers, return_report=True)
 
     assert report["column"].tolist() == ["spend", "orders", "answer", "diet"]
     assert list(features.columns) == ["spend", "orders", "answer", "diet_curious", "diet_vegan"]
 
 
 def test_prepare_features_without_log_only_standardises(customers):
-    features, report = prepare_features(customers, numeric=["spend"], log_skewed=False)
+    features, report = prepare_features(customers, numeric=["spend"], log_skewed=False, return_report=True)
 
     raw = np.array([0, 1, 3, 7, 63])
     np.testing.assert_allclose(features["spend"], (raw - raw.mean()) / raw.std())
@@ -159,7 +159,7 @@ def test_prepare_features_without_log_only_standardises(customers):
 def test_prepare_features_does_not_log_negative_columns():
     data = pd.DataFrame({"change": [-5.0, 0.0, 1.0, 2.0, 80.0]})
 
-    features, report = prepare_features(data)
+    features, report = prepare_features(data, return_report=True)
 
     raw = data["change"].to_numpy()
     np.testing.assert_allclose(features["change"], (raw - raw.mean()) / raw.std())
@@ -169,8 +169,8 @@ def test_prepare_features_does_not_log_negative_columns():
 def test_prepare_features_threshold_decides_the_log(customers):
     spend_skew = sample_skewness([0, 1, 3, 7, 63])
 
-    _, strict = prepare_features(customers, numeric=["spend"], skew_threshold=spend_skew + 0.1)
-    _, loose = prepare_features(customers, numeric=["spend"], skew_threshold=spend_skew - 0.1)
+    _, strict = prepare_features(customers, numeric=["spend"], skew_threshold=spend_skew + 0.1, return_report=True)
+    _, loose = prepare_features(customers, numeric=["spend"], skew_threshold=spend_skew - 0.1, return_report=True)
 
     assert strict.loc[0, "transform"] == "standardise"
     assert loose.loc[0, "transform"] == "log1p, standardise"
@@ -180,7 +180,7 @@ def test_make_preparation_pipeline_matches_prepare_features(customers):
     pipeline = make_preparation_pipeline(numeric=["spend", "orders"], categorical=["diet"], log_columns=["spend"])
 
     from_pipeline = pipeline.fit_transform(customers)
-    from_function, _ = prepare_features(customers, numeric=["spend", "orders"], categorical=["diet"])
+    from_function = prepare_features(customers, numeric=["spend", "orders"], categorical=["diet"], return_report=False)
 
     assert [name for name, _, _ in pipeline.transformers] == ["log_scaled", "scaled", "one_hot"]
     pd.testing.assert_frame_equal(from_pipeline, from_function)
@@ -262,9 +262,24 @@ def test_prepare_features_rejects_bad_arguments(customers):
 def test_prepare_features_leaves_the_input_alone(customers):
     before = customers.copy(deep=True)
 
-    prepare_features(customers)
+    prepare_features(customers, return_report=True)
 
     pd.testing.assert_frame_equal(customers, before)
+
+
+def test_prepare_features_returns_the_report_only_on_request_and_warns_on_the_old_call(customers):
+    features = prepare_features(customers, return_report=False)
+    with_report = prepare_features(customers, return_report=True)
+    assert isinstance(features, pd.DataFrame)
+    assert isinstance(with_report, tuple) and len(with_report) == 2
+    pd.testing.assert_frame_equal(with_report[0], features)
+    # The old call (no flag) still returns both, for one release, and says how to write it now.
+    with pytest.warns(FutureWarning, match=r"return_report=True\)` to keep `report` too"):
+        old_features, old_report = prepare_features(customers)
+    pd.testing.assert_frame_equal(old_features, features)
+    pd.testing.assert_frame_equal(old_report, with_report[1])
+    with pytest.raises(TypeError, match="'return_report' parameter of prepare_features"):
+        prepare_features(customers, return_report="yes")
 
 
 # ------------------------------------------------------------------------------------------

@@ -83,11 +83,11 @@ def test_parse_numbers_keeps_numbers_and_leaves_its_input_alone():
 
 
 def test_parse_dates_finds_the_format_and_combines_formats():
-    dates, formats = parse_dates(pd.Series(["1/3/2024 8:26", "12/31/2024 23:59", None]))
+    dates, formats = parse_dates(pd.Series(["1/3/2024 8:26", "12/31/2024 23:59", None]), return_formats=True)
     assert formats == ("%m/%d/%Y %H:%M",)  # 12/31 cannot be day-first
     assert dates.iloc[:2].tolist() == [pd.Timestamp("2024-01-03 08:26"), pd.Timestamp("2024-12-31 23:59")]
     assert pd.isna(dates.iloc[2])
-    mixed, formats = parse_dates(pd.Series(["2024-02-01", "15.02.2024", "20/02/2024", "never"]))
+    mixed, formats = parse_dates(pd.Series(["2024-02-01", "15.02.2024", "20/02/2024", "never"]), return_formats=True)
     assert mixed.iloc[:3].dt.strftime("%Y-%m-%d").tolist() == ["2024-02-01", "2024-02-15", "2024-02-20"]
     assert pd.isna(mixed.iloc[3])
     assert formats == ("ISO8601", "%d/%m/%Y", "%d.%m.%Y")  # equal coverage: the earlier format first
@@ -95,19 +95,29 @@ def test_parse_dates_finds_the_format_and_combines_formats():
 
 def test_parse_dates_never_reads_one_file_both_day_first_and_month_first():
     # 13/01 is day-first only; 01/13 month-first only. One format wins; the other value stays unread.
-    dates, formats = parse_dates(pd.Series(["13/01/2024", "14/01/2024", "01/13/2024"]))
+    dates, formats = parse_dates(pd.Series(["13/01/2024", "14/01/2024", "01/13/2024"]), return_formats=True)
     assert formats == ("%d/%m/%Y",)
     assert dates.isna().tolist() == [False, False, True]
 
 
 def test_parse_dates_explicit_format_time_zones_and_datetimes():
-    dates, formats = parse_dates(pd.Series(["01/02/2024"]), date_format="%m/%d/%Y")
+    dates, formats = parse_dates(pd.Series(["01/02/2024"]), date_format="%m/%d/%Y", return_formats=True)
     assert (dates.iloc[0], formats) == (pd.Timestamp("2024-01-02"), ("%m/%d/%Y",))
-    aware, _ = parse_dates(pd.Series(["2024-03-01T10:00:00+01:00", "2024-03-01T10:00:00Z"]))
+    aware = parse_dates(pd.Series(["2024-03-01T10:00:00+01:00", "2024-03-01T10:00:00Z"]), return_formats=False)
     assert aware.tolist() == [pd.Timestamp("2024-03-01 09:00"), pd.Timestamp("2024-03-01 10:00")]
     already = pd.Series(pd.to_datetime(["2024-05-06"], format="%Y-%m-%d"))
-    same, formats = parse_dates(already)
+    same, formats = parse_dates(already, return_formats=True)
     assert same.iloc[0] == pd.Timestamp("2024-05-06") and formats == ()
+
+
+def test_parse_dates_returns_the_formats_on_request_and_warns_on_the_old_call():
+    text = pd.Series(["13/03/2024", "14/03/2024"])
+    dates = parse_dates(text, return_formats=False)
+    assert isinstance(dates, pd.Series)
+    with pytest.warns(FutureWarning, match=r"`dates, formats = parse_dates\(\.\.\., return_formats=True\)`"):
+        old_dates, old_formats = parse_dates(text)
+    pd.testing.assert_series_equal(old_dates, dates)
+    assert old_formats == ("%d/%m/%Y",)
 
 
 # ------------------------------------------------------------------ reading a file
@@ -227,15 +237,17 @@ def test_standardise_orders_counts_every_dropped_row_by_hand():
         }
     )
     before = raw.copy()
-    tidy = standardise_orders(raw, guess_column_mapping(raw))
+    orders, report = standardise_orders(raw, guess_column_mapping(raw), return_report=True)
     pd.testing.assert_frame_equal(raw, before)
-    assert tidy.report["rows_dropped"].tolist() == [0, 1, 1, 0, 1, 1, 1]  # dup, date, -, customer, C3, qty 0
-    assert tidy.report["rows_remaining"].tolist() == [7, 6, 5, 5, 4, 3, 2]
-    assert tidy.orders["customer_id"].tolist() == ["17850", "17850"]  # a spreadsheet's 17850.0, tidied
-    assert tidy.orders["amount"].tolist() == [3.0, 4.0]
-    assert tidy.orders["order_id"].tolist() == ["1", "2"]
+    assert report.steps["rows_dropped"].tolist() == [0, 1, 1, 0, 1, 1, 1]  # dup, date, -, customer, C3, qty 0
+    assert report.steps["rows_remaining"].tolist() == [7, 6, 5, 5, 4, 3, 2]
+    assert orders["customer_id"].tolist() == ["17850", "17850"]  # a spreadsheet's 17850.0, tidied
+    assert orders["amount"].tolist() == [3.0, 4.0]
+    assert orders["order_id"].tolist() == ["1", "2"]
     # Every day is 12 or less: 01/12/2010 could be 12 January too, and the report must say so.
-    assert tidy.date_formats == ("%d/%m/%Y",) and tidy.day_month_ambiguous
+    assert report.date_formats == ("%d/%m/%Y",) and report.day_month_ambiguous
+    assert repr(report) == "CleaningReport(2 of 7 rows kept, dates read as ['%d/%m/%Y'])"
+    pd.testing.assert_frame_equal(standardise_orders(raw, guess_column_mapping(raw)), orders, check_frame_type=False)
 
 
 def test_standardise_orders_cancellations_by_status_and_c_ids():
@@ -247,12 +259,12 @@ def test_standardise_orders_cancellations_by_status_and_c_ids():
             "status": ["Delivered", "CANCELLED", "refunded", "paid"],
         }
     )
-    assert standardise_orders(raw, guess_column_mapping(raw)).orders["customer_id"].tolist() == ["a", "d"]
+    assert standardise_orders(raw, guess_column_mapping(raw))["customer_id"].tolist() == ["a", "d"]
     # A shop whose every order id starts with C has no cancellation invoices: nothing is dropped.
     shop = pd.DataFrame(
         {"customer": ["a", "b"], "date": ["2024-01-05"] * 2, "amount": ["5", "6"], "order": ["C1001", "C1002"]}
     )
-    assert len(standardise_orders(shop, guess_column_mapping(shop)).orders) == 2
+    assert len(standardise_orders(shop, guess_column_mapping(shop))) == 2
 
 
 def test_standardise_orders_with_nothing_left_says_why():
@@ -268,18 +280,32 @@ def test_standardise_orders_agrees_with_clean_online_retail():
     """Second method: the UCI cleaning of course_lib.datasets keeps the same lines (products or not)."""
     orders_file = read_orders_file(data_dir() / "online_retail_sample.csv")
     tidy = standardise_orders(orders_file.data, guess_column_mapping(orders_file.data))
-    clean, _ = clean_online_retail(load_online_retail_sample(), drop_non_products=False)
-    assert len(tidy.orders) == len(clean)
-    assert tidy.orders["amount"].sum() == pytest.approx((clean["Quantity"] * clean["UnitPrice"]).sum())
-    assert tidy.orders["customer_id"].nunique() == clean["CustomerID"].nunique()
+    clean = clean_online_retail(load_online_retail_sample(), drop_non_products=False, return_report=False)
+    assert len(tidy) == len(clean)
+    assert tidy["amount"].sum() == pytest.approx((clean["Quantity"] * clean["UnitPrice"]).sum())
+    assert tidy["customer_id"].nunique() == clean["CustomerID"].nunique()
 
 
 def test_a_given_date_format_settles_the_ambiguity():
     raw = pd.DataFrame({"customer": ["a", "b"], "date": ["01/02/2024", "03/04/2024"], "amount": ["1", "2"]})
-    guessed = standardise_orders(raw, guess_column_mapping(raw))
-    assert guessed.day_month_ambiguous and guessed.orders["ordered_at"].dt.month.tolist() == [2, 4]
-    given = standardise_orders(raw, guess_column_mapping(raw), date_format="%m/%d/%Y")
-    assert not given.day_month_ambiguous and given.orders["ordered_at"].dt.month.tolist() == [1, 3]
+    guessed, guessed_report = standardise_orders(raw, guess_column_mapping(raw), return_report=True)
+    assert guessed_report.day_month_ambiguous and guessed["ordered_at"].dt.month.tolist() == [2, 4]
+    given, given_report = standardise_orders(raw, guess_column_mapping(raw), date_format="%m/%d/%Y", return_report=True)
+    assert not given_report.day_month_ambiguous and given["ordered_at"].dt.month.tolist() == [1, 3]
+
+
+def test_standardise_orders_old_attributes_work_for_one_release_with_a_warning():
+    raw = pd.DataFrame({"customer": ["a", "b"], "date": ["2024-01-05", "2024-01-07"], "total": ["10", "4"]})
+    orders, report = standardise_orders(raw, guess_column_mapping(raw), return_report=True)
+    tidy = standardise_orders(raw, guess_column_mapping(raw))
+    with pytest.warns(FutureWarning, match=r"standardise_orders now returns the tidy orders themselves"):
+        pd.testing.assert_frame_equal(tidy.orders, orders)
+    with pytest.warns(FutureWarning, match=r"return_report=True\)` and read report\.steps"):
+        pd.testing.assert_frame_equal(tidy.report, report.steps)
+    with pytest.warns(FutureWarning, match=r"report\.date_formats"):
+        assert tidy.date_formats == report.date_formats == ("ISO8601",)
+    with pytest.warns(FutureWarning, match=r"report\.day_month_ambiguous"):
+        assert tidy.day_month_ambiguous is report.day_month_ambiguous is False
 
 
 # ------------------------------------------------------------------ one test per guessing rule
@@ -383,7 +409,7 @@ def test_one_cancellation_rule_for_both_cleanings():
     raw = load_online_retail_sample()
     rule = cancellation_invoices(raw["InvoiceNo"], raw["Quantity"] * raw["UnitPrice"])
     assert rule.sum() > 0 and rule.tolist() == raw["InvoiceNo"].str.fullmatch(r"C\d+").tolist()
-    _, report = clean_online_retail(raw)
+    _, report = clean_online_retail(raw, return_report=True)
     kept_before = raw[~raw.duplicated() & raw["CustomerID"].notna()]
     assert report.set_index("step").at["cancellations", "rows_dropped"] == rule[kept_before.index].sum()
     text = read_orders_file(data_dir() / "online_retail_sample.csv").data

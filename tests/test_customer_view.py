@@ -103,7 +103,8 @@ def tickets() -> pd.DataFrame:
 
 
 def test_order_summary_matches_a_hand_computation(lines):
-    summary = order_summary(lines).set_index("customer_id")
+    summary = order_summary(lines)
+    assert summary.index.name == "customer_id"  # one row per customer: the id is the index
 
     # Guest line (no id) left out: two customers only.
     assert list(summary.index) == [1, 2]
@@ -132,7 +133,7 @@ def test_order_summary_matches_a_hand_computation(lines):
 
 
 def test_order_summary_keeps_duplicate_lines_when_asked(lines):
-    summary = order_summary(lines, drop_duplicate_lines=False).set_index("customer_id")
+    summary = order_summary(lines, drop_duplicate_lines=False)
     assert summary.loc[1, "net_revenue"] == pytest.approx(18 + 8 + 8)
 
 
@@ -165,13 +166,13 @@ def test_order_summary_sorts_categorical_channels_and_categories_alphabetically(
         category=pd.Categorical(lines["category"], categories=["drink", "bowl", "curry"]),
         quantity=[3, 3, 3, 1, 1, 1],  # bowl and drink now tie for customer 1
     )
-    first = order_summary(as_categories).set_index("customer_id").loc[1]
+    first = order_summary(as_categories).loc[1]
     assert first["favourite_category"] == "bowl"
     assert first["channels"] == "app"
     both_channels = as_categories.assign(
         channel=pd.Categorical(["web", "app", "app", "web", "app", "web"], categories=["web", "app"])
     )
-    assert order_summary(both_channels).set_index("customer_id").loc[1, "channels"] == "app, web"
+    assert order_summary(both_channels).loc[1, "channels"] == "app, web"
 
 
 def test_order_summary_uses_the_column_names_it_is_given(lines):
@@ -179,7 +180,7 @@ def test_order_summary_uses_the_column_names_it_is_given(lines):
     summary = order_summary(renamed, customer="client", unit_price="price", status="state")
     expected = order_summary(lines)
     assert list(summary["net_revenue"]) == list(expected["net_revenue"])
-    assert "client" in summary.columns
+    assert summary.index.name == "client"
 
 
 def test_order_summary_rejects_unknown_statuses_and_text_prices(lines):
@@ -195,7 +196,7 @@ def test_order_summary_rejects_unknown_statuses_and_text_prices(lines):
 
 
 def test_behaviour_summary_counts_sessions_and_events(events):
-    summary = behaviour_summary(events).set_index("customer_id")
+    summary = behaviour_summary(events)
     assert list(summary.index) == [1, 3]  # the anonymous visit is left out
     assert summary.loc[1, "n_sessions"] == 2
     assert summary.loc[1, "n_events"] == 3
@@ -206,14 +207,14 @@ def test_behaviour_summary_counts_sessions_and_events(events):
 
 
 def test_ticket_summary_counts_tickets_and_their_top_category(tickets):
-    summary = ticket_summary(tickets).set_index("customer_id")
+    summary = ticket_summary(tickets)
     assert summary.loc[2, "n_tickets"] == 3
     assert summary.loc[2, "top_ticket_category"] == "refund"
     assert summary.loc[2, "last_ticket_at"] == pd.Timestamp("2024-01-20")
 
 
 def test_survey_latest_keeps_the_newest_answer(survey):
-    latest = survey_latest(survey).set_index("customer_id")
+    latest = survey_latest(survey)
     assert latest.loc[1, "response_id"] == 100  # answered 2024-02-10, after response 101
     assert latest.loc[1, "n_survey_responses"] == 2
     assert latest.loc[3, "n_survey_responses"] == 1
@@ -226,7 +227,7 @@ def test_survey_latest_and_the_report_refuse_to_mix_two_surveys(customers, surve
         survey_latest(mixed)
     with pytest.raises(ValueError, match=r"mixes 2 surveys"):
         data_quality_report(customers, survey=mixed, questions=["nps"])
-    one = survey_latest(mixed.loc[mixed["survey"] == "relationship"]).set_index("customer_id")
+    one = survey_latest(mixed.loc[mixed["survey"] == "relationship"])
     assert one.loc[1, "response_id"] == 100
 
 
@@ -290,6 +291,15 @@ def test_data_quality_report_counts_each_problem(customers, lines, survey, event
     report = data_quality_report(
         customers, orders=lines, survey=survey, events=events, tickets=tickets, questions=["q_health", "nps"]
     ).set_index("check")
+    from_index = data_quality_report(
+        customers.set_index("customer_id"),
+        orders=lines,
+        survey=survey,
+        events=events,
+        tickets=tickets,
+        questions=["q_health", "nps"],
+    ).set_index("check")
+    pd.testing.assert_frame_equal(from_index, report)
 
     def row(check: str) -> tuple[int, int]:
         return report.loc[check, "count"], report.loc[check, "out_of"]
@@ -415,3 +425,14 @@ def test_nps_by_rejects_a_missing_column_and_bad_scores():
         nps_by(answers, "segment")
     with pytest.raises(ValueError, match=r"between 0 and 10.*12"):
         nps_by(answers, "diet")
+
+
+def test_customer_view_keeps_the_id_where_the_customer_table_has_it(customers, lines, survey, events, tickets):
+    sources = {"orders": lines, "survey": survey, "events": events, "tickets": tickets}
+    from_column = customer_view(customers, **sources)
+    from_index = customer_view(customers.set_index("customer_id"), **sources)
+    assert from_index.index.name == "customer_id"
+    assert "customer_id" not in from_index.columns
+    pd.testing.assert_frame_equal(from_index, from_column.set_index("customer_id"))
+    with pytest.raises(ValueError, match=r"`customers` must have one row per id: the index 'customer_id' repeats"):
+        customer_view(customers.set_index("customer_id").iloc[[0, 0, 1]])

@@ -365,7 +365,7 @@ def test_loading_everything_changes_no_file(small_world):
     times = {path: path.stat().st_mtime_ns for path in small_world.rglob("*") if path.is_file()}
     for loader, _, _, _ in LOADERS:
         loader(data_dir=small_world)
-    load_online_retail(small_world / "online_retail_sample.csv")
+    load_online_retail(small_world / "online_retail_sample.csv", return_report=False)
     connect_crm(data_dir=small_world).close()
     assert _digests(small_world) == before
     assert {path: path.stat().st_mtime_ns for path in times} == times
@@ -440,7 +440,7 @@ def _cleaning_by_hand(raw: pd.DataFrame) -> list[int]:
 def test_load_online_retail_cleans_the_sample_and_reports_each_step(small_world):
     path = small_world / "online_retail_sample.csv"
     raw = load_online_retail_sample(data_dir=small_world)
-    clean, report = load_online_retail(path)
+    clean, report = load_online_retail(path, return_report=True)
     assert report["step"].tolist() == [
         "input",
         "exact duplicates",
@@ -472,8 +472,24 @@ def test_load_online_retail_cleans_the_sample_and_reports_each_step(small_world)
 def test_clean_online_retail_keeps_the_callers_frame(small_world):
     raw = load_online_retail_sample(data_dir=small_world)
     copy = raw.copy()
-    clean_online_retail(raw)
+    clean_online_retail(raw, return_report=True)
     pd.testing.assert_frame_equal(raw, copy)
+
+
+def test_clean_online_retail_returns_the_report_on_request_and_warns_on_the_old_call(small_world):
+    raw = load_online_retail_sample(data_dir=small_world)
+    clean = clean_online_retail(raw, return_report=False)
+    assert isinstance(clean, pd.DataFrame)
+    same, report = clean_online_retail(raw, return_report=True)
+    pd.testing.assert_frame_equal(same, clean)
+    assert report["rows_remaining"].iloc[-1] == len(clean)
+    with pytest.warns(FutureWarning, match=r"`clean, report = clean_online_retail\(\.\.\., return_report=True\)`"):
+        old_clean, old_report = clean_online_retail(raw)  # the old call, for one release
+    pd.testing.assert_frame_equal(old_clean, clean)
+    pd.testing.assert_frame_equal(old_report, report)
+    with pytest.warns(FutureWarning, match=r"load_online_retail will return only `clean`"):
+        from_file, _ = load_online_retail(small_world / "online_retail_sample.csv")
+    assert len(from_file) == len(clean)
 
 
 def test_clean_online_retail_rejects_a_frame_without_the_columns():
@@ -558,6 +574,6 @@ def test_read_online_retail_leaves_the_file_unchanged(small_world, tmp_path):
     path = tmp_path / "copy.csv"
     shutil.copy(small_world / "online_retail_sample.csv", path)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    load_online_retail(path)
+    load_online_retail(path, return_report=False)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert np.isclose(len(read_online_retail(path)), len(load_online_retail_sample(data_dir=small_world)))

@@ -463,6 +463,8 @@ def test_cohort_retention_by_signup_month_by_hand(orders, customers):
     counts = journey.cohort_retention(orders, customers, normalize=False)
     assert counts.iloc[0].tolist() == [1, 1, 1]
     assert counts.iloc[1].tolist()[:2] == [1, 1] and counts.iloc[1].isna().tolist() == [False, False, True]
+    # A customer table indexed by its ids (CONTRIBUTING's rule) gives the same table.
+    pd.testing.assert_frame_equal(journey.cohort_retention(orders, customers.set_index("customer_id")), table)
 
 
 def test_cohort_retention_by_first_order_month_by_hand(orders):

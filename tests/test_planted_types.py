@@ -27,9 +27,9 @@ from course_lib.datasets import LIKERT_ITEMS, load_survey, load_truth
 def clustered():
     """The lessons' survey clustering on the default data, and each respondent's planted type."""
     survey = load_survey()
-    relationship = survey_latest(survey[survey["survey"] == "relationship"]).set_index("customer_id")
+    relationship = survey_latest(survey[survey["survey"] == "relationship"])
     answers = relationship[list(LIKERT_ITEMS)]
-    features, _ = prepare_features(answers)
+    features = prepare_features(answers, return_report=False)
     labels = fit_kmeans(features, n_clusters=4, random_state=0)
     truth = load_truth()
     planted = truth.customer_types.set_index("customer_id")["type"].astype(str).reindex(labels.index)

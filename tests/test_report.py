@@ -72,7 +72,7 @@ def test_report_on_the_online_retail_sample(sample_report):
     assert result.reconciliation.at["analysed", "money"] == pytest.approx(counted["amount"].sum())
     assert result.reconciliation.at["file_total", "money"] == pytest.approx((raw["Quantity"] * raw["UnitPrice"]).sum())
     # Fewer purchases and less revenue than the cleaning that drops cancellations and keeps their sales.
-    clean, _ = clean_online_retail(raw, drop_non_products=False)
+    clean = clean_online_retail(raw, drop_non_products=False, return_report=False)
     assert result.headline["revenue"] < (clean["Quantity"] * clean["UnitPrice"]).sum()
     assert result.segments["customers"].sum() == result.headline["customers"]
     assert result.segments["revenue_share"].sum() == pytest.approx(1.0)

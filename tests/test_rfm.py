@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from course_lib.rfm import (
     EXCLUSION_REASONS,
@@ -344,6 +349,129 @@ def test_clv_summary_ignores_refund_days(clv_lines):
     refund = pd.DataFrame({"customer_id": ["A"], "ordered_at": [ts("2024-01-11 10:00")], "amount": [-8.0]})
     summary = clv_summary(pd.concat([clv_lines, refund], ignore_index=True))
     assert summary.loc["A", "frequency"] == 2.0 and summary.loc["A", "monetary_value"] == 29.0
+
+
+def test_clv_summary_follows_lifetimes_definitions_by_hand():
+    """lifetimes: frequency = repeat purchase days, recency = first to last purchase day,
+    T = first purchase day to the end of observation, monetary_value = mean of the repeat days."""
+    lines = pd.DataFrame(
+        {
+            "customer_id": [7, 7, 7, 7, 7, 7, 8, 8],
+            "ordered_at": pd.to_datetime(
+                [
+                    "2024-03-01 09:00",  # 7: first purchase day, 12 + 3 = 15 (never in monetary_value)
+                    "2024-03-01 18:00",
+                    "2024-03-04 12:00",  # 7: a $0 sale (a free meal), no refund that day
+                    "2024-03-09 12:00",  # 7: 40 bought and 40 refunded the same day: nets to 0
+                    "2024-03-09 15:00",
+                    "2024-03-21 12:00",  # 7: the last purchase, 25
+                    "2024-03-05 12:00",  # 8: one purchase; a refund later that nets below 0
+                    "2024-03-06 12:00",
+                ]
+            ),
+            "amount": [12.0, 3.0, 0.0, 40.0, -40.0, 25.0, 18.0, -5.0],
+        }
+    )
+    # End of observation 31 March. Customer 7's purchase days: 1 and 21 March, and with "count"
+    # also the free meal of 4 March; 9 March is a refund day in both (a line is negative).
+    dropped = clv_summary(lines, as_of="2024-03-31")
+    assert dropped.loc[7].to_dict() == {"frequency": 1.0, "recency": 20.0, "T": 30.0, "monetary_value": 25.0}
+    assert dropped.loc[8].to_dict() == {"frequency": 0.0, "recency": 0.0, "T": 26.0, "monetary_value": 0.0}
+    counted = clv_summary(lines, as_of="2024-03-31", zero_amount_days="count")
+    assert counted.loc[7].to_dict() == {"frequency": 2.0, "recency": 20.0, "T": 30.0, "monetary_value": 12.5}
+    pd.testing.assert_series_equal(counted.loc[8], dropped.loc[8])
+    # Without as_of, observation ends on the last day of the data (21 March), as in both libraries.
+    assert clv_summary(lines).loc[7, "T"] == 20.0
+
+
+# Small random order tables: few customers and days, so several lines share a day; amounts are
+# multiples of 0.25 (every sum is exact in binary), with refunds, $0 lines and missing values.
+_CLV_ROW = st.tuples(
+    st.one_of(st.none(), st.integers(1, 4)),  # customer (None: a guest)
+    st.integers(0, 5),  # day
+    st.integers(0, 23),  # hour
+    st.sampled_from([None, -1.0, 0.0, 0.25, 1.0, 2.5]),  # amount (None: missing)
+)
+
+
+def _clv_summary_by_definition(rows: list[tuple], *, end: dt.date, zero_amount_days: str) -> dict:
+    """The summary by the definitions, in plain Python: {customer: (frequency, recency, T, monetary_value)}."""
+    lines_of_day = defaultdict(list)
+    for customer, day, _, amount in rows:
+        if customer is not None and amount is not None:
+            lines_of_day[customer, day].append(amount)
+    purchase_days = defaultdict(dict)
+    for (customer, day), amounts in lines_of_day.items():
+        worth = sum(amounts)
+        if worth > 0 or (zero_amount_days == "count" and worth == 0 and min(amounts) >= 0):
+            purchase_days[customer][day] = worth
+    start = dt.date(2024, 3, 1)
+    summary = {}
+    for customer, worth_of in purchase_days.items():
+        days = sorted(worth_of)
+        repeats = [worth_of[day] for day in days[1:]]
+        summary[customer] = (
+            float(len(days) - 1),
+            float(days[-1] - days[0]),
+            float((end - start).days - days[0]),
+            sum(repeats) / len(repeats) if repeats else 0.0,
+        )
+    return summary
+
+
+@settings(max_examples=150, deadline=None)
+# A day that nets to 0 through a refund, and a $0 day without one, under both rules.
+@example(
+    rows=[(1, 0, 9, 1.0), (1, 0, 18, -1.0), (1, 1, 9, 2.5)],
+    zero_amount_days="count",
+    tz=None,
+    text_ids=False,
+    extra_days=0,
+)
+@example(
+    rows=[(1, 0, 9, 1.0), (1, 2, 9, 0.0), (1, 4, 9, 2.5)],
+    zero_amount_days="count",
+    tz=None,
+    text_ids=True,
+    extra_days=1,
+)
+@example(
+    rows=[(1, 0, 9, 1.0), (1, 2, 9, 0.0), (1, 4, 9, 2.5)],
+    zero_amount_days="drop",
+    tz=None,
+    text_ids=False,
+    extra_days=1,
+)
+@given(
+    rows=st.lists(_CLV_ROW, min_size=1, max_size=40),
+    zero_amount_days=st.sampled_from(["drop", "count"]),
+    tz=st.sampled_from([None, "America/Bogota"]),
+    text_ids=st.booleans(),
+    extra_days=st.integers(0, 5),
+)
+def test_clv_summary_equals_its_definition_on_random_tables(rows, zero_amount_days, tz, text_ids, extra_days):
+    ordered_at = pd.Timestamp("2024-03-01") + pd.to_timedelta([day * 24 + hour for _, day, hour, _ in rows], unit="h")
+    customers = [customer for customer, *_ in rows]
+    lines = pd.DataFrame(
+        {
+            "customer_id": pd.array([None if c is None else f"C{c}" for c in customers], dtype="str")
+            if text_ids
+            else pd.array(customers, dtype="Int64"),
+            "ordered_at": ordered_at.tz_localize(tz) if tz else ordered_at,
+            "amount": [np.nan if amount is None else amount for *_, amount in rows],
+        }
+    )
+    end = dt.date(2024, 3, 1) + dt.timedelta(days=max(day for _, day, _, _ in rows) + extra_days)
+    expected = _clv_summary_by_definition(rows, end=end, zero_amount_days=zero_amount_days)
+    if not expected:
+        with pytest.raises(ValueError, match="No (customer has a purchase day|row of the transactions)"):
+            clv_summary(lines, as_of=end, zero_amount_days=zero_amount_days)
+        return
+    summary = clv_summary(lines, as_of=end, zero_amount_days=zero_amount_days)
+    as_id = (lambda c: f"C{c}") if text_ids else (lambda c: c)
+    assert summary.index.tolist() == sorted(as_id(c) for c in expected)
+    for customer, values in expected.items():
+        assert tuple(summary.loc[as_id(customer)]) == pytest.approx(values, rel=1e-12, abs=0)
 
 
 # ----------------------------------------------------------------------------- scores

@@ -166,3 +166,25 @@ def test_with_consent_bad_input(view):
         with_consent(view.assign(consent_email=[1, 0, 1, 1, 0, 1]))
     with pytest.raises(TypeError, match="'consent' parameter"):
         with_consent(view, consent=[])
+
+
+# ------------------------------------------------- the customer id as the index (CONTRIBUTING)
+
+
+def test_per_customer_functions_take_the_id_as_the_index_and_keep_it_there(view):
+    indexed = view.set_index("customer_id")
+    # The same figures whether the id is a column or the index.
+    pd.testing.assert_frame_equal(segment_table(indexed, "diet"), segment_table(view, "diet"))
+    assert with_consent(indexed).index.tolist() == [1, 2, 4, 6]
+    staged = lifecycle_stage(indexed, as_of="2025-12-31")
+    assert staged.index.equals(indexed.index)
+    assert staged["stage"].tolist() == lifecycle_stage(view, as_of="2025-12-31")["stage"].tolist()
+    with pytest.raises(ValueError, match="one row per id: the index 'customer_id' repeats"):
+        segment_table(pd.concat([indexed, indexed.head(1)]), "diet")
+
+
+def test_with_consent_applies_the_stricter_answer_to_ids_in_the_index(view):
+    # Customer 1 is listed twice: yes in the shop, no in the CRM. The ids are the index; before,
+    # with_consent read them only from a column and kept the "yes" row.
+    twice = pd.concat([view, view.head(1).assign(consent_email=False)]).set_index("customer_id")
+    assert with_consent(twice).index.tolist() == [2, 4, 6]

@@ -12,10 +12,11 @@ from sklearn.exceptions import NotFittedError
 
 from course_lib.targeting import (
     GoldQuestions,
-    TargetList,
+    TargetReport,
     abandoned_carts,
     campaign_uplift,
     first_order_incentive,
+    segment_scorecard,
     single_channel_shoppers,
     win_back,
 )
@@ -94,52 +95,57 @@ def orders() -> pd.DataFrame:
 
 
 def test_abandoned_carts_on_a_hand_made_example(events, orders, customers):
-    carts = abandoned_carts(events, orders, customers, within_days=3, as_of="2024-03-10")
+    carts, report = abandoned_carts(events, orders, customers, within_days=3, as_of="2024-03-10", return_report=True)
 
-    assert isinstance(carts, TargetList)
+    assert isinstance(report, TargetReport)
     # 1: carted 8 days 14 hours before, no order since. 5: browsed 4 days 15 hours before, and the
     # last order was earlier. Days count whole days elapsed.
-    assert list(carts.audience["customer_id"]) == [1, 5]
-    assert list(carts.audience["days_since_intent"]) == [8, 4]
-    assert list(carts.audience["last_intent_event"]) == ["add_to_cart", "view_dish"]
-    assert carts.n_without_consent == 1  # customer 3
-    assert carts.n_unknown == 1  # customer 9
-    assert "3 day(s)" in carts.rule
+    assert carts.index.name == "customer_id"
+    assert list(carts.index) == [1, 5]
+    assert list(carts["days_since_intent"]) == [8, 4]
+    assert list(carts["last_intent_event"]) == ["add_to_cart", "view_dish"]
+    assert report.n_selected == 2
+    assert report.n_without_consent == 1  # customer 3
+    assert report.n_unknown == 1  # customer 9
+    assert "3 day(s)" in report.rule
+    pd.testing.assert_frame_equal(
+        abandoned_carts(events, orders, customers, within_days=3, as_of="2024-03-10"), carts, check_frame_type=False
+    )
 
 
 def test_abandoned_carts_default_as_of_is_the_latest_event(events, orders, customers):
     # The latest event is 2024-03-12: customer 1 carted then, so 1 is no longer past its window,
     # and customer 4 (2024-03-09) now is.
     carts = abandoned_carts(events, orders, customers, within_days=3)
-    assert list(carts.audience["customer_id"]) == [4, 5]
+    assert list(carts.index) == [4, 5]
 
 
 def test_abandoned_carts_respects_the_consent_column_it_is_given(events, orders, customers):
-    by_sms = abandoned_carts(events, orders, customers, as_of="2024-03-10", consent="consent_sms")
-    assert list(by_sms.audience["customer_id"]) == [3, 5]  # 1 refused SMS, 3 accepted
-    assert by_sms.n_without_consent == 1
+    by_sms, report = abandoned_carts(
+        events, orders, customers, as_of="2024-03-10", consent="consent_sms", return_report=True
+    )
+    assert list(by_sms.index) == [3, 5]  # 1 refused SMS, 3 accepted
+    assert report.n_without_consent == 1
 
 
 # ---------------------------------------------------------- first-order incentive
 
 
 def test_first_order_incentive_on_a_hand_made_example(orders, customers):
-    incentive = first_order_incentive(orders, customers, within_days=30, as_of="2024-03-31")
+    incentive, report = first_order_incentive(orders, customers, within_days=30, as_of="2024-03-31", return_report=True)
 
     # as_of is a day: orders before 31 March 00:00 count, ages are whole days to that midnight.
     # 7: one order of two lines on 03-28 12:00 (2 days). 4: a single order, but in January (lapsed).
     # 5: two delivered orders (the cancelled one does not count either way). 6: nothing delivered.
     # 8: one delivered order on 03-01 12:00, 29 whole days before.
-    assert list(incentive.audience["customer_id"]) == [7, 8]
-    assert list(incentive.audience["days_since_first_order"]) == [2, 29]
-    assert incentive.n_without_consent == 0
+    assert list(incentive.index) == [7, 8]
+    assert list(incentive["days_since_first_order"]) == [2, 29]
+    assert report.n_without_consent == 0
     # A day later 8's order is 30 days old: still in (the window includes its end) ...
     later = first_order_incentive(orders, customers, within_days=30, as_of="2024-04-01")
-    assert list(later.audience["days_since_first_order"]) == [3, 30]
+    assert list(later["days_since_first_order"]) == [3, 30]
     # ... and two days later it is out.
-    assert list(
-        first_order_incentive(orders, customers, within_days=30, as_of="2024-04-02").audience["customer_id"]
-    ) == [7]
+    assert list(first_order_incentive(orders, customers, within_days=30, as_of="2024-04-02").index) == [7]
 
 
 def test_first_order_incentive_counts_customers_without_consent():
@@ -152,26 +158,26 @@ def test_first_order_incentive_counts_customers_without_consent():
         }
     )
     customers = pd.DataFrame({"customer_id": [1, 2], "consent_email": [True, False]})
-    incentive = first_order_incentive(orders, customers)
-    assert list(incentive.audience["customer_id"]) == [1]
-    assert incentive.n_without_consent == 1
+    incentive, report = first_order_incentive(orders, customers, return_report=True)
+    assert list(incentive.index) == [1]
+    assert report.n_without_consent == 1
 
 
 # --------------------------------------------------------- single-channel shoppers
 
 
 def test_single_channel_shoppers_on_a_hand_made_example(orders, customers):
-    shoppers = single_channel_shoppers(orders, customers, min_orders=2)
+    shoppers, report = single_channel_shoppers(orders, customers, min_orders=2, return_report=True)
 
     # 1: two app orders. 5: two app orders (the cancelled web one does not count).
     # 2 used app and web; 3 (web only) refused e-mail; 4, 7 and 8 have one order each.
-    assert list(shoppers.audience["customer_id"]) == [1, 5]
-    assert list(shoppers.audience["only_channel"]) == ["app", "app"]
-    assert list(shoppers.audience["n_orders"]) == [2, 2]
-    assert shoppers.n_without_consent == 1
+    assert list(shoppers.index) == [1, 5]
+    assert list(shoppers["only_channel"]) == ["app", "app"]
+    assert list(shoppers["n_orders"]) == [2, 2]
+    assert report.n_without_consent == 1
 
     with_one_order = single_channel_shoppers(orders, customers, min_orders=1)
-    assert list(with_one_order.audience["customer_id"]) == [1, 4, 5, 7, 8]
+    assert list(with_one_order.index) == [1, 4, 5, 7, 8]
 
 
 # ------------------------------------------------------------------------ win-back
@@ -192,15 +198,46 @@ def segments() -> pd.DataFrame:
 
 
 def test_win_back_on_a_hand_made_example(segments, customers):
+    back, report = win_back(segments, customers, at_risk_segments=["At risk", "Hibernating"], return_report=True)
+    assert list(back.index) == [1, 2]
+    assert list(back["monetary"]) == [120.0, 35.0]  # every column is kept
+    assert report.n_without_consent == 1  # customer 3
+    assert report.n_unknown == 1  # customer 9
+    assert repr(report) == "TargetReport('win-back', 2 customer(s), 1 excluded without consent, 1 unknown)"
+
+
+def test_win_back_takes_the_ids_as_an_index_too(segments, customers):
+    # The RFM segments are indexed by customer_id; so may the customer table be.
+    from_index = win_back(
+        segments.set_index("customer_id"),
+        customers.set_index("customer_id"),
+        at_risk_segments=["At risk", "Hibernating"],
+    )
+    from_columns = win_back(segments, customers, at_risk_segments=["At risk", "Hibernating"])
+    pd.testing.assert_frame_equal(from_index, from_columns, check_frame_type=False)
+    with pytest.raises(ValueError, match=r"`segment_table` has no column 'customer_id', nor an index of that name"):
+        win_back(segments.drop(columns="customer_id"), customers, at_risk_segments=["At risk"])
+
+
+def test_the_old_target_list_attributes_work_for_one_release_with_a_warning(segments, customers):
     back = win_back(segments, customers, at_risk_segments=["At risk", "Hibernating"])
-    assert list(back.audience["customer_id"]) == [1, 2]
-    assert list(back.audience["monetary"]) == [120.0, 35.0]  # every column is kept
-    assert back.n_without_consent == 1  # customer 3
-    assert back.n_unknown == 1  # customer 9
+    with pytest.warns(FutureWarning, match=r"win_back now returns the audience itself.*\.reset_index\(\)"):
+        old_audience = back.audience
+    assert old_audience["customer_id"].tolist() == [1, 2]  # the old shape: the id as a column
+    assert list(old_audience.columns) == ["customer_id", "segment", "monetary"]
+    with pytest.warns(FutureWarning, match=r"return_report=True\)` and read report\.n_without_consent"):
+        assert back.n_without_consent == 1
+    with pytest.warns(FutureWarning, match=r"report\.n_unknown"):
+        assert back.n_unknown == 1
+    # Anything computed from the list is a plain DataFrame, without the old attributes.
+    assert type(back.head()) is pd.DataFrame
+    with pytest.warns(FutureWarning, match=r"TargetList is gone"):
+        from course_lib.targeting import TargetList
+    assert isinstance(back, TargetList)
 
 
 def test_win_back_accepts_an_empty_category_and_rejects_a_typo(segments, customers):
-    assert len(win_back(segments, customers, at_risk_segments=["Cannot lose them"]).audience) == 0
+    assert len(win_back(segments, customers, at_risk_segments=["Cannot lose them"])) == 0
     with pytest.raises(ValueError, match=r"'At Risk'.*Available segments"):
         win_back(segments, customers, at_risk_segments=["At Risk"])
     with pytest.raises(ValueError, match=r"empty"):
@@ -228,9 +265,9 @@ def test_conflicting_or_missing_consent_counts_as_no(segments, customers):
     # Customer 1 is listed twice, once with consent and once without; customer 2's flag is missing.
     listed_twice = pd.concat([customers, customers.iloc[[0]].assign(consent_email=False)], ignore_index=True)
     listed_twice.loc[1, "consent_email"] = pd.NA
-    back = win_back(segments, listed_twice, at_risk_segments=["At risk", "Hibernating"])
-    assert len(back.audience) == 0
-    assert back.n_without_consent == 3
+    back, report = win_back(segments, listed_twice, at_risk_segments=["At risk", "Hibernating"], return_report=True)
+    assert len(back) == 0
+    assert report.n_without_consent == 3
 
 
 def test_target_lists_reject_empty_data(events, orders, customers):
@@ -459,3 +496,20 @@ def test_gold_questions_accept_cluster_numbers_as_segments():
     assert by_number.questions_ == by_name.questions_ == ["q_signal"]
     assert by_number.holdout_accuracy_ == by_name.holdout_accuracy_
     assert list(by_number.classes_) == [0, 1, 2]
+
+
+def test_segment_scorecard_takes_the_customer_id_as_the_index_too():
+    data = pd.DataFrame(
+        {
+            "customer_id": range(120),
+            "segment": ["Lunch"] * 80 + ["Gourmet"] * 40,
+            "net_revenue": [100.0] * 80 + [400.0] * 40,
+            "consent_email": [True] * 60 + [False] * 20 + [True] * 40,
+        }
+    )
+    from_column = segment_scorecard(data, profile=["net_revenue"])
+    pd.testing.assert_frame_equal(
+        segment_scorecard(data.set_index("customer_id"), profile=["net_revenue"]), from_column
+    )
+    with pytest.raises(ValueError, match="lists customers more than once"):
+        segment_scorecard(pd.concat([data, data.head(1)]).set_index("customer_id"))

@@ -13,6 +13,7 @@ from course_lib.validation import (
     as_name_list,
     check_scalar,
     consent_given,
+    customer_ids,
     id_kind,
     renamed_parameters,
     require_bool,
@@ -170,6 +171,17 @@ class TestIdsAndConsent:
         assert both.tolist() == [True, True, False, False, False]
         per_customer = consent_given(data, "consent_email", customer="customer_id")
         assert per_customer.to_dict() == {1: True, 2: False, 3: False, 4: True}
+        from_index = consent_given(data.set_index("customer_id"), "consent_email", customer="customer_id")
+        pd.testing.assert_series_equal(from_index, per_customer)
+
+    def test_customer_ids_come_from_the_column_or_the_index(self):
+        orders = pd.DataFrame({"customer_id": [3, 3, 5], "amount": [1.0, 2.0, 3.0]})
+        assert customer_ids(orders, "customer_id").tolist() == [3, 3, 5]
+        per_customer = pd.DataFrame({"amount": [3.0, 3.0]}, index=pd.Index([3, 5], name="customer_id"))
+        ids = customer_ids(per_customer, "customer_id")
+        assert ids.tolist() == [3, 5] and ids.index.equals(per_customer.index)
+        with pytest.raises(ValueError, match=r"`orders` has no column 'client', nor an index of that name"):
+            customer_ids(orders, "client", name="orders")
 
     def test_consent_must_be_boolean(self):
         with pytest.raises(TypeError, match="'consent_email' of `customers` must hold True/False"):

@@ -154,18 +154,3 @@ def rfm_table(
         },
         index=ids,
     )
-
-
-def purchase_occasions(lines: pd.DataFrame) -> pd.DataFrame:
-    """One row per customer and calendar day: customer, day number, net amount.
-
-    `lines` has the columns ``customer``, ``day`` (day number) and ``amount``.
-    The rows come grouped by customer, each customer's days in order.
-    """
-    codes, customers = pd.factorize(lines["customer"])
-    first_day = lines["day"].min()
-    span = lines["day"].max() - first_day + 1
-    pair = codes.astype("int64") * span + (lines["day"].to_numpy() - first_day)
-    net = lines["amount"].groupby(pair).sum()
-    pairs = net.index.to_numpy()
-    return pd.DataFrame({"customer": customers[pairs // span], "day": pairs % span + first_day, "net": net.to_numpy()})

@@ -21,5 +21,5 @@ def online_retail_lines(folder: str, *, clean: bool = True) -> pd.DataFrame:
     With ``clean=False`` only lines without a customer are dropped (a learner who forgot to clean).
     """
     raw = load_online_retail_sample(data_dir=folder)
-    lines = clean_online_retail(raw)[0] if clean else raw.dropna(subset=["CustomerID"])
+    lines = clean_online_retail(raw, return_report=False) if clean else raw.dropna(subset=["CustomerID"])
     return lines.assign(amount=lines["Quantity"] * lines["UnitPrice"]).rename(columns=ONLINE_RETAIL_NAMES)

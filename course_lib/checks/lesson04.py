@@ -70,7 +70,7 @@ def _reference(folder: str) -> dict[str, Any]:
     lines = orders.drop_duplicates()
     lines = lines[lines["category"].ne("test") & lines["customer_id"].isin(personal)]
     rfm = rfm_table(order_values(lines), order="order_id")
-    features, report = prepare_features(rfm, numeric=COLUMNS)
+    features, report = prepare_features(rfm, numeric=COLUMNS, return_report=True)
     labels = fit_kmeans(features, n_clusters=N_CLUSTERS, random_state=0)
     summary = cluster_summary(rfm, labels, value="monetary")
     top = summary["value_share"].idxmax()
@@ -89,7 +89,7 @@ def _reference(folder: str) -> dict[str, Any]:
 def _retail_labels(folder: str) -> pd.Series:
     """The transfer task's clusters of the Online Retail sample."""
     rfm = rfm_table(online_retail_lines(folder), order="order_id")
-    features, _ = prepare_features(rfm, numeric=RETAIL_COLUMNS)
+    features = prepare_features(rfm, numeric=RETAIL_COLUMNS, return_report=False)
     return fit_kmeans(features, n_clusters=RETAIL_CLUSTERS, random_state=0)
 
 

@@ -69,10 +69,10 @@ def _reference(folder: str) -> dict[str, Any]:
     lines = lines[lines["category"].ne("test") & lines["customer_id"].isin(personal)]
     rfm = rfm_table(order_values(lines), order="order_id")
 
-    relationship = survey_latest(survey[survey["survey"] == "relationship"]).set_index("customer_id")
+    relationship = survey_latest(survey[survey["survey"] == "relationship"])
     answers = relationship[list(LIKERT_ITEMS)]
     respondents = answers.index
-    features, _ = prepare_features(answers)
+    features = prepare_features(answers, return_report=False)
     labels = fit_kmeans(features, n_clusters=N_CLUSTERS, random_state=0)
 
     delivered = lines[lines["status"] == "delivered"].drop_duplicates("order_id")

@@ -70,9 +70,9 @@ _TICKET_STAGES = {
 
 def _survey_segments(survey: pd.DataFrame) -> pd.Series:
     """Each relationship respondent's segment: k-means on the motivation items, named by signature."""
-    relationship = survey_latest(survey[survey["survey"] == "relationship"]).set_index("customer_id")
+    relationship = survey_latest(survey[survey["survey"] == "relationship"])
     answers = relationship[list(LIKERT_ITEMS)]
-    features, _ = prepare_features(answers)
+    features = prepare_features(answers, return_report=False)
     clusters = fit_kmeans(features, n_clusters=4, random_state=0)
     profile = cluster_profile(answers, clusters)
     names = {profile[question].idxmax(): name for name, question in _SIGNATURE.items()}

@@ -67,7 +67,7 @@ def _survey(folder: str) -> tuple[pd.DataFrame, pd.Series]:
     """The relationship survey's answers and the named k-means segments of the exercise."""
     survey = load_survey(data_dir=folder)
     answers = survey[survey["survey"] == "relationship"].set_index("customer_id").filter(like="q_")
-    features, _ = prepare_features(answers, log_skewed=False)
+    features = prepare_features(answers, log_skewed=False, return_report=False)
     clusters = fit_kmeans(features, n_clusters=4, random_state=0)
     top_trait = persona_table(answers, clusters)["trait_1"]
     names = {}
@@ -109,7 +109,7 @@ def win_back_list(answer: object, *, source: str | None = None) -> str | None:
         return "Build the list with pandas in this cell (merge, filter); win_back is for comparing afterwards."
     data = _data(_folder())
     target = win_back(data["segments"], data["customers"], at_risk_segments=list(AT_RISK))
-    hint = compare_ids(answer, target.audience["customer_id"].tolist())
+    hint = compare_ids(answer, target.index.tolist())
     if hint is None:
         return None
     members = data["segments"].loc[data["segments"]["segment"].isin(AT_RISK), "customer_id"]
@@ -140,16 +140,19 @@ def left_out_without_consent(answer: object) -> str | None:
     data = _data(_folder())
     customers = data["customers"]
     double = customers.assign(both=customers["consent_email"] & customers["consent_personalisation"])
-    target = abandoned_carts(data["events"], data["orders"], double, consent="both")
+    target, report = abandoned_carts(data["events"], data["orders"], double, consent="both", return_report=True)
     number = _one_number(answer)
     if number is not None:
-        email_only = abandoned_carts(data["events"], data["orders"], customers)
+        _, email_only = abandoned_carts(data["events"], data["orders"], customers, return_report=True)
         if number == email_only.n_without_consent:
             return "That is the count with e-mail consent alone; a personalised reminder also needs consent_personalisation."
-        if number == len(target.audience):
+        if number == len(target):
             return "That is the number of customers on the list; the task asks how many the list leaves out."
-    hint = compare_number(answer, target.n_without_consent)
-    return hint and f"{hint} Require both flags (e-mail and personalisation) and read the list's n_without_consent."
+    hint = compare_number(answer, report.n_without_consent)
+    return hint and (
+        f"{hint} Require both flags (e-mail and personalisation) and read n_without_consent of the report "
+        "(return_report=True)."
+    )
 
 
 @exercise("07.3", "Held-out accuracy of two gold questions")

@@ -43,10 +43,10 @@ def _expected(folder: str) -> dict[str, object]:
     """Every expected answer of the exercise, for the sample of the data folder `folder`."""
     raw = read_orders_file(Path(folder) / SAMPLE_FILE).data
     mapping = guess_column_mapping(raw)
-    orders = standardise_orders(raw, mapping).orders
+    orders = standardise_orders(raw, mapping)
     table = rfm_table(orders, order="order_id")
     summary = segment_summary(assign_segments(rfm_scores(table, ties="min")))
-    features, _ = prepare_features(table[["recency", "frequency", "monetary"]])
+    features = prepare_features(table[["recency", "frequency", "monetary"]], return_report=False)
     return {
         "mapping": mapping,
         "orders": orders,
@@ -83,16 +83,16 @@ def column_mapping(answer: object) -> str | None:
 def tidy_orders(answer: object) -> str | None:
     expected: pd.DataFrame = _current()["orders"]
     if not isinstance(answer, pd.DataFrame):
-        return f"Store the orders table (tidy.orders, a DataFrame); got a {type(answer).__name__}."
+        return f"Store the orders table (what standardise_orders returns, a DataFrame); got a {type(answer).__name__}."
     missing = [column for column in TIDY_COLUMNS if column not in answer.columns]
     if missing:
-        return f"Your table has no column {missing[0]!r}: store tidy.orders, the table standardise_orders made."
+        return f"Your table has no column {missing[0]!r}: store the table standardise_orders made."
     if len(answer) != len(expected):
-        uci_clean, _ = clean_online_retail(load_online_retail_sample())
+        uci_clean = clean_online_retail(load_online_retail_sample(), return_report=False)
         if len(answer) == len(uci_clean):
             return (
                 "That is clean_online_retail's cleaning, which also drops postage and fees; "
-                "use standardise_orders(raw, mapping).orders."
+                "use standardise_orders(raw, mapping)."
             )
         direction = "more" if len(answer) > len(expected) else "fewer"
         return f"Your table has {direction} rows than the tidy orders: check the cleaning report's steps."

@@ -28,7 +28,7 @@ Examples
 ...     "CustomerID": pd.array([17850, 17850, 17850, 12583], dtype="Int64"),
 ...     "Country": ["United Kingdom"] * 3 + ["France"],
 ... })
->>> clean, report = clean_online_retail(raw)
+>>> clean, report = clean_online_retail(raw, return_report=True)
 >>> len(clean), report["rows_dropped"].tolist()
 (1, [0, 1, 0, 1, 0, 0, 1])
 """
@@ -43,7 +43,14 @@ import pandas as pd
 
 from course_lib.datasets._generator.generate import _rng
 from course_lib.datasets.schema import ONLINE_RETAIL_COLUMNS
-from course_lib.validation import require_columns, require_datetime, require_non_empty, require_numeric, sample_of
+from course_lib.validation import (
+    require_columns,
+    require_datetime,
+    require_non_empty,
+    require_numeric,
+    return_flag,
+    sample_of,
+)
 
 __all__ = [
     "NON_PRODUCT_CODES",
@@ -515,7 +522,9 @@ def cancellation_invoices(invoices: pd.Series, money: pd.Series) -> pd.Series:
     return pd.Series(c_digits & (some_plain_digits | negative), index=invoices.index)
 
 
-def clean_online_retail(data: pd.DataFrame, *, drop_non_products: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+def clean_online_retail(
+    data: pd.DataFrame, *, drop_non_products: bool = True, return_report: bool | None = None
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Drop the lines an RFM or clustering analysis must not count, and say how many and why.
 
     Parameters
@@ -524,12 +533,16 @@ def clean_online_retail(data: pd.DataFrame, *, drop_non_products: bool = True) -
         Online Retail lines as :func:`read_online_retail` returns them.
     drop_non_products : bool, default=True
         Also drop postage, discounts, manual entries and fees (``NON_PRODUCT_CODES``).
+    return_report : bool, optional
+        Also return the report of what each step dropped. Say True or False:
+        until the next release, leaving it out returns both (the old
+        behaviour) with a ``FutureWarning``; from then on the default is False.
 
     Returns
     -------
     clean : DataFrame
         The remaining lines, in their original order and columns (a new frame).
-    report : DataFrame
+    report : DataFrame, only when `return_report` is True
         One row per step: ``step``, ``rows_dropped``, ``rows_remaining``, ``why``.
         The first row is the input itself.
 
@@ -572,11 +585,17 @@ def clean_online_retail(data: pd.DataFrame, *, drop_non_products: bool = True) -
         dropped = keep & drop.fillna(False).astype(bool)
         keep &= ~dropped
         rows.append((step, int(dropped.sum()), int(keep.sum()), why))
-    report = pd.DataFrame(rows, columns=["step", "rows_dropped", "rows_remaining", "why"])
-    return data.loc[keep].copy(), report
+    clean = data.loc[keep].copy()
+    if not return_flag(
+        return_report, parameter="return_report", function="clean_online_retail", names=("clean", "report")
+    ):
+        return clean
+    return clean, pd.DataFrame(rows, columns=["step", "rows_dropped", "rows_remaining", "why"])
 
 
-def load_online_retail(path: str | Path, *, drop_non_products: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_online_retail(
+    path: str | Path, *, drop_non_products: bool = True, return_report: bool | None = None
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Read the real UCI Online Retail file (CSV or XLSX), check it and clean it.
 
     Parameters
@@ -585,16 +604,22 @@ def load_online_retail(path: str | Path, *, drop_non_products: bool = True) -> t
         The downloaded file (see :func:`read_online_retail`).
     drop_non_products : bool, default=True
         See :func:`clean_online_retail`.
+    return_report : bool, optional
+        Also return what was dropped at each step; see :func:`clean_online_retail`.
 
     Returns
     -------
     clean : DataFrame
         The lines fit for RFM and clustering.
-    report : DataFrame
+    report : DataFrame, only when `return_report` is True
         What was dropped at each step and why (see :func:`clean_online_retail`).
 
     Notes
     -----
     The file itself is never modified.
     """
-    return clean_online_retail(read_online_retail(path), drop_non_products=drop_non_products)
+    lines = read_online_retail(path)
+    wants_report = return_flag(
+        return_report, parameter="return_report", function="load_online_retail", names=("clean", "report")
+    )
+    return clean_online_retail(lines, drop_non_products=drop_non_products, return_report=wants_report)
