@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -361,3 +362,16 @@ def test_update_readme_rewrites_only_the_table(tmp_path):
     (tmp_path / "NO.md").write_text("no markers", encoding="utf-8")
     with pytest.raises(ValueError, match="markers"):
         update_readme_table(tmp_path / "NO.md", table="x")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.stem)
+def test_a_lessons_stated_time_is_the_sum_of_its_sections(path):
+    # The plan adds up the sections; the lesson's metadata and its "Time needed" cell must say the same,
+    # or an instructor planning from the text runs short (lesson 08 said 90 and timed 88).
+    notebook = nbformat.read(path, as_version=4)
+    stated = notebook.metadata["course"]["minutes"]
+    sections = sum(cell.metadata.get("course", {}).get("minutes", 0) for cell in notebook.cells)
+    assert sections == stated, f"{path.name}: sections add up to {sections} min, the metadata says {stated}"
+    time_needed = next(cell.source for cell in notebook.cells if cell.source.startswith("## Time needed"))
+    said = re.search(r"About \*\*(\d+) minutes\*\*", time_needed)
+    assert said and int(said.group(1)) == stated, f"{path.name}: 'Time needed' says {said and said.group(0)}"
