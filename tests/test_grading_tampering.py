@@ -28,6 +28,7 @@ ZERO = {
 }
 WRONG_TABLE = RIGHT["per_diet"] + ".assign(customers=1)"
 SECRET = "check.basket_total._evaluation = lambda *args, **kwargs: None"
+CHECKS_TOTAL = tiny.CHECKS["total"]
 
 # name -> (answers, cell changes, points of 90.1, 90.2, 90.3 its real answers earn, a flag it must get)
 ATTEMPTS = {
@@ -124,6 +125,21 @@ def tampered(tmp_path_factory):
     for name, (answers, changes, _, _) in ATTEMPTS.items():
         tiny.submission(folder / f"{name}.ipynb", answers, **changes)
     tiny.submission(folder / "honest.ipynb", RIGHT)
+    # Not tampering: the right answer and a second check call in a new cell below the task's, whose
+    # `...` stays (the student's ✅ is real, but the task cell is unanswered); and the same `...`
+    # with only a printed ✅, which is faked.
+    below = {}
+    for name, source in tiny.cells({**RIGHT, "total": "total = ..."}).items():
+        below[name] = source
+        if name == "check total":
+            below["new cell"] = RIGHT["total"] + "\n" + CHECKS_TOTAL
+    tiny.write(folder / "answer_below_task_cell.ipynb", below)
+    tiny.submission(
+        folder / "blank_with_printed_verdict.ipynb",
+        RIGHT,
+        total="total = ...",
+        check_total=CHECKS_TOTAL + "\nprint('✅ Correct (90.1 Total of the basket)')",
+    )
     # Patching the grader's own extraction to write a number the student typed (see the last test).
     tiny.submission(
         folder / "patched_extraction.ipynb",
@@ -174,3 +190,23 @@ def test_patching_the_extraction_is_flagged(tampered):
     flags = tampered.grades.set_index("file").loc["patched_extraction", "flags"]
     assert "patches a module or check: `grader.dump_answer = lambda" in flags
     assert "patched while it ran: `course_lib.kit.answers.dump_answer`" in flags
+
+
+def test_an_answer_written_below_the_task_cell_is_named_as_such_not_as_tampering(tampered):
+    # The task cell keeps `...`; a new cell below sets the right total and calls the check again
+    # (its ✅ is real). Scored as the task cell stands (0), like nbgrader's answer cells, and both
+    # the instructor and the student are told where the answer is, not that a check was faked.
+    row = tampered.grades.set_index("file").loc["answer_below_task_cell"]
+    assert (row["90.1"], row["90.2"], row["90.3"]) == (0, 1, 1)
+    assert "the answer to 90.1 was written outside its task cell (the task cell still has `...`)" in row["flags"]
+    assert "changed, patched or faked" not in row["flags"]
+    feedback = tampered.feedback["answer_below_task_cell"]
+    assert "❌ 90.1 Total of the basket (0/2): Your answer is outside the task cell" in feedback
+    assert "in place of the `...`" in feedback
+
+
+def test_a_blank_task_with_a_printed_verdict_is_still_flagged_as_faked(tampered):
+    row = tampered.grades.set_index("file").loc["blank_with_printed_verdict"]
+    assert (row["90.1"], row["90.2"], row["90.3"]) == (0, 1, 1)
+    assert "the notebook shows ✅ for 90.1, but its answer is not correct" in row["flags"]
+    assert "outside its task cell" not in row["flags"]

@@ -13,7 +13,8 @@ in JSON lines on stdin/stdout:
     first kernels start.
 ``{"op": "evaluate", "folder": "..."}``
     The verdict of each check on the answers in `folder` (files written by
-    :func:`course_lib.kit.answers.dump_answer`, read with JSON and pandas only).
+    :func:`course_lib.kit.answers.dump_answer`, read with JSON and pandas only);
+    ``unanswered`` is True when an answer it reads is still ``...``.
 
 The check is called as the *released* exercise calls it: the answer
 variables come from the student, every other argument from the reference.
@@ -121,6 +122,8 @@ class Evaluator:
                     )
                     continue
                 verdict = {"exercise_id": check["exercise_id"], "verdict": "correct" if result.passed else "not yet"}
+                # Still `...` where the check runs: the grader says so (the work may sit in another cell).
+                verdict["unanswered"] = any(value is Ellipsis for value in values.values())
                 verdicts.append({**verdict, "hint": "" if result.passed else str(result.hint)})
             except Exception as error:  # one check's failure is that check's verdict, not the run's end
                 hint = f"the grader could not evaluate this answer ({type(error).__name__}: {error})."

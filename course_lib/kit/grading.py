@@ -309,6 +309,35 @@ def _statements_of(cell: NotebookNode) -> set[str]:
         return set()
 
 
+def _answered_somewhere(notebook: NotebookNode) -> set[str]:
+    """The names some code cell of `notebook` assigns a value other than ``...`` (the placeholder)."""
+    from course_lib.kit.notebook_audit import code_of
+
+    names: set[str] = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(code_of(cell))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr):
+                value = node.value
+                if isinstance(value, ast.Constant) and value.value is Ellipsis:
+                    continue
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names |= {found.id for target in targets for found in ast.walk(target) if isinstance(found, ast.Name)}
+    return names
+
+
+#: The student's hint when the task cell still has ``...`` and the work sits in another cell.
+OUTSIDE_HINT = (
+    "Your answer is outside the task cell: the task cell still has `...`, and an answer counts where the "
+    "task's own check runs. Write your code in the task cell, in place of the `...`, then run it again."
+)
+
+
 def _run_kernel(
     notebook: NotebookNode,
     answers: Path,
@@ -678,8 +707,16 @@ def grade_submissions(
             if notebook is not None and run.status != "wrong lesson":
                 flags = audit_submission(notebook, plan, answers=reads, ids=ids, literal_ok=literal_ok)
             flags += [f"patched while it ran: `{name}`" for name in run.patched]
+            answered = _answered_somewhere(notebook) if notebook is not None else set()
             for verdict in verdicts:
-                if verdict["exercise_id"] in run.shown_correct and verdict["verdict"] != "correct":
+                if verdict.get("unanswered") and answered & set(reads.get(verdict["exercise_id"], ())):
+                    # Honest work in the wrong cell: say so (scored as the task cell stands, like nbgrader).
+                    verdict["hint"] = OUTSIDE_HINT
+                    flags.append(
+                        f"the answer to {verdict['exercise_id']} was written outside its task cell (the task cell "
+                        "still has `...`): scored 0 as unanswered; the student's feedback says where to write it"
+                    )
+                elif verdict["exercise_id"] in run.shown_correct and verdict["verdict"] != "correct":
                     flags.append(
                         f"the notebook shows ✅ for {verdict['exercise_id']}, but its answer is not correct: "
                         "its check was changed, patched or faked"
