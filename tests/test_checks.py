@@ -91,6 +91,8 @@ def test_exact_columns_names_an_extra_column_and_accepts_the_key_in_the_index():
     assert compare_table(EXPECTED.assign(junk=1), EXPECTED, key="diet") is None, "extra columns pass by default"
     hint = compare_table(EXPECTED.assign(junk=1), EXPECTED, key="diet", exact_columns=True)
     assert "extra column" in hint and "'junk'" in hint
+    # The hint lists every column the table needs, the key too (the student would drop it otherwise).
+    assert hint.endswith(f"keep only {list(EXPECTED.columns)}.") and "'diet'" in hint.split("keep only")[1]
     assert compare_table(EXPECTED.set_index("diet"), EXPECTED, key="diet", exact_columns=True) is None
 
 

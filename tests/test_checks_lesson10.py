@@ -430,3 +430,74 @@ def test_every_check_says_not_yet_to_an_unanswered_task_or_a_wrong_type(scored):
     for odd in (None, "0.1", [1, 2]):
         result = scored.evaluate(odd)
         assert not result.passed and result.hint and "could not use your answer" not in result.hint, (odd, result)
+
+
+# --------------------------------------------------------------------- one tolerance, and what is only close
+
+
+def test_numbers_typed_from_prints_or_kept_to_four_decimals_are_right(data):
+    baseline = rates(data, check.LAST_WIN_BACK)[0]
+    expected = break_even_by_hand(data, baseline)
+    printed_value = round(data["order_value"], 2)  # the setup cell prints the order value to the cent
+    from_print = (check.CONTACT_COST_EUROS + baseline * check.DISCOUNT_SHARE * printed_value) / (
+        check.MARGIN * printed_value - check.DISCOUNT_SHARE * printed_value
+    )
+    typed_baseline = break_even_by_hand(data, round(baseline, 4))
+    for answer in (from_print, typed_baseline, round(expected, 4)):
+        assert answer != expected
+        assert check.break_even.evaluate(answer).passed, answer
+    held, _, n1, n0 = rates(data, check.TRANSFER_CAMPAIGN)
+    veganuary = {"break_even": break_even_by_hand(data, held), "mde": mde_by_hand(held, n1, n0)}
+    assert check.veganuary_plan.evaluate({key: round(value, 4) for key, value in veganuary.items()}).passed
+
+
+def test_an_answer_rounded_further_is_close_not_a_slip_of_method(data):
+    baseline = rates(data, check.LAST_WIN_BACK)[0]
+    expected = break_even_by_hand(data, baseline)
+    for answer in (round(expected, 3), round(expected, 2), break_even_by_hand(data, round(baseline, 3))):
+        hint = hint_of(check.break_even.evaluate(answer))
+        assert hint.startswith("Close: use the variables rather than retyping printed or rounded values"), answer
+        assert "baseline" not in hint
+    # Off by more than a print's rounding is still wrong, with the method hint.
+    assert "Take the baseline from the hold-out" in hint_of(check.break_even.evaluate(expected * 1.02))
+    held, _, n1, n0 = rates(data, check.TRANSFER_CAMPAIGN)
+    veganuary = {"break_even": break_even_by_hand(data, held), "mde": mde_by_hand(held, n1, n0)}
+    hint = hint_of(check.veganuary_plan.evaluate({**veganuary, "mde": round(veganuary["mde"], 3)}))
+    assert hint == f"'mde': {check.CLOSE_HINT}"
+    wrong = {"break_even": round(veganuary["break_even"], 3), "mde": veganuary["mde"] * 1.1}
+    assert "'mde'" in hint_of(check.veganuary_plan.evaluate(wrong)) and "Close" not in hint_of(
+        check.veganuary_plan.evaluate(wrong)
+    )
+
+
+def test_a_rounded_table_is_told_to_keep_full_precision(readout, regulars, returns):
+    tables = [
+        (check.campaign_readout, readout[check.READOUT_COLUMNS], "uplift", 3),
+        (check.by_regulars, regulars, "uplift", 3),
+        (check.economics, returns[check.ECONOMICS_COLUMNS], "incremental_revenue", 2),
+    ]
+    for scored, table, column, digits in tables:
+        hint = hint_of(scored.evaluate(table.round(digits)))
+        assert "keep the full precision; round only when printing" in hint, (scored, hint)
+        assert f"({digits} decimals)" in hint
+        # Wrong values that happen to be round are not called rounded.
+        wrong = table.round(digits).assign(**{column: (1.5 * table[column]).round(digits)})
+        assert "full precision" not in hint_of(scored.evaluate(wrong)), scored
+    # Four decimals of a share are within the exercise's tolerance.
+    assert check.campaign_readout.evaluate(readout[check.READOUT_COLUMNS].round(4)).passed
+
+
+@pytest.mark.parametrize(
+    ("scored", "table", "columns"),
+    [
+        (check.campaign_readout, "readout", check.READOUT_COLUMNS),
+        (check.economics, "returns", check.ECONOMICS_COLUMNS),
+    ],
+)
+def test_an_extra_column_hint_lists_every_required_column_and_nothing_else(scored, table, columns, request):
+    reference = request.getfixturevalue(table)[columns]
+    hint = hint_of(scored.evaluate(reference.assign(note="x")))
+    assert hint == f"Your table has the extra column(s) 'note': keep exactly the columns {columns}."
+    assert "campaign_id" in hint and "mde_conversion" not in hint
+    hint = hint_of(scored.evaluate(reference.drop(columns=columns[-1]).assign(note="x")))
+    assert f"no column {columns[-1]!r}" in hint and str(columns) in hint

@@ -114,8 +114,7 @@ def _as_frame(
         return f"Your table has no column {sample_of(missing, len(missing))}; it has {list(answer.columns)}."
     extra = [column for column in answer.columns if column not in expected.columns]
     if exact_columns and extra:
-        wanted = [column for column in expected.columns if column != key]
-        return f"Your table has the extra column(s) {sample_of(extra, len(extra))}: keep only {wanted}."
+        return f"Your table has the extra column(s) {sample_of(extra, len(extra))}: keep only {list(expected.columns)}."
     return answer[list(expected.columns)]
 
 
@@ -149,7 +148,7 @@ def compare_table(
     --------
     >>> expected = pd.DataFrame({"diet": ["vegan", "curious"], "customers": [3, 1]})
     >>> compare_table(expected.assign(junk=0), expected, key="diet", exact_columns=True)
-    "Your table has the extra column(s) 'junk': keep only ['customers']."
+    "Your table has the extra column(s) 'junk': keep only ['diet', 'customers']."
     >>> compare_table(expected.iloc[:1], expected, key="diet")
     "Your table has 1 rows; it should have 2. Missing: 'curious'."
     """

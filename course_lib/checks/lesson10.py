@@ -141,8 +141,33 @@ def _one_number(answer: Any) -> float | None:
     return float(answer)
 
 
-def _close(number: float, expected: float, rel_tol: float = 1e-6) -> bool:
-    return bool(np.isfinite(expected) and math.isclose(number, expected, rel_tol=rel_tol, abs_tol=1e-12))
+#: One rule for every number of the exercise: an answer is right within SHARE_TOL of the expected one
+#: (half the fourth decimal of a share, so an uplift kept to 4 decimals, a baseline typed as 0.0588 or
+#: an order value typed from its print is right; z = 1.96 by hand moves an interval's end by about
+#: 1e-6), or within REL_TOL of it, for euros.
+SHARE_TOL = 5e-5
+REL_TOL = 1e-6
+#: An answer within NEAR_TOL (half the third decimal), or equal to the expected one rounded to 2 or 3
+#: decimals, is close: typed from a print or rounded, not a slip of method.
+NEAR_TOL = 5e-4
+CLOSE_HINT = "Close: use the variables rather than retyping printed or rounded values."
+ROUNDED_HINT = (
+    "Your table is rounded ({digits} decimals): keep the full precision; round only when printing "
+    "(print(table.round(3)) shows it rounded and leaves the table as it is)."
+)
+
+
+def _close(number: float, expected: float, tol: float = SHARE_TOL) -> bool:
+    """True when `number` is `expected` under the exercise's one rule (see SHARE_TOL)."""
+    if not np.isfinite(expected):
+        return False
+    return bool(abs(number - expected) <= max(tol, REL_TOL * abs(expected)) + 1e-12)
+
+
+def _near(number: float, expected: float) -> bool:
+    """True when `number` is `expected` typed from a print or rounded (see NEAR_TOL)."""
+    rounded = any(number == round(expected, digits) for digits in (2, 3))
+    return bool(np.isfinite(expected) and (rounded or _close(number, expected, NEAR_TOL)))
 
 
 def _as_dict(answer: Any, keys: tuple[str, ...], example: str) -> dict[str, Any] | str:
@@ -168,6 +193,8 @@ def break_even(answer: Any) -> str | None:
         return compare_number(answer, expected)
     if _close(number, expected):
         return None
+    if _near(number, expected):
+        return CLOSE_HINT
     percent = "Give the uplift as a share between 0 and 1 (0.05 for 5 points), not in percent."
     if 1 < number <= 100 and expected < 1:
         return percent
@@ -359,7 +386,8 @@ def _aligned(answer: Any, expected: pd.DataFrame, keys: list[str]) -> pd.DataFra
         return None
 
 
-def _same(given: pd.DataFrame, column: str, values: pd.Series | np.ndarray | None, rel_tol: float = 1e-6) -> bool:
+def _same(given: pd.DataFrame, column: str, values: pd.Series | np.ndarray | None) -> bool:
+    """True when the column holds `values` under the exercise's one rule (missing where they are missing)."""
     if (
         values is None
         or len(values) != len(given)
@@ -371,16 +399,11 @@ def _same(given: pd.DataFrame, column: str, values: pd.Series | np.ndarray | Non
         np.allclose(
             given[column].to_numpy(dtype=float),
             np.asarray(values, dtype=float),
-            rtol=rel_tol,
-            atol=1e-12,
+            rtol=REL_TOL,
+            atol=SHARE_TOL + 1e-12,
             equal_nan=True,
         )
     )
-
-
-#: Shares within this of the expected ones are right: z = 1.96 by hand instead of 1.95996 moves an
-#: interval's end by about 1e-6, far less than anyone reads.
-SHARE_TOL = 5e-5
 
 
 def _has_columns(answer: pd.DataFrame, columns: list[str]) -> bool:
@@ -390,21 +413,46 @@ def _has_columns(answer: pd.DataFrame, columns: list[str]) -> bool:
 
 
 def _within(given: pd.DataFrame, expected: pd.DataFrame, columns: list[str]) -> bool:
-    """True when every column of `columns` is within SHARE_TOL of `expected` (missing where it is missing)."""
-    return all(
-        column in given.columns
-        and pd.api.types.is_numeric_dtype(given[column])
-        and bool(
+    """True when every column of `columns` holds the expected values under the exercise's one rule."""
+    return all(_same(given, column, expected[column]) for column in columns)
+
+
+def _columns_hint(answer: Any, columns: list[str]) -> str | None:
+    """A hint naming every required column when the table lacks one or has another (keys may be the index)."""
+    if not isinstance(answer, pd.DataFrame):
+        return None
+    names = [str(name) for name in answer.index.names if name is not None] + [str(name) for name in answer.columns]
+    missing = [column for column in columns if column not in names]
+    extra = [name for name in names if name not in columns]
+    if missing:
+        listed = ", ".join(map(repr, missing))
+        return f"Your table has no column {listed}; it has {names}. Keep exactly the columns {columns}."
+    if extra:
+        listed = ", ".join(map(repr, extra))
+        return f"Your table has the extra column(s) {listed}: keep exactly the columns {columns}."
+    return None
+
+
+def _rounded_hint(given: pd.DataFrame, expected: pd.DataFrame, columns: list[str]) -> str | None:
+    """The rounding hint when the table's decimal columns are `expected` rounded to 0 to 4 decimals."""
+    decimal = [column for column in columns if pd.api.types.is_float_dtype(expected[column])]
+    if not decimal or not all(
+        column in given.columns and pd.api.types.is_numeric_dtype(given[column]) for column in decimal
+    ):
+        return None
+    for digits in range(5):
+        if all(
             np.allclose(
                 given[column].to_numpy(dtype=float),
-                expected[column].to_numpy(dtype=float),
+                expected[column].to_numpy(dtype=float).round(digits),
                 rtol=0,
-                atol=SHARE_TOL,
+                atol=1e-9,
                 equal_nan=True,
             )
-        )
-        for column in columns
-    )
+            for column in decimal
+        ):
+            return ROUNDED_HINT.format(digits=digits)
+    return None
 
 
 def _interval_slips(given: pd.DataFrame, expected: pd.DataFrame, *, rates: pd.DataFrame | None = None) -> str | None:
@@ -442,11 +490,16 @@ def campaign_readout(answer: Any) -> str | None:
     hint = compare_table(answer, expected, key="campaign_id", exact_columns=True)
     if hint is None:
         return None
+    columns = _columns_hint(answer, READOUT_COLUMNS)
+    if columns:
+        return columns
     given = _aligned(answer, expected, ["campaign_id"])
-    if given is not None and _has_columns(answer, READOUT_COLUMNS) and _within(given, expected, READOUT_COLUMNS[1:]):
+    if given is not None and _within(given, expected, READOUT_COLUMNS[1:]):
         return None
     if given is not None:
-        slip = _interval_slips(given, expected, rates=_readout(folder))
+        slip = _rounded_hint(given, expected, READOUT_COLUMNS[1:]) or _interval_slips(
+            given, expected, rates=_readout(folder)
+        )
         if slip:
             return slip
         if _same(given, "uplift", expected["uplift"]) and _same(given, "ci_low", expected["ci_low"]):
@@ -557,9 +610,9 @@ def by_regulars(answer: Any) -> str | None:
         missing = [column for column in REGULARS_COLUMNS if column not in frame.columns]
         if missing:
             return f"Your table has no column {missing}; it has {list(frame.columns)}."
-        extra = [column for column in frame.columns if column not in REGULARS_COLUMNS]
-        if extra:
-            return f"Your table has the extra column(s) {extra}: keep exactly {REGULARS_COLUMNS}."
+        columns = _columns_hint(frame, REGULARS_COLUMNS)
+        if columns:
+            return columns
         answer = frame
     wanted = _pair_key(expected).drop(columns=keys)
     given = _pair_key(answer).drop(columns=keys) if isinstance(answer, pd.DataFrame) else answer
@@ -612,7 +665,7 @@ def by_regulars(answer: Any) -> str | None:
             f"{hint} Your groups have other sizes: a regular placed at least {REGULAR_ORDERS} orders (not cancelled) "
             f"in the {REGULAR_DAYS} days before the campaign's sent_at."
         )
-    slip = _interval_slips(aligned, expected)
+    slip = _rounded_hint(aligned, expected, REGULARS_COLUMNS[4:]) or _interval_slips(aligned, expected)
     return slip or f"{hint} Pass segment='regular' to uplift_table with responded='ordered_within_14_days'."
 
 
@@ -674,7 +727,15 @@ def economics(answer: Any) -> str | None:
     hint = compare_table(answer, expected, key="campaign_id", exact_columns=True)
     if hint is None:
         return None
+    columns = _columns_hint(answer, ECONOMICS_COLUMNS)
+    if columns:
+        return columns
     given = _aligned(answer, expected, ["campaign_id"])
+    if given is not None and _within(given, expected, ECONOMICS_COLUMNS[1:]):
+        return None
+    rounded = _rounded_hint(given, expected, ECONOMICS_COLUMNS[1:]) if given is not None else None
+    if rounded:
+        return rounded
     if given is None:
         return f"{hint} Use campaign_economics on one row per selected customer, then keep {ECONOMICS_COLUMNS}."
     incremental, cost = expected["incremental_revenue"], expected["cost"]
@@ -746,10 +807,13 @@ def veganuary_plan(answer: Any) -> str | None:
             return f"{key!r} should be one number; got {given[key]!r}."
     if all(_close(numbers[key], expected[key]) for key in expected):
         return None
+    off = [key for key in expected if not _close(numbers[key], expected[key])]
+    if all(_near(numbers[key], expected[key]) for key in off):
+        return f"{off[0]!r}: {CLOSE_HINT}"
     from_contacted = _veganuary_expected(baseline_from="treatment")
     for key in expected:
         number = numbers[key]
-        if _close(number, expected[key]):
+        if _close(number, expected[key]) or _near(number, expected[key]):
             continue
         if _close(number, 100 * expected[key]) or 1 < number <= 100 and expected[key] < 1:
             return f"{key!r} is in percentage points: give a share between 0 and 1."
