@@ -501,3 +501,45 @@ def test_an_extra_column_hint_lists_every_required_column_and_nothing_else(score
     assert "campaign_id" in hint and "mde_conversion" not in hint
     hint = hint_of(scored.evaluate(reference.drop(columns=columns[-1]).assign(note="x")))
     assert f"no column {columns[-1]!r}" in hint and str(columns) in hint
+
+
+# --------------------------------------------------------------------- what the exercise says
+
+
+@pytest.fixture(scope="module")
+def task_texts():
+    import nbformat
+
+    from course_lib import KIT_ROOT
+
+    exercise = nbformat.read(KIT_ROOT / "exercises" / "10_targets_and_proof.ipynb", as_version=4)
+    texts = {}
+    for cell in exercise.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## Task "):
+            texts[int(cell.source.split()[2])] = cell.source
+    return texts
+
+
+def test_the_task_text_states_the_constants_the_student_needs(task_texts):
+    assert f"`check.BUDGET_EUROS` ({check.BUDGET_EUROS} euros)" in task_texts[2]
+    assert f"`check.CONTACT_COST_EUROS` ({check.CONTACT_COST_EUROS:.2f} euros" in task_texts[1]
+    assert f"({check.DISCOUNT_SHARE:.0%} of the order)".replace("%", " %") in task_texts[1]
+    # Why the lesson's break-even differs (said without the lesson's numbers, which this notebook never prints).
+    assert "*Why not the lesson's break-even?*" in task_texts[1] and "6.4" not in task_texts[1]
+
+
+def test_task_5_says_what_nan_means_and_what_to_read(task_texts):
+    assert '(NaN, "too small to measure", not zero)' in task_texts[5] and "`verdict`" in task_texts[5]
+
+
+def test_task_8_reconciles_the_roi_with_the_break_even_and_the_data_agree(data, task_texts):
+    assert "The break-even counts extra orders only" in task_texts[8]
+    assert "the ROI's interval spans zero" in task_texts[8]
+    # What the sentence claims, on the data in use: the ROI's interval spans zero, and more ordering
+    # (the uplift, at the held-out buyers' spend) explains under half of the incremental revenue.
+    economics = check._economics(check._folder()).set_index("campaign_id").loc[check.TRANSFER_CAMPAIGN]
+    assert economics["roi_ci_low"] < 0 < economics["roi_ci_high"]
+    held, contacted, n1, _ = rates(data, check.TRANSFER_CAMPAIGN)
+    spend_per_held_buyer = economics["revenue_per_customer_holdout"] / held
+    from_more_orders = (contacted - held) * n1 * spend_per_held_buyer
+    assert 0 < from_more_orders < 0.5 * economics["incremental_revenue"]

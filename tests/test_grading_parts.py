@@ -247,3 +247,30 @@ def test_a_kit_dataclass_comes_back_and_no_other_class_is_built(tmp_path):
     (tmp_path / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
     assert isinstance(load_answer(tmp_path, "forged"), Unreadable)
     assert not Path("hacked").exists()
+
+
+# ---------------------------------------------------------------- lesson 10: homework carries no points
+
+
+def test_lesson_10_homework_is_optional_in_the_grade_as_its_header_says():
+    # The header calls tasks 5 to 8 optional homework: their checks carry 0 points, so a student who
+    # solves the in-class tasks 1 to 3 (task 4 is a written answer) gets every point there is.
+    from course_lib.kit.grading import _points_of, feedback_text
+
+    exercise = nbformat.read(KIT_ROOT / "exercises" / "10_targets_and_proof.ipynb", as_version=4)
+    header = exercise.cells[0].source
+    assert "**Homework (optional, about 45 minutes): tasks 5 to 8**" in header and "no points" in header
+    plan = read_reference(exercise)
+    evaluator = Evaluator()
+    calls = [{"target": call.target, "args": list(call.args), "kwargs": list(call.kwargs)} for call in plan.calls]
+    checks = [check for check in evaluator.plan(calls) if not check["free_text"]]
+    points = {check["exercise_id"]: _points_of(check, plan) for check in checks}
+    assert points == {"10.1": 1, "10.2": 1, "10.3": 1, "10.5": 0, "10.6": 0, "10.8": 0}
+    tasks = [Task(task, task, out_of) for task, out_of in points.items()]
+    in_class = pd.DataFrame([{"student_id": "ana", **{task: float(task < "10.4") for task in points}}])
+    assert totals(in_class, tasks)[["total", "max_points", "percent"]].iloc[0].tolist() == [3.0, 3.0, 100.0]
+    verdicts = [(task, task, "correct" if task < "10.4" else "not yet", "hint") for task in points]
+    scored = {task: (out_of * (task < "10.4"), out_of) for task, out_of in points.items()}
+    text = feedback_text("ana", verdicts, status="graded", problem="", points=scored)
+    assert "Score: 3 of 3 points (100%)" in text and "✅ 10.1 10.1 (1/1)" in text
+    assert "❌ 10.5 10.5 (optional: no points): hint" in text

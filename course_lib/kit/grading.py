@@ -513,6 +513,8 @@ def feedback_text(
     ]
     for exercise_id, title, verdict, hint in checks:
         mark = f" ({points[exercise_id][0]:g}/{points[exercise_id][1]:g})" if exercise_id in points else ""
+        if exercise_id in points and points[exercise_id][1] == 0:
+            mark = " (optional: no points)"  # homework the exercise gives 0 points (its cell's course.points)
         if verdict == "correct":
             lines.append(f"- ✅ {exercise_id} {title}{mark}")
         elif verdict == "not yet":
