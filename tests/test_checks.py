@@ -174,3 +174,28 @@ def test_free_text_checks_never_record_a_placeholder_nonsense_or_a_number(check)
     for wrong in (..., "x y z 0", 42, None):
         result = check.evaluate(wrong)
         assert not result.recorded and not result.passed and result.hint, (check.exercise_id, wrong)
+
+
+def test_free_text_refuses_filler_but_never_a_genuine_short_answer():
+    from course_lib.checks import free_text
+
+    @free_text("99.3", "Which diet first?", prompt="Which diet would you market to first, and why?")
+    def which_diet(answer):
+        return None
+
+    for genuine in (
+        "Vegans first: they order most often and spend the most.",
+        "Flexitarians, because there are many of them and they are still choosing.",
+        "Vegans. Same reason as the lesson: frequent, loyal, and they answer offers.",
+    ):
+        assert which_diet.evaluate(genuine).recorded, genuine
+    for filler in ("blah " * 25, "Lorem ipsum dolor sit amet, consectetur adipiscing elit sed do eiusmod."):
+        assert which_diet.evaluate(filler).hint.startswith("Write it in your own words"), filler
+    copied = which_diet.evaluate("Which diet would you market to first, and why? Why first?")
+    assert copied.hint == "Write it in your own words: your answer is the task's own text."
+
+    @free_text("99.4", "Personas", min_words=0)
+    def personas(answer):
+        return None
+
+    assert personas.evaluate("Ana").recorded, "a check that asks for no minimum applies no filler rule"

@@ -170,7 +170,14 @@ def test_recent_repeat_share(solution):
 
 def test_strategy_is_recorded():
     sentence = "Champions bring most revenue, so we thank them with early access after checking consent. "
-    result = check.strategy.evaluate(sentence * 5)
+    # Five different sentences: one sentence pasted five times is filler, not a strategy.
+    strategy = sentence + (
+        "Loyal customers get a monthly menu preview, because they already order every few weeks. "
+        "At-risk customers who used to spend well receive one win-back offer, tested against a hold-out. "
+        "New customers see a short guide to vegan staples after their second order. "
+        "We measure each action by its uplift over the hold-out, not by its response rate, and drop what loses money."
+    )
+    result = check.strategy.evaluate(strategy)
     assert result.recorded and not result.passed and "Correct" not in str(result)
     assert "at least 60 words" in check.strategy.evaluate(sentence).hint
     assert not check.strategy.evaluate({"a": sentence}).recorded

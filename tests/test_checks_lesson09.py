@@ -120,7 +120,11 @@ def test_keep_list_rejects_wrong_lists(today):
 
 
 def test_interpretation_is_recorded_never_correct(capsys):
-    text = " ".join(["word"] * check.MIN_WORDS)
+    text = (
+        "These champions order often but spend little each time, so their predicted value is low; "
+        "I would keep them with a cheap thank-you and test a bundle that raises the basket, not a discount."
+    )
+    assert len(text.split()) >= check.MIN_WORDS
     result = check.interpretation.evaluate(text)
     assert result.recorded and not result.passed and result.text == text
     check.interpretation(text)

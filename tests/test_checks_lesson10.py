@@ -543,3 +543,36 @@ def test_task_8_reconciles_the_roi_with_the_break_even_and_the_data_agree(data, 
     spend_per_held_buyer = economics["revenue_per_customer_holdout"] / held
     from_more_orders = (contacted - held) * n1 * spend_per_held_buyer
     assert 0 < from_more_orders < 0.5 * economics["incremental_revenue"]
+
+
+# --------------------------------------------------------------------- written answers that are filler
+
+GENUINE = [
+    "Not as budgeted: the test needs more contacted customers than the budget pays for, so it could not "
+    "tell a paying offer from a losing one; I would ask for more budget or not run it.",
+    # Short, and mostly in the prompt's own words, yet an answer.
+    "No. The budget pays for fewer customers than the size the test needs, so the test is too small to see "
+    "the break-even; I would ask for more money or send the offer without calling it a test.",
+    "The push lowered orders among regulars, whose interval is below zero; for the others we cannot tell. "
+    "Stop sending it to regulars and test it on the rest.",
+]
+
+
+@pytest.mark.parametrize(
+    ("written", "prompt"),
+    [(check.run_the_test, check.RUN_THE_TEST_PROMPT), (check.app_push_answer, check.APP_PUSH_PROMPT)],
+)
+def test_filler_is_not_recorded_and_genuine_short_answers_are(written, prompt, task_texts):
+    task = 4 if written is check.run_the_test else 7
+    assert " ".join(prompt.split()) in " ".join(task_texts[task].split()), "the prompt must be the task's text"
+    for filler in ("blah " * 25, LOREM, prompt, prompt.upper() + " ok", "the offer pays " * 10):
+        result = written.evaluate(filler)
+        assert not result.recorded and result.hint.startswith("Write it in your own words"), filler
+    for text in GENUINE:
+        assert written.evaluate(text).recorded, text
+
+
+LOREM = (
+    "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et "
+    "dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation."
+)

@@ -33,11 +33,14 @@ checks only that there is an answer to read, and records it for the instructor.
 📝 Recorded (99.2 Why four?): your answer is saved; compare it with the solution's after class.
 >>> why_four("yes")
 ❌ Not yet (99.2 Why four?): Write your answer in sentences (at least 8 words); you wrote 1.
+>>> why_four("four " * 10)
+❌ Not yet (99.2 Why four?): Write it in your own words: your answer repeats 1 different word(s).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -52,6 +55,7 @@ __all__ = [
     "compare_table",
     "exercise",
     "free_text",
+    "not_own_words",
     "recorded_results",
 ]
 
@@ -141,20 +145,58 @@ class FreeTextCheck(Check):
 
     free_text = True
 
-    def __init__(self, exercise_id: str, title: str, evaluation: Callable[..., str | None], *, min_words: int) -> None:
+    def __init__(
+        self, exercise_id: str, title: str, evaluation: Callable[..., str | None], *, min_words: int, prompt: str = ""
+    ) -> None:
         super().__init__(exercise_id, title, evaluation)
         self.min_words = min_words
+        self.prompt = prompt
 
     def evaluate(self, answer: Any, *args: Any, **kwargs: Any) -> CheckResult:
         if isinstance(answer, str):
             n_words = len([word for word in answer.split() if any(ch.isalpha() for ch in word)])
+            hint = None
             if n_words < self.min_words:
                 hint = f"Write your answer in sentences (at least {self.min_words} words); you wrote {n_words}."
+            elif self.min_words > 0:
+                hint = not_own_words(answer, min_words=self.min_words, prompt=self.prompt)
+            if hint:
                 return CheckResult(self.exercise_id, self.title, passed=False, hint=hint)
         result = super().evaluate(answer, *args, **kwargs)
         if not result.hint:
             return CheckResult(self.exercise_id, self.title, passed=False, recorded=True, text=_as_text(answer))
         return result
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text.lower())
+
+
+def not_own_words(text: str, *, min_words: int, prompt: str = "") -> str | None:
+    """A hint when a written answer is filler rather than an answer, else None.
+
+    Three cheap rules, each far from a genuine answer of `min_words` words or more: fewer distinct
+    words than half of `min_words` (at least 3); placeholder text (lorem ipsum); fewer than 3
+    distinct words that the task's own text (`prompt`) does not already have.
+
+    Examples
+    --------
+    >>> print(not_own_words("Vegans: they order most often, so a loyalty offer reaches many.", min_words=8))
+    None
+    >>> not_own_words("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do.", min_words=8)
+    'Write it in your own words: this is placeholder text (lorem ipsum).'
+    >>> not_own_words("Which diet would you market to first, and why?", min_words=8, prompt="Which diet would you market to first, and why?")
+    "Write it in your own words: your answer is the task's own text."
+    """
+    words = _words(text)
+    distinct = set(words)
+    if len(distinct) < max(3, min_words // 2):
+        return f"Write it in your own words: your answer repeats {len(distinct)} different word(s)."
+    if {"lorem", "ipsum"} <= distinct:
+        return "Write it in your own words: this is placeholder text (lorem ipsum)."
+    if prompt and len(distinct - set(_words(prompt))) < 3:
+        return "Write it in your own words: your answer is the task's own text."
+    return None
 
 
 def _as_text(answer: Any) -> str:
@@ -166,16 +208,17 @@ def _as_text(answer: Any) -> str:
 
 
 def free_text(
-    exercise_id: str, title: str, *, min_words: int = 8
+    exercise_id: str, title: str, *, min_words: int = 8, prompt: str = ""
 ) -> Callable[[Callable[..., str | None]], FreeTextCheck]:
     """Turn an evaluation of a written answer into a check that records it ("Recorded", never "Correct").
 
-    A text answer needs at least `min_words` words; the evaluation may ask for
+    A text answer needs at least `min_words` words and must not be filler (:func:`not_own_words`:
+    a few words repeated, lorem ipsum, or the task's `prompt` copied); the evaluation may ask for
     more (a hint) or return None to record the answer.
     """
 
     def decorate(evaluation: Callable[..., str | None]) -> FreeTextCheck:
-        return FreeTextCheck(exercise_id, title, evaluation, min_words=min_words)
+        return FreeTextCheck(exercise_id, title, evaluation, min_words=min_words, prompt=prompt)
 
     return decorate
 

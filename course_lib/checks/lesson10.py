@@ -520,14 +520,28 @@ def campaign_readout(answer: Any) -> str | None:
 # ------------------------------------------------------------------ 10.4 and 10.7: written answers
 
 
-@free_text("10.4", "Run the test as budgeted?", min_words=MIN_WORDS)
+#: The written tasks' own text (the exercise's markdown, tested to match): a copy of it is not an answer.
+RUN_THE_TEST_PROMPT = (
+    "In three or four sentences, in `recommendation`: would you run the spring win-back test with this budget? "
+    "Use your numbers (the break-even, the size the test needs, what the budget pays for) and what campaign 3's "
+    "row of `readout` says. If the test is too small, what would you do instead?"
+)
+APP_PUSH_PROMPT = (
+    "Campaign 2, the app push about new dishes, gave no discount. From tasks 3 and 5: did it change behaviour, "
+    "for whom, in which direction, and how sure are you (the intervals; how many groups you looked at)? What "
+    'would you do with it next time? And why is "send it to those whose response rate is highest" the wrong '
+    "rule? Write three to five sentences in `app_push_text`."
+)
+
+
+@free_text("10.4", "Run the test as budgeted?", min_words=MIN_WORDS, prompt=RUN_THE_TEST_PROMPT)
 def run_the_test(answer: Any) -> str | None:
     if not isinstance(answer, str):
         return f"Write your answer as text between triple quotes; got a {type(answer).__name__}."
     return None
 
 
-@free_text("10.7", "The app push: stop it, or send it to whom?", min_words=MIN_WORDS)
+@free_text("10.7", "The app push: stop it, or send it to whom?", min_words=MIN_WORDS, prompt=APP_PUSH_PROMPT)
 def app_push_answer(answer: Any) -> str | None:
     if not isinstance(answer, str):
         return f"Write your answer as text between triple quotes; got a {type(answer).__name__}."
