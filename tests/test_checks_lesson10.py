@@ -142,6 +142,12 @@ def test_planned_size_names_each_slip(plan):
     messages_only = math.floor(check.BUDGET_EUROS / check.CONTACT_COST_EUROS)
     result = check.planned_size.evaluate(answer_of(plan, affordable=messages_only))
     assert "messages only" in hint_of(result)
+    # The size from a break-even typed as printed (0.080) is close, not a slip of method; far off is wrong.
+    printed = size_by_hand(baseline, round(uplift, 3))
+    assert printed != n and hint_of(check.planned_size.evaluate(answer_of(plan, n_contacted=printed))) == (
+        f"'n_contacted': {check.CLOSE_HINT}"
+    )
+    assert "Call sample_size_conversion" in hint_of(check.planned_size.evaluate(answer_of(plan, n_contacted=n + 40)))
     result = check.planned_size.evaluate(answer_of(plan, affordable=plan["affordable"] + 1))
     assert "'affordable'" in hint_of(result)
     wrong_decision = answer_of(plan, big_enough=not plan["big_enough"])

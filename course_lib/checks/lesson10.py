@@ -305,6 +305,9 @@ def planned_size(answer: Any) -> str | None:
         }
         if n in slips:
             return f"'n_contacted': {slips[n]}"
+        if abs(n - expected["n_contacted"]) <= 0.02 * expected["n_contacted"]:
+            # What a baseline or break-even typed from a print gives (0.08 for the break-even: 1 % more).
+            return f"'n_contacted': {CLOSE_HINT}"
         return (
             f"'n_contacted': {compare_number(n, expected['n_contacted'])} Call sample_size_conversion with the "
             f"baseline and break-even of task 1, alpha=check.ALPHA, power=check.POWER and holdout_ratio."
