@@ -588,9 +588,12 @@ def random_export(seed: int) -> pd.DataFrame:
     negative = rng.random(size) < 0.35
     c_invoice = negative & (rng.random(size) < 0.5)
     missing_order = rng.random(size) < 0.15
+    who = rng.choice(4, size, p=[0.3, 0.3, 0.3, 0.1])  # 3 is a guest
+    # Order numbers 1-3 are a's, 4-6 b's, 7-9 c's, 10-12 guests': an order has one customer, as in a real shop.
+    numbers = 3 * who + rng.integers(1, 4, size)
     ids = [
         None if missing else f"C{number}" if is_c else str(number)
-        for number, is_c, missing in zip(rng.integers(1, 8, size), c_invoice, missing_order, strict=True)
+        for number, is_c, missing in zip(numbers, c_invoice, missing_order, strict=True)
     ]
     amount = rng.choice([5.0, 10.0, 12.5, 20.0], size) * np.where(negative, -1, 1)
     amount[rng.random(size) < 0.05] = 0.0
@@ -598,7 +601,7 @@ def random_export(seed: int) -> pd.DataFrame:
     text = pd.DataFrame(
         {
             "Order": ids,
-            "Customer": rng.choice(np.array(["a", "b", "c", None], dtype=object), size, p=[0.3, 0.3, 0.3, 0.1]),
+            "Customer": np.array(["a", "b", "c", None], dtype=object)[who],
             "Date": days.strftime("%Y-%m-%d"),
             "Amount": [f"{value:.2f}" for value in amount],
             "Status": rng.choice(["paid", "paid", "paid", "cancelled"], size),
