@@ -1238,6 +1238,11 @@ def _duplicate_rows(data: pd.DataFrame) -> pd.Series:
     return duplicated
 
 
+def _sum(money: pd.Series) -> float:
+    """A sum of money without float noise: a sale and its refund make 0.0, not -1.4e-13 (shown "-0.00")."""
+    return round(float(money.sum()), 9) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
 @dataclass(frozen=True)
 class CleaningReport:
     """How :func:`standardise_orders` made the tidy orders (``return_report=True``).
@@ -1381,18 +1386,18 @@ def standardise_orders(
         "missing customer": counted & table["customer_id"].isna(),
     }
     keep = pd.Series(True, index=data.index)
-    rows = [("input", 0, 0.0, 0, 0.0, len(data), float(money.sum()), "rows read; their money is the input's total")]
+    rows = [("input", 0, 0.0, 0, 0.0, len(data), _sum(money), "rows read; their money is the input's total")]
     for step, drop in steps.items():
         dropped = keep & drop.fillna(False).astype(bool)
         keep &= ~dropped
         rows.append(
-            (step, int(dropped.sum()), float(money[dropped].sum()), 0, 0.0)
-            + (int(keep.sum()), float(money[keep].sum()), CLEANING_STEPS[step])
+            (step, int(dropped.sum()), _sum(money[dropped]), 0, 0.0)
+            + (int(keep.sum()), _sum(money[keep]), CLEANING_STEPS[step])
         )
     partial = keep & (fate == "refund netted")
     rows.append(
-        ("partial refunds netted", 0, 0.0, int(partial.sum()), float(money[partial].sum()))
-        + (int(keep.sum()), float(money[keep].sum()), CLEANING_STEPS["partial refunds netted"])
+        ("partial refunds netted", 0, 0.0, int(partial.sum()), _sum(money[partial]))
+        + (int(keep.sum()), _sum(money[keep]), CLEANING_STEPS["partial refunds netted"])
     )
     report = pd.DataFrame(
         rows,
