@@ -1376,7 +1376,7 @@ def standardise_orders(
     trust_orders = "order_id" in table.columns and not len(shared_orders(table))
     netted = net_refunds(table[readable], order="order_id" if trust_orders else None)
     fate = pd.Series(np.nan, index=data.index, dtype=object)
-    fate[readable] = netted["fate"]
+    fate[readable.to_numpy()] = netted["fate"].to_numpy()
     counted = fate.isin(COUNTED)
     steps = {
         "exact duplicates": table["duplicate"],

@@ -638,3 +638,21 @@ def test_standardise_orders_keeps_what_the_report_analyses_and_reconciles(seed):
     assert steps["money_dropped"].sum() + orders["amount"].sum() == pytest.approx(total)
     assert steps["rows_dropped"].sum() + len(orders) == len(raw)
     assert steps["rows_netted"].sum() == (rows.loc[analysed, "fate"] == "refund netted").sum()
+
+
+def test_standardise_orders_nets_the_same_whatever_the_index():
+    raw = pd.DataFrame(
+        {
+            "Order": ["1", "1", "2", "2"],
+            "Customer": ["a", "a", "b", "b"],
+            "Date": ["2024-01-01", "2024-01-03", "2024-01-02", "2024-01-04"],
+            "Amount": ["10", "-4", "5", "-5"],
+        }
+    )
+    expected = standardise_orders(raw, guess_column_mapping(raw))
+    assert expected["amount"].tolist() == [10.0, -4.0]  # order 1 lowered to 6; order 2 refunded in full
+    for index in ([7, 7, 3, 3], ["w", "x", "y", "z"]):
+        shifted = raw.set_axis(index)
+        pd.testing.assert_frame_equal(
+            standardise_orders(shifted, guess_column_mapping(shifted)), expected, check_frame_type=False
+        )
