@@ -17,8 +17,10 @@ tidy orders every analysis of the course takes:
    each column was found;
 3. :func:`standardise_orders` turns the mapped columns into the course's
    names and types (``customer_id``, ``ordered_at``, ``amount``,
-   ``order_id``) and drops the rows an RFM analysis must not count, with a
-   report of how many and why.
+   ``order_id``), nets refunds and cancellations against the sales they
+   reverse (:mod:`course_lib.refunds`, as the one-command report does) and
+   drops the rows an RFM analysis must not count, with a report of how many
+   rows and how much money each step took, down to the input's total.
 
 :func:`parse_numbers` and :func:`parse_dates` do the reading of one column
 and can be used on their own.
@@ -58,6 +60,7 @@ import pandas as pd
 from python_calamine import CalamineError
 
 from course_lib.datasets.online_retail import cancellation_invoices
+from course_lib.refunds import COUNTED, net_refunds, shared_orders
 from course_lib.validation import (
     require_columns,
     require_dataframe,
@@ -94,7 +97,7 @@ ROLES: Mapping[str, str] = {
     "quantity": "units on the row (amount = quantity x price)",
     "price": "price of one unit (amount = quantity x price)",
     "order": "order or invoice id, shared by the lines of one order",
-    "status": "order status (cancelled and refunded rows are left out)",
+    "status": "order status (cancelled and refunded rows are netted against their sale or left out)",
 }
 
 #: Column names that announce each role, written lower-case without spaces,
@@ -1167,14 +1170,30 @@ def _why_missing(role: str, chosen: Mapping[str, str]) -> str:
 # Tidy orders and the cleaning report
 # --------------------------------------------------------------------------------------
 
-#: The cleaning steps of :func:`standardise_orders`, in order, and why each drops rows.
+#: The cleaning steps of :func:`standardise_orders`, in order, and why each drops or nets rows.
+#: Refunds and cancellations follow :func:`course_lib.refunds.net_refunds`, the rule of the report.
 CLEANING_STEPS: Mapping[str, str] = {
     "exact duplicates": "the same row exported twice; the first is kept",
     "unreadable date": "the date is missing or in no known format",
     "unreadable money": "the amount (or quantity or price) is missing or not a number",
+    "refunded in full": (
+        "a sale and the refund or cancellation (a C invoice, a refunded status) that reverses it in full, "
+        "matched by order id, else by customer and amount on or after the sale: together they are 0"
+    ),
+    "cancelled": "a status that says cancelled or refunded, with no refund row to match: not a sale that stuck",
+    "unmatched refund": "a refund or negative amount with no sale in the file to match (the sale may be older)",
+    "zero money": "no money: neither a sale nor a refund (free items, adjustments)",
     "missing customer": "cannot be attributed to a customer (a guest order)",
-    "cancelled or refunded": "a cancellation invoice (an id starting with C) or a cancelled, refunded or returned status",
-    "zero or negative money": "returns, stock adjustments and free items are not purchases",
+    "partial refunds netted": (
+        "a refund of part of an order: kept, negative, on its order's id and date, so the order counts what was kept"
+    ),
+}
+#: The fates of :func:`course_lib.refunds.net_refunds` each netting step of :data:`CLEANING_STEPS` takes.
+_NETTING_STEPS: Mapping[str, tuple[str, ...]] = {
+    "refunded in full": ("refunded sale", "refund"),
+    "cancelled": ("cancelled",),
+    "unmatched refund": ("unmatched refund",),
+    "zero money": ("zero amount",),
 }
 
 
@@ -1219,6 +1238,11 @@ def _duplicate_rows(data: pd.DataFrame) -> pd.Series:
     return duplicated
 
 
+def _sum(money: pd.Series) -> float:
+    """A sum of money without float noise: a sale and its refund make 0.0, not -1.4e-13 (shown "-0.00")."""
+    return round(float(money.sum()), 9) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
 @dataclass(frozen=True)
 class CleaningReport:
     """How :func:`standardise_orders` made the tidy orders (``return_report=True``).
@@ -1226,8 +1250,14 @@ class CleaningReport:
     Attributes
     ----------
     steps : DataFrame
-        One row per cleaning step: ``step``, ``rows_dropped``,
-        ``rows_remaining``, ``why``; the first row is the input itself.
+        One row per cleaning step: ``step``, ``rows_dropped`` and
+        ``money_dropped`` (the rows it left out and their money),
+        ``rows_netted`` and ``money_netted`` (partial refunds kept as
+        negative rows of their order), ``rows_remaining`` and
+        ``money_remaining`` (after the step), ``why``. The first row is the
+        input itself: all its rows and its total (an unreadable amount counts
+        as 0). The money dropped by the steps plus the money remaining after
+        the last one is the input's total.
     date_formats : tuple of str
         The formats the dates were read with (empty when they were datetimes).
     day_month_ambiguous : bool
@@ -1254,7 +1284,7 @@ def standardise_orders(
     name: str = "data",
     return_report: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, CleaningReport]:
-    """Turn the mapped columns into tidy orders, and report every row left out and why.
+    """Turn the mapped columns into tidy orders, refunds netted, and report every row left out and why.
 
     Parameters
     ----------
@@ -1269,15 +1299,18 @@ def standardise_orders(
     name : str, default="data"
         The table's name in error messages.
     return_report : bool, default=False
-        Also return a :class:`CleaningReport`: the rows each step dropped and
-        why, the date formats read, and whether day and month could be swapped.
+        Also return a :class:`CleaningReport`: the rows and money each step
+        dropped or netted and why, the date formats read, and whether day
+        and month could be swapped.
 
     Returns
     -------
     orders : DataFrame
-        The rows fit for RFM, in their original order (a new index from 0):
+        The purchases, in their original order (a new index from 0):
         ``customer_id`` (text), ``ordered_at`` (datetime), ``amount`` (float)
-        and, when mapped, ``order_id`` (text).
+        and, when mapped, ``order_id`` (text). A partial refund is a row with
+        a negative amount, carrying the id and the date of the order it
+        reduces; every order's amounts add up to what the customer kept.
     report : CleaningReport, only when `return_report` is True
 
     Raises
@@ -1288,63 +1321,111 @@ def standardise_orders(
 
     Notes
     -----
+    Refunds and cancellations are **netted** against the sales they reverse
+    by :func:`course_lib.refunds.net_refunds`, the rule of the one-command
+    report (:mod:`course_lib.report`), so both give the same revenue for the
+    same file: same order id (``C536379`` matches ``536379``), else same
+    customer and amount on or after the sale. A sale refunded in full leaves
+    with its refund; a partial refund stays, negative, in its order; a
+    refund with no sale to match, and a row whose status says cancelled with
+    no refund row, are left out. Order ids shared by two customers are no
+    order ids: then refunds are matched by customer and amount only.
+
     The steps, in order, each counting only the rows still there (the names
     and reasons are :data:`CLEANING_STEPS`): exact duplicate rows; a date
     that does not read; money that does not read (the amount, or the
-    quantity or price); a missing customer; a cancellation (an order id of
-    ``C`` and digits, in a file whose other ids are digits, as in the Online
-    Retail data; or a status containing one of :data:`CANCELLED_STATUS`);
-    zero or negative money (``amount = quantity x price`` when there is no
-    amount column). Dropping returns rather than netting them against the
-    sale slightly overstates the spend of customers who returned something.
+    quantity or price; ``amount = quantity x price`` when there is no amount
+    column); refunded in full; cancelled; unmatched refund; zero money; a
+    missing customer (a guest's purchases, after their refunds are netted);
+    and partial refunds netted, which drops nothing. The report's money
+    reconciles: the input's total is the money dropped by the steps plus the
+    money of the orders returned.
 
     Examples
     --------
-    >>> raw = pd.DataFrame({"customer": ["a", "a", None, "b", "b"],
-    ...                     "date": ["2024-01-05", "2024-01-05", "2024-01-06", "2024-01-07", "soon"],
-    ...                     "total": ["10", "10", "5", "-4", "3"]})
+    >>> raw = pd.DataFrame({"customer": ["a", "a", None, "b", "b", "a", "b"],
+    ...                     "date": ["2024-01-05", "2024-01-05", "2024-01-06", "2024-01-07", "soon",
+    ...                              "2024-01-09", "2024-01-10"],
+    ...                     "total": ["10", "10", "5", "8", "3", "-4", "-8"]})
     >>> orders, report = standardise_orders(raw, guess_column_mapping(raw), return_report=True)
     >>> report
-    CleaningReport(1 of 5 rows kept, dates read as ['ISO8601'])
-    >>> report.steps[["step", "rows_dropped", "rows_remaining"]]
-                         step  rows_dropped  rows_remaining
-    0                   input             0               5
-    1        exact duplicates             1               4
-    2         unreadable date             1               3
-    3        unreadable money             0               3
-    4        missing customer             1               2
-    5   cancelled or refunded             0               2
-    6  zero or negative money             1               1
+    CleaningReport(1 of 7 rows kept, dates read as ['ISO8601'])
+    >>> report.steps[["step", "rows_dropped", "money_dropped", "money_remaining"]]
+                         step  rows_dropped  money_dropped  money_remaining
+    0                   input             0            0.0             24.0
+    1        exact duplicates             1           10.0             14.0
+    2         unreadable date             1            3.0             11.0
+    3        unreadable money             0            0.0             11.0
+    4        refunded in full             2            0.0             11.0
+    5               cancelled             0            0.0             11.0
+    6        unmatched refund             1           -4.0             15.0
+    7              zero money             0            0.0             15.0
+    8        missing customer             1            5.0             10.0
+    9  partial refunds netted             0            0.0             10.0
     >>> orders
       customer_id ordered_at  amount
     0           a 2024-01-05    10.0
     """
     lines = order_lines(data, mapping, date_format=date_format, decimal=decimal, name=name)
     table = lines.lines
-    drops = {
+    money = table["amount"].fillna(0.0)
+    unreadable_date = table["ordered_at"].isna()
+    unreadable_money = table["amount"].isna()
+    readable = ~(table["duplicate"] | unreadable_date | unreadable_money)
+    # The report's rule (course_lib.report): an order id shared by customers is not an order id.
+    trust_orders = "order_id" in table.columns and not len(shared_orders(table))
+    netted = net_refunds(table[readable], order="order_id" if trust_orders else None)
+    fate = pd.Series(np.nan, index=data.index, dtype=object)
+    fate[readable.to_numpy()] = netted["fate"].to_numpy()
+    counted = fate.isin(COUNTED)
+    steps = {
         "exact duplicates": table["duplicate"],
-        "unreadable date": table["ordered_at"].isna(),
-        "unreadable money": table["amount"].isna(),
-        "missing customer": table["customer_id"].isna(),
-        "cancelled or refunded": table["cancelled"],
-        "zero or negative money": table["amount"] <= 0,
+        "unreadable date": unreadable_date,
+        "unreadable money": unreadable_money,
+        **{step: fate.isin(fates) for step, fates in _NETTING_STEPS.items()},
+        "missing customer": counted & table["customer_id"].isna(),
     }
     keep = pd.Series(True, index=data.index)
-    rows = [("input", 0, len(data), "rows read")]
-    for step, drop in drops.items():
+    rows = [("input", 0, 0.0, 0, 0.0, len(data), _sum(money), "rows read; their money is the input's total")]
+    for step, drop in steps.items():
         dropped = keep & drop.fillna(False).astype(bool)
         keep &= ~dropped
-        rows.append((step, int(dropped.sum()), int(keep.sum()), CLEANING_STEPS[step]))
-    report = pd.DataFrame(rows, columns=["step", "rows_dropped", "rows_remaining", "why"])
+        rows.append(
+            (step, int(dropped.sum()), _sum(money[dropped]), 0, 0.0)
+            + (int(keep.sum()), _sum(money[keep]), CLEANING_STEPS[step])
+        )
+    partial = keep & (fate == "refund netted")
+    rows.append(
+        ("partial refunds netted", 0, 0.0, int(partial.sum()), _sum(money[partial]))
+        + (int(keep.sum()), _sum(money[keep]), CLEANING_STEPS["partial refunds netted"])
+    )
+    report = pd.DataFrame(
+        rows,
+        columns=[
+            "step",
+            "rows_dropped",
+            "money_dropped",
+            "rows_netted",
+            "money_netted",
+            "rows_remaining",
+            "money_remaining",
+            "why",
+        ],
+    )
     if not keep.any():
-        counts = ", ".join(f"{step}: {dropped:,}" for step, dropped, _, _ in rows[1:] if dropped)
+        counts = ", ".join(f"{row[0]}: {row[1]:,}" for row in rows[1:] if row[1])
         raise ValueError(
             f"No purchase is left in `{name}` after cleaning: every one of its {len(data):,} rows was "
             f"dropped ({counts}). Columns used: customer={mapping.customer!r}, date={mapping.date!r}, "
             f"money={mapping.money()}. If a column was guessed wrong, name it yourself."
         )
-    columns = ["customer_id", "ordered_at", "amount"] + (["order_id"] if mapping.order is not None else [])
-    orders = table.loc[keep, columns].reset_index(drop=True)
+    kept = netted.loc[keep[readable].to_numpy()]
+    orders = pd.DataFrame(
+        {"customer_id": kept["customer_id"], "ordered_at": kept["purchased_at"], "amount": kept["amount"]}
+    )
+    if mapping.order is not None:  # a netted refund belongs to its sale's order ("C536379" counts in "536379")
+        orders["order_id"] = kept["purchase_order"].where(kept["purchase_order"].notna(), kept["order_id"])
+    orders = orders.reset_index(drop=True)
     cleaning = CleaningReport(
         steps=report, date_formats=lines.date_formats, day_month_ambiguous=lines.day_month_ambiguous
     )
@@ -1398,8 +1479,8 @@ def order_lines(
 ) -> OrderLines:
     """Read the mapped columns of every row, in the course's names and types; drop nothing.
 
-    :func:`standardise_orders` drops rows from this; the report nets refunds
-    against their sales instead (:func:`course_lib.refunds.net_refunds`).
+    :func:`standardise_orders` and the report both start from this and net
+    refunds against their sales (:func:`course_lib.refunds.net_refunds`).
 
     Parameters
     ----------

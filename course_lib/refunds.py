@@ -47,7 +47,7 @@ import pandas as pd
 
 from course_lib.validation import require_columns, require_dataframe
 
-__all__ = ["COUNTED", "FATES", "net_refunds", "purchases"]
+__all__ = ["COUNTED", "FATES", "net_refunds", "purchases", "shared_orders"]
 
 #: What can happen to a row, and what it means. Only the rows in :data:`COUNTED` are purchases.
 FATES: Mapping[str, str] = {
@@ -295,3 +295,31 @@ def purchases(netted: pd.DataFrame, *, customer: str = "customer_id") -> pd.Data
     table["purchased_at"] = counted["purchased_at"]
     table["amount"] = counted["amount"]
     return table.reset_index(drop=True)
+
+
+def shared_orders(lines: pd.DataFrame, *, customer: str = "customer_id", order: str = "order_id") -> pd.Index:
+    """Order ids that belong to more than one customer: then the column is no order id to net refunds by.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        Order lines with `customer` and, optionally, `order` columns. Not modified.
+    customer, order : str
+        Column names.
+
+    Returns
+    -------
+    Index
+        The ids shared by customers (empty when there is no `order` column or no id is shared).
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"customer_id": ["ana", "ben", "ana"], "order_id": ["1", "1", "2"]})
+    >>> shared_orders(lines).tolist()
+    ['1']
+    """
+    if order not in lines.columns:
+        return pd.Index([])
+    known = lines.dropna(subset=[order, customer])
+    customers_per_order = known.groupby(order)[customer].nunique()
+    return customers_per_order.index[customers_per_order > 1]

@@ -74,6 +74,7 @@ from course_lib.column_mapping import (
 from course_lib.journey import cohort_retention
 from course_lib.plots.style import PALETTE, SEQUENTIAL_CMAP, finish_axes, kit_style
 from course_lib.refunds import FATES, net_refunds, purchases
+from course_lib.refunds import shared_orders as _shared_orders  # also used by standardise_orders
 from course_lib.report_text import (
     LANGUAGES,
     SEGMENTS,
@@ -446,15 +447,6 @@ def _reconciliation_table(rows: pd.DataFrame) -> pd.DataFrame:
     table = pd.concat([total, table]).astype({"rows": "int64", "money": "float64"})
     table.index.name = "step"
     return table
-
-
-def _shared_orders(lines: pd.DataFrame) -> pd.Index:
-    """Order ids that belong to more than one customer (then the column is no order id)."""
-    if "order_id" not in lines.columns:
-        return pd.Index([])
-    known = lines.dropna(subset=["order_id", "customer_id"])
-    customers_per_order = known.groupby("order_id")["customer_id"].nunique()
-    return customers_per_order.index[customers_per_order > 1]
 
 
 def _analysed_orders(rows: pd.DataFrame, trust_orders: bool) -> pd.DataFrame:

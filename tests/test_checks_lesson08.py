@@ -10,6 +10,7 @@ from course_lib.checks import lesson08 as check
 from course_lib.clustering import fit_kmeans, prepare_features
 from course_lib.column_mapping import ColumnMapping, guess_column_mapping, read_orders_file, standardise_orders
 from course_lib.datasets import clean_online_retail, data_dir, load_online_retail_sample
+from course_lib.report import build_report
 from course_lib.rfm import assign_segments, rfm_scores, rfm_table, segment_summary
 
 
@@ -61,6 +62,21 @@ def test_tidy_orders(solution):
     assert not result.passed and "clean_online_retail" in result.hint
     doubled = orders.assign(amount=orders["amount"] * 2)
     assert not check.tidy_orders.evaluate(doubled).passed
+    # The rule before refunds were netted: C invoices dropped, the sales they cancel kept.
+    raw = load_online_retail_sample()
+    sales_kept = raw[~raw.duplicated() & raw["CustomerID"].notna() & ~raw["InvoiceNo"].str.startswith("C")]
+    sales_kept = sales_kept[sales_kept["Quantity"] * sales_kept["UnitPrice"] > 0]
+    old_rule = pd.DataFrame(
+        {
+            "customer_id": sales_kept["CustomerID"].astype(str),
+            "ordered_at": sales_kept["InvoiceDate"],
+            "amount": sales_kept["Quantity"] * sales_kept["UnitPrice"],
+            "order_id": sales_kept["InvoiceNo"],
+        }
+    )
+    result = check.tidy_orders.evaluate(old_rule)
+    assert not result.passed and "nets each cancellation" in result.hint
+    assert old_rule["amount"].sum() > orders["amount"].sum()
     assert not check.tidy_orders.evaluate(orders.drop(columns="order_id")).passed
 
 
@@ -106,6 +122,15 @@ def test_repeat_revenue_share(solution):
     assert not percent.passed and "not a percentage" in percent.hint
     once = table.loc[table["frequency"] == 1, "monetary"].sum() / table["monetary"].sum()
     assert not check.repeat_revenue_share.evaluate(once).passed
+
+
+def test_the_checked_revenue_is_the_one_command_reports(solution, tmp_path):
+    """One rule for returns: task 5's answer computed from the report's customers passes the check."""
+    result = build_report(data_dir() / "online_retail_sample.csv", tmp_path / "report.html")
+    customers = result.customers
+    share = customers.loc[customers["frequency"] >= 2, "monetary"].sum() / customers["monetary"].sum()
+    assert check.repeat_revenue_share.evaluate(share).passed
+    assert solution["orders"]["amount"].sum() == pytest.approx(result.headline["revenue"])
 
 
 def monthly_by_loop(orders: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import codecs
 import numpy as np
 import pandas as pd
 import pytest
+from report_fixtures.shop_exports import write_retail_export, write_shop_export
 
 from course_lib.column_mapping import (
     ColumnMapping,
@@ -26,6 +27,9 @@ from course_lib.column_mapping import (
 )
 from course_lib.datasets import clean_online_retail, data_dir, load_online_retail_sample
 from course_lib.datasets.online_retail import cancellation_invoices
+from course_lib.refunds import shared_orders
+from course_lib.report import build_report, reconcile
+from course_lib.rfm import rfm_table
 
 
 def write(tmp_path, name: str, content: str | bytes, encoding: str = "utf-8"):
@@ -239,14 +243,19 @@ def test_standardise_orders_counts_every_dropped_row_by_hand():
     before = raw.copy()
     orders, report = standardise_orders(raw, guess_column_mapping(raw), return_report=True)
     pd.testing.assert_frame_equal(raw, before)
-    assert report.steps["rows_dropped"].tolist() == [0, 1, 1, 0, 1, 1, 1]  # dup, date, -, customer, C3, qty 0
-    assert report.steps["rows_remaining"].tolist() == [7, 6, 5, 5, 4, 3, 2]
-    assert orders["customer_id"].tolist() == ["17850", "17850"]  # a spreadsheet's 17850.0, tidied
-    assert orders["amount"].tolist() == [3.0, 4.0]
-    assert orders["order_id"].tolist() == ["1", "2"]
+    # Steps: dup (row 1), date "??" (row 5), money -, C3 (-3.00) with the sale of 3.00 it cancels (rows 0, 3:
+    # no order "3", so same customer and amount), cancelled -, unmatched -, qty 0 (row 6), guest (row 4), netted -.
+    assert report.steps["rows_dropped"].tolist() == [0, 1, 1, 0, 2, 0, 0, 1, 1, 0]
+    assert report.steps["rows_remaining"].tolist() == [7, 6, 5, 5, 3, 3, 3, 2, 1, 1]
+    # Money: 3 + 3 + 4 - 3 + 3 + 2 + 0 = 12 in; 3 (dup) + 2 (no date) + 0 (3 - 3) + 0 + 3 (guest) + 4 kept.
+    assert report.steps["money_dropped"].tolist() == pytest.approx([0, 3, 2, 0, 0, 0, 0, 0, 3, 0])
+    assert report.steps["money_remaining"].tolist() == pytest.approx([12, 9, 7, 7, 7, 7, 7, 7, 4, 4])
+    assert orders["customer_id"].tolist() == ["17850"]  # a spreadsheet's 17850.0, tidied
+    assert orders["amount"].tolist() == [4.0]
+    assert orders["order_id"].tolist() == ["2"]
     # Every day is 12 or less: 01/12/2010 could be 12 January too, and the report must say so.
     assert report.date_formats == ("%d/%m/%Y",) and report.day_month_ambiguous
-    assert repr(report) == "CleaningReport(2 of 7 rows kept, dates read as ['%d/%m/%Y'])"
+    assert repr(report) == "CleaningReport(1 of 7 rows kept, dates read as ['%d/%m/%Y'])"
     pd.testing.assert_frame_equal(standardise_orders(raw, guess_column_mapping(raw)), orders, check_frame_type=False)
 
 
@@ -276,13 +285,34 @@ def test_standardise_orders_with_nothing_left_says_why():
         standardise_orders(raw, {"customer": "customer"})
 
 
-def test_standardise_orders_agrees_with_clean_online_retail():
-    """Second method: the UCI cleaning of course_lib.datasets keeps the same lines (products or not)."""
+def test_standardise_orders_agrees_with_clean_online_retail_once_refunds_are_netted():
+    """Second method: the UCI cleaning of course_lib.datasets drops the C invoices and keeps their sales.
+
+    standardise_orders keeps a subset of its lines; per customer, the money between the two is the C
+    invoices of that customer that found their sale (all of them less the unmatched ones, which stay out).
+    """
     orders_file = read_orders_file(data_dir() / "online_retail_sample.csv")
-    tidy = standardise_orders(orders_file.data, guess_column_mapping(orders_file.data))
+    tidy, report = standardise_orders(orders_file.data, guess_column_mapping(orders_file.data), return_report=True)
     clean = clean_online_retail(load_online_retail_sample(), drop_non_products=False, return_report=False)
-    assert len(tidy) == len(clean)
-    assert tidy["amount"].sum() == pytest.approx((clean["Quantity"] * clean["UnitPrice"]).sum())
+    clean = clean.assign(amount=clean["Quantity"] * clean["UnitPrice"], customer_id=clean["CustomerID"].astype(str))
+    assert tidy["amount"].min() > 0  # in the sample every C invoice cancels whole lines: nothing partial
+    key = ["order_id", "customer_id", "amount"]
+    tidy_keys = tidy[key].round(2).value_counts()
+    clean_keys = clean.rename(columns={"InvoiceNo": "order_id"})[key].round(2).value_counts()
+    assert (tidy_keys <= clean_keys.reindex(tidy_keys.index, fill_value=0)).all()  # every tidy line is a clean one
+    raw = load_online_retail_sample()
+    cancellations = raw[raw["InvoiceNo"].str.startswith("C") & raw["CustomerID"].notna() & ~raw.duplicated()]
+    cancelled_money = (cancellations["Quantity"] * cancellations["UnitPrice"]).sum()
+    unmatched = report.steps.set_index("step").loc["unmatched refund"]
+    # One unmatched refund is a guest's: A536669, a bad-debt adjustment of -11,062.06, in no customer's spend.
+    guest_adjustment = (
+        raw.loc[raw["InvoiceNo"] == "A536669", "Quantity"] * raw.loc[raw["InvoiceNo"] == "A536669", "UnitPrice"]
+    )
+    assert raw.loc[raw["InvoiceNo"] == "A536669", "CustomerID"].isna().all()
+    assert guest_adjustment.sum() == pytest.approx(-11062.06)
+    assert unmatched["rows_dropped"] == 8 and len(tidy) < len(clean)
+    unmatched_of_customers = unmatched["money_dropped"] - guest_adjustment.sum()
+    assert tidy["amount"].sum() == pytest.approx(clean["amount"].sum() + cancelled_money - unmatched_of_customers)
     assert tidy["customer_id"].nunique() == clean["CustomerID"].nunique()
 
 
@@ -415,3 +445,214 @@ def test_one_cancellation_rule_for_both_cleanings():
     text = read_orders_file(data_dir() / "online_retail_sample.csv").data
     lines = order_lines(text, guess_column_mapping(text)).lines
     assert lines["cancelled"].tolist() == rule.tolist()
+
+
+# ------------------------------------------------------------------ refunds netted, as in the report
+
+
+def test_standardise_orders_nets_refunds_by_hand():
+    """The four kinds of refund, worked out by hand; the money reconciles to the input's total."""
+    raw = pd.DataFrame(
+        {
+            "Order": ["10", "10", "11", "11", "12", None, "13", None, "14", "C14"],
+            "Customer": ["ana", "ana", "ana", "ana", "ben", "ben", "ben", "eva", "eva", "eva"],
+            "Date": [
+                "2024-01-05",  # sale of 50 ...
+                "2024-01-08",  # ... of which 20 refunded, same order id: netted, stays in order 10
+                "2024-01-06",  # sale of 30 ...
+                "2024-01-09",  # ... refunded in full, same order id: both out
+                "2024-01-07",  # sale of 25 ...
+                "2024-01-12",  # ... refunded without an order id: same customer and amount, both out
+                "2024-01-15",  # sale of 40, stands
+                "2024-01-16",  # a refund of 15 with no sale in the file: out, on its own
+                "2024-01-18",  # sale of 12 ...
+                "2024-01-20",  # ... cancelled by invoice C14 (Online Retail's convention): both out
+            ],
+            "Amount": ["50", "-20", "30", "-30", "25", "-25", "40", "-15", "12", "-12"],
+        }
+    )
+    before = raw.copy()
+    orders, report = standardise_orders(raw, guess_column_mapping(raw), return_report=True)
+    pd.testing.assert_frame_equal(raw, before)
+    assert orders["customer_id"].tolist() == ["ana", "ana", "ben"]
+    assert orders["order_id"].tolist() == ["10", "10", "13"]
+    assert orders["amount"].tolist() == [50.0, -20.0, 40.0]
+    # The refund takes its sale's date: refunding never makes a customer look more recent.
+    assert orders["ordered_at"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-05", "2024-01-05", "2024-01-15"]
+    steps = report.steps.set_index("step")
+    assert steps.at["input", "money_remaining"] == pytest.approx(55.0)  # 50 - 20 + 30 - 30 + ... + 12 - 12
+    assert steps.loc["refunded in full", ["rows_dropped", "money_dropped"]].tolist() == [6, pytest.approx(0.0)]
+    assert steps.loc["unmatched refund", ["rows_dropped", "money_dropped"]].tolist() == [1, pytest.approx(-15.0)]
+    assert steps.loc["partial refunds netted", ["rows_dropped", "rows_netted", "money_netted"]].tolist() == [
+        0,
+        1,
+        pytest.approx(-20.0),
+    ]
+    assert steps["rows_netted"].sum() == 1 and steps["money_netted"].sum() == pytest.approx(-20.0)
+    assert steps["rows_dropped"].sum() + len(orders) == len(raw)
+    assert steps["money_dropped"].sum() + orders["amount"].sum() == pytest.approx(55.0)
+    assert orders["amount"].sum() == pytest.approx(70.0)  # 50 - 20 + 40
+
+
+def test_standardise_orders_without_order_ids_matches_by_customer_and_amount():
+    raw = pd.DataFrame(
+        {
+            "customer": ["a", "a", "a", "b"],
+            "date": ["2024-01-05", "2024-01-06", "2024-01-09", "2024-01-10"],
+            "total": ["20", "20", "-20", "-5"],
+        }
+    )
+    orders, report = standardise_orders(raw, guess_column_mapping(raw), return_report=True)
+    # The refund takes the latest sale of its customer and amount (the 6th), not the first.
+    assert orders["ordered_at"].dt.day.tolist() == [5] and "order_id" not in orders.columns
+    steps = report.steps.set_index("step")
+    assert steps.at["refunded in full", "rows_dropped"] == 2 and steps.at["unmatched refund", "rows_dropped"] == 1
+
+
+# Each step's (rows dropped, money dropped) for the two exports of tests/report_fixtures, worked out by hand from
+# their row comments; the totals are those of tests/test_report_reconciliation.py.
+SHOP_CLEANING = {
+    "input": (0, 0.0),  # 18 rows, 1,491.30
+    "exact duplicates": (1, 75.25),  # row 17
+    "unreadable date": (1, 40.00),  # row 14
+    "unreadable money": (1, 0.0),  # row 15
+    "refunded in full": (4, 0.0),  # rows 4+5 (order 1004), 8+9 (beto, 60, no order number)
+    "cancelled": (1, 99.90),  # row 12
+    "unmatched refund": (1, -35.00),  # row 10
+    "zero money": (1, 0.0),  # row 16
+    "missing customer": (2, 52.40),  # rows 3 and 11
+    "partial refunds netted": (0, 0.0),  # row 7 (-250) stays in order 1005
+}
+RETAIL_CLEANING = {
+    "input": (0, 0.0),  # 16 rows, 143.52
+    "exact duplicates": (1, 15.30),  # row 15
+    "unreadable date": (0, 0.0),
+    "unreadable money": (0, 0.0),
+    "refunded in full": (6, 0.0),  # rows 1+6, 3+7, 11+12
+    "cancelled": (0, 0.0),
+    "unmatched refund": (2, -23.80),  # rows 8 and 16
+    "zero money": (1, 0.0),  # row 13
+    "missing customer": (1, 9.90),  # row 9
+    "partial refunds netted": (0, 0.0),
+}
+
+
+@pytest.mark.parametrize(
+    ("write", "cleaning", "total", "netted", "revenue"),
+    [
+        (write_shop_export, SHOP_CLEANING, 1491.30, (1, -250.0), 1258.75),
+        (write_retail_export, RETAIL_CLEANING, 143.52, (0, 0.0), 142.12),
+    ],
+)
+def test_the_cleaning_report_reconciles_the_report_fixtures_by_hand(tmp_path, write, cleaning, total, netted, revenue):
+    orders_file = read_orders_file(write(tmp_path / "orders.csv"))
+    mapping = guess_column_mapping(orders_file.data, decimal=orders_file.decimal)
+    orders, report = standardise_orders(orders_file.data, mapping, decimal=orders_file.decimal, return_report=True)
+    steps = report.steps.set_index("step")
+    assert list(steps.index) == list(cleaning)
+    for step, (rows, money) in cleaning.items():
+        assert steps.at[step, "rows_dropped"] == rows, step
+        assert steps.at[step, "money_dropped"] == pytest.approx(money, abs=1e-9), step
+    assert steps.at["input", "money_remaining"] == pytest.approx(total)
+    assert (steps["rows_netted"].sum(), steps["money_netted"].sum()) == (netted[0], pytest.approx(netted[1]))
+    assert orders["amount"].sum() == pytest.approx(revenue)
+    assert steps["money_dropped"].sum() + orders["amount"].sum() == pytest.approx(total)
+    # Each step's remaining money is the previous one's less what it dropped.
+    assert np.allclose(steps["money_remaining"].diff().iloc[1:], -steps["money_dropped"].iloc[1:])
+
+
+@pytest.mark.parametrize("file", ["online_retail_sample.csv", "shop", "retail"])
+def test_lesson_08_and_the_report_give_the_same_revenue(tmp_path, file):
+    """Lesson 08's way (standardise_orders, then rfm_table by order) and the one-command report, on one file."""
+    writers = {"shop": write_shop_export, "retail": write_retail_export}
+    path = writers[file](tmp_path / f"{file}.csv") if file in writers else data_dir() / file
+    content = path.read_bytes()
+    orders_file = read_orders_file(path)
+    mapping = guess_column_mapping(orders_file.data, decimal=orders_file.decimal, name=orders_file.name)
+    orders = standardise_orders(orders_file.data, mapping, decimal=orders_file.decimal, return_report=False)
+    table = rfm_table(orders, order="order_id")
+    result = build_report(path, tmp_path / "report.html")
+    assert path.read_bytes() == content
+    assert table["monetary"].sum() == pytest.approx(result.headline["revenue"])
+    assert orders["amount"].sum() == pytest.approx(result.reconciliation.at["analysed", "money"])
+    assert len(table) == result.headline["customers"]
+    assert table["frequency"].sum() == result.headline["purchases"]
+    report_spend = result.customers["monetary"]
+    assert np.allclose(table["monetary"].reindex(report_spend.index), report_spend)
+
+
+def random_export(seed: int) -> pd.DataFrame:
+    """A small export as text, where refunds often find a sale: few customers, amounts, days; C invoices."""
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(2, 40))
+    negative = rng.random(size) < 0.35
+    c_invoice = negative & (rng.random(size) < 0.5)
+    missing_order = rng.random(size) < 0.15
+    who = rng.choice(4, size, p=[0.3, 0.3, 0.3, 0.1])  # 3 is a guest
+    # Order numbers 1-3 are a's, 4-6 b's, 7-9 c's, 10-12 guests': an order has one customer, as in a real shop.
+    numbers = 3 * who + rng.integers(1, 4, size)
+    ids = [
+        None if missing else f"C{number}" if is_c else str(number)
+        for number, is_c, missing in zip(numbers, c_invoice, missing_order, strict=True)
+    ]
+    amount = rng.choice([5.0, 10.0, 12.5, 20.0], size) * np.where(negative, -1, 1)
+    amount[rng.random(size) < 0.05] = 0.0
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 6, size), unit="D")
+    text = pd.DataFrame(
+        {
+            "Order": ids,
+            "Customer": np.array(["a", "b", "c", None], dtype=object)[who],
+            "Date": days.strftime("%Y-%m-%d"),
+            "Amount": [f"{value:.2f}" for value in amount],
+            "Status": rng.choice(["paid", "paid", "paid", "cancelled"], size),
+        }
+    )
+    text.loc[rng.random(size) < 0.1, "Date"] = "unknown"
+    text.loc[rng.random(size) < 0.1, "Amount"] = "n/a"
+    if rng.random() < 0.3:
+        text = pd.concat([text, text.sample(3, replace=True, random_state=seed)], ignore_index=True)
+    return text
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_standardise_orders_keeps_what_the_report_analyses_and_reconciles(seed):
+    """On any table: the same purchases and money as the report's reconciliation, and every cent accounted for."""
+    raw = random_export(seed)
+    before = raw.copy()
+    mapping = ColumnMapping(customer="Customer", date="Date", amount="Amount", order="Order", status="Status")
+    lines = order_lines(raw, mapping).lines
+    trust = not len(shared_orders(lines))
+    rows = reconcile(lines, trust_orders=trust)
+    analysed = rows["step"] == "analysed"
+    total = lines["amount"].fillna(0).sum()
+    try:
+        orders, report = standardise_orders(raw, mapping, return_report=True)
+    except ValueError as error:
+        assert not analysed.any() and "No purchase is left" in str(error)
+        return
+    pd.testing.assert_frame_equal(raw, before)
+    assert len(orders) == analysed.sum()
+    assert orders["amount"].sum() == pytest.approx(rows.loc[analysed, "amount"].sum())
+    steps = report.steps
+    assert steps.at[0, "money_remaining"] == pytest.approx(total)
+    assert steps["money_dropped"].sum() + orders["amount"].sum() == pytest.approx(total)
+    assert steps["rows_dropped"].sum() + len(orders) == len(raw)
+    assert steps["rows_netted"].sum() == (rows.loc[analysed, "fate"] == "refund netted").sum()
+
+
+def test_standardise_orders_nets_the_same_whatever_the_index():
+    raw = pd.DataFrame(
+        {
+            "Order": ["1", "1", "2", "2"],
+            "Customer": ["a", "a", "b", "b"],
+            "Date": ["2024-01-01", "2024-01-03", "2024-01-02", "2024-01-04"],
+            "Amount": ["10", "-4", "5", "-5"],
+        }
+    )
+    expected = standardise_orders(raw, guess_column_mapping(raw))
+    assert expected["amount"].tolist() == [10.0, -4.0]  # order 1 lowered to 6; order 2 refunded in full
+    for index in ([7, 7, 3, 3], ["w", "x", "y", "z"]):
+        shifted = raw.set_axis(index)
+        pd.testing.assert_frame_equal(
+            standardise_orders(shifted, guess_column_mapping(shifted)), expected, check_frame_type=False
+        )

@@ -94,6 +94,12 @@ def tidy_orders(answer: object) -> str | None:
                 "That is clean_online_retail's cleaning, which also drops postage and fees; "
                 "use standardise_orders(raw, mapping)."
             )
+        sales_kept = clean_online_retail(load_online_retail_sample(), drop_non_products=False, return_report=False)
+        if len(answer) == len(sales_kept):
+            return (
+                "Your table drops the cancellations (C invoices) but keeps the sales they cancel, which overstates "
+                "revenue; standardise_orders(raw, mapping) nets each cancellation against its sale."
+            )
         direction = "more" if len(answer) > len(expected) else "fewer"
         return f"Your table has {direction} rows than the tidy orders: check the cleaning report's steps."
     amounts = pd.to_numeric(answer["amount"], errors="coerce")
