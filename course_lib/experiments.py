@@ -56,6 +56,7 @@ __all__ = [
     "mde_revenue",
     "sample_size_conversion",
     "sample_size_revenue",
+    "uplift_difference",
     "uplift_table",
 ]
 
@@ -513,6 +514,90 @@ def uplift_table(
     measured = ["uplift", "ci_low", "ci_high", "z", "p_value"]
     result[measured] = result[measured].astype(float).mask(result["too_small"])
     return result
+
+
+def uplift_difference(
+    uplifts: pd.DataFrame, first: Any, second: Any, *, segment: str = "segment", confidence: float = 0.95
+) -> pd.Series:
+    """How much two segments' uplifts differ, with the interval of the difference and a two-sided test.
+
+    "One segment's uplift is significant and the other's is not" does not show
+    that the two differ: only the interval of their difference can.
+
+    Parameters
+    ----------
+    uplifts : DataFrame
+        The result of :func:`uplift_table` for one campaign with a `segment`
+        column (or index level) that names `first` and `second`. Not modified.
+    first, second : hashable
+        The two segments; the difference is `first`'s uplift minus `second`'s.
+    segment : str, default="segment"
+        Column (or index) holding the segment names.
+    confidence : float, default=0.95
+        Coverage of the interval.
+
+    Returns
+    -------
+    Series
+        ``difference``, ``ci_low``, ``ci_high``, ``z`` and ``p_value``.
+
+    Raises
+    ------
+    ValueError
+        A segment missing, listed twice, or too small to measure.
+
+    Notes
+    -----
+    The segments hold different customers, so their uplifts are independent:
+    SE = √(SE₁² + SE₂²), each SE Wald's (unpooled), √(p_T(1 − p_T)/n_T +
+    p_H(1 − p_H)/n_H), the standard error behind :func:`uplift_table`'s
+    interval. Interval: difference ± z × SE.
+
+    Examples
+    --------
+    >>> uplifts = pd.DataFrame({
+    ...     "segment": ["a", "b"], "n_treatment": [100, 100], "n_holdout": [100, 100],
+    ...     "rate_treatment": [0.10, 0.50], "rate_holdout": [0.30, 0.30], "too_small": [False, False],
+    ... })
+    >>> uplift_difference(uplifts, "a", "b").round(3).to_dict()
+    {'difference': -0.4, 'ci_low': -0.571, 'ci_high': -0.229, 'z': -4.588, 'p_value': 0.0}
+    """
+    function = "uplift_difference"
+    confidence = _require_number(confidence, parameter="confidence", function=function, low=0, high=1)
+    name = "uplifts"
+    table = uplifts.reset_index() if segment in (uplifts.index.names or []) else uplifts
+    require_columns(table, [segment, "n_treatment", "n_holdout", "rate_treatment", "rate_holdout"], name=name)
+    errors = {}
+    for label in (first, second):
+        rows = table[table[segment] == label]
+        if len(rows) != 1:
+            raise ValueError(
+                f"`{name}` must have exactly one row with {segment} == {label!r}; it has {len(rows)}. "
+                f"Segments present: {sample_of(table[segment].tolist(), limit=10)}."
+            )
+        row = rows.iloc[0]
+        if bool(row.get("too_small", False)):
+            raise ValueError(
+                f"Segment {label!r} is too small to measure ({int(row['n_treatment'])} contacted, "
+                f"{int(row['n_holdout'])} held out): its uplift, and any difference with it, cannot be read."
+            )
+        p1, p0 = float(row["rate_treatment"]), float(row["rate_holdout"])
+        variance = p1 * (1 - p1) / row["n_treatment"] + p0 * (1 - p0) / row["n_holdout"]
+        errors[label] = (p1 - p0, float(variance))
+    (u1, v1), (u2, v2) = errors[first], errors[second]
+    difference, se = u1 - u2, math.sqrt(v1 + v2)
+    z_crit = NormalDist().inv_cdf(0.5 + confidence / 2)
+    z = difference / se if se > 0 else math.nan
+    return pd.Series(
+        {
+            "difference": difference,
+            "ci_low": difference - z_crit * se,
+            "ci_high": difference + z_crit * se,
+            "z": z,
+            "p_value": 2 * stats.norm.sf(abs(z)) if se > 0 else math.nan,
+        },
+        name=f"{first} minus {second}",
+    )
 
 
 def _welch(treated: np.ndarray, held: np.ndarray, confidence: float) -> tuple[float, float, float]:

@@ -17,6 +17,7 @@ from course_lib.experiments import (
     mde_revenue,
     sample_size_conversion,
     sample_size_revenue,
+    uplift_difference,
     uplift_table,
 )
 
@@ -344,3 +345,80 @@ def test_campaign_outcomes_bad_input():
         campaign_outcomes(responses, lines.assign(ordered_at="2025-01-03"), campaigns)
     with pytest.raises(ValueError, match="days"):
         campaign_outcomes(responses, lines, campaigns, days=0)
+
+
+def test_uplift_difference_by_hand_and_from_each_segments_interval():
+    # By hand: segment a 10% vs 30% (n = 100 each), segment b 50% vs 30%.
+    uplifts = pd.DataFrame(
+        {
+            "segment": ["a", "b"],
+            "n_treatment": [100, 100],
+            "n_holdout": [100, 100],
+            "rate_treatment": [0.10, 0.50],
+            "rate_holdout": [0.30, 0.30],
+            "too_small": [False, False],
+        }
+    )
+    se = math.sqrt(0.1 * 0.9 / 100 + 0.3 * 0.7 / 100 + 0.5 * 0.5 / 100 + 0.3 * 0.7 / 100)
+    result = uplift_difference(uplifts, "a", "b")
+    assert result["difference"] == pytest.approx(-0.4)
+    assert result["ci_low"] == pytest.approx(-0.4 - 1.959964 * se, abs=1e-6)
+    assert result["ci_high"] == pytest.approx(-0.4 + 1.959964 * se, abs=1e-6)
+    assert result["p_value"] == pytest.approx(2 * stats.norm.cdf(-0.4 / se))
+    assert uplift_difference(uplifts, "b", "a")["difference"] == pytest.approx(0.4)
+    # A second route: each segment's standard error read back from uplift_table's own interval.
+    data = pd.concat(
+        [
+            _responses({"x": (120, 20, 110, 35)}).assign(segment="regulars"),
+            _responses({"x": (90, 40, 95, 30)}).assign(
+                segment="others", customer_id=lambda d: d["customer_id"] + 10_000
+            ),
+        ],
+        ignore_index=True,
+    )
+    table = uplift_table(data, segment="segment").set_index("segment")
+    half = np.hypot(*(table["ci_high"] - table["ci_low"]) / 2)
+    result = uplift_difference(table, "regulars", "others")
+    assert result["difference"] == pytest.approx(table.loc["regulars", "uplift"] - table.loc["others", "uplift"])
+    assert result["ci_high"] - result["difference"] == pytest.approx(half, rel=1e-5)
+
+
+def test_significant_and_not_significant_is_not_a_significant_difference():
+    # One segment's interval excludes 0, the other's includes it, yet their difference is not shown.
+    uplifts = pd.DataFrame(
+        {
+            "segment": ["a", "b"],
+            "n_treatment": [200, 200],
+            "n_holdout": [200, 200],
+            "rate_treatment": [0.35, 0.31],
+            "rate_holdout": [0.25, 0.25],
+            "too_small": [False, False],
+        }
+    )
+    a, b = (0.35 - 0.25, 0.31 - 0.25)
+    se_a = math.sqrt(0.35 * 0.65 / 200 + 0.25 * 0.75 / 200)
+    se_b = math.sqrt(0.31 * 0.69 / 200 + 0.25 * 0.75 / 200)
+    assert a - 1.96 * se_a > 0 > b - 1.96 * se_b
+    result = uplift_difference(uplifts, "a", "b")
+    assert result["ci_low"] < 0 < result["ci_high"] and result["p_value"] > 0.05
+
+
+def test_uplift_difference_bad_input():
+    uplifts = pd.DataFrame(
+        {
+            "segment": ["a", "b"],
+            "n_treatment": [100, 8],
+            "n_holdout": [100, 7],
+            "rate_treatment": [0.1, 0.5],
+            "rate_holdout": [0.3, 0.3],
+            "too_small": [False, True],
+        }
+    )
+    with pytest.raises(ValueError, match=r"segment == 'c'.*it has 0"):
+        uplift_difference(uplifts, "a", "c")
+    with pytest.raises(ValueError, match=r"'b' is too small to measure \(8 contacted, 7 held out\)"):
+        uplift_difference(uplifts, "a", "b")
+    with pytest.raises(ValueError, match="rate_holdout"):
+        uplift_difference(uplifts.drop(columns="rate_holdout"), "a", "b")
+    with pytest.raises(ValueError, match="'confidence'"):
+        uplift_difference(uplifts, "a", "b", confidence=95)
