@@ -8,7 +8,7 @@ import pytest
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.tree import DecisionTreeClassifier
 
-from course_lib.uplift import TwoModelUplift, qini_coefficient, qini_curve
+from course_lib.uplift import TwoModelUplift, _qini_area, qini_coefficient, qini_comparison, qini_curve
 
 
 def _experiment(n: int, *, effect: float, seed: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -124,3 +124,63 @@ def test_bad_input_is_named():
         qini_curve(y, t, np.full(500, np.nan))
     with pytest.raises(ValueError, match="same length"):
         qini_coefficient(y, t, np.zeros(3))
+
+
+def test_the_fast_qini_area_used_by_the_bootstrap_agrees_with_qini_coefficient():
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        y, t = rng.random(200) < 0.3, rng.random(200) < 0.5
+        s = rng.integers(0, 8, 200).astype(float)  # many ties
+        assert _qini_area(y, t, s) == pytest.approx(qini_coefficient(y, t, s))
+    assert _qini_area(
+        np.array([True, False, False, True]), np.array([True, False, True, False]), np.arange(4.0)[::-1]
+    ) == (pytest.approx(0.25 * 0.75))
+
+
+def test_qini_comparison_points_are_the_coefficients_and_the_gain_is_paired():
+    X, t, y = _experiment(5000, effect=0.2, seed=8)
+    scores = {"orders": X["orders"], "lapsed first": X["lapsed"], "noise": X["noise"]}
+    table = qini_comparison(y, t, scores, baseline="orders", n_bootstrap=200)
+    for name, score in scores.items():
+        assert table.loc[name, "qini"] == pytest.approx(qini_coefficient(y, t, score))
+        assert table.loc[name, "ci_low"] < table.loc[name, "qini"] < table.loc[name, "ci_high"]
+    assert table.loc["orders", ["gain", "gain_ci_low", "gain_ci_high"]].tolist() == [0, 0, 0]
+    # The ranking that puts the moved subgroup first beats the response-like ranking, interval and all.
+    assert table.loc["lapsed first", "gain_ci_low"] > 0
+    again = qini_comparison(y, t, scores, baseline="orders", n_bootstrap=200)
+    pd.testing.assert_frame_equal(table, again)  # seeded
+    other = qini_comparison(y, t, scores, baseline="orders", n_bootstrap=200, random_state=1)
+    assert not table.equals(other)
+
+
+def test_qini_comparison_interval_matches_the_spread_over_repeated_experiments():
+    # Second method: rerun the same experiment 200 times; the bootstrap interval of one run should be
+    # about as wide as the middle 95 % of the coefficients over the reruns.
+    def run(seed):
+        X, t, y = _experiment(1000, effect=0.15, seed=seed)
+        return y, t, X["lapsed"].to_numpy()
+
+    spread = np.percentile([qini_coefficient(*run(seed)) for seed in range(100, 300)], [2.5, 97.5])
+    table = qini_comparison(*run(99)[:2], {"lapsed first": run(99)[2]}, n_bootstrap=300)
+    width = table.loc["lapsed first", "ci_high"] - table.loc["lapsed first", "ci_low"]
+    assert 0.7 < width / (spread[1] - spread[0]) < 1.4
+    # No effect and a random ranking: the interval holds 0.
+    X, t, y = _experiment(1000, effect=0.0, seed=9)
+    null = qini_comparison(y, t, {"noise": X["noise"]}, n_bootstrap=300)
+    assert null.loc["noise", "ci_low"] < 0 < null.loc["noise", "ci_high"]
+
+
+def test_qini_comparison_bad_input():
+    X, t, y = _experiment(300, effect=0.1, seed=10)
+    with pytest.raises(ValueError, match="at least one ranking"):
+        qini_comparison(y, t, {})
+    with pytest.raises(ValueError, match="baseline 'rfm'.*not among"):
+        qini_comparison(y, t, {"orders": X["orders"]}, baseline="rfm")
+    with pytest.raises(ValueError, match="same length"):
+        qini_comparison(y, t, {"orders": X["orders"][:-1]})
+    with pytest.raises(ValueError, match="'n_bootstrap'.*at least 100"):
+        qini_comparison(y, t, {"orders": X["orders"]}, n_bootstrap=10)
+    with pytest.raises(ValueError, match="'confidence'"):
+        qini_comparison(y, t, {"orders": X["orders"]}, confidence=95)
+    with pytest.raises(ValueError, match="hold-out of 0"):
+        qini_comparison(y, np.ones(300, bool), {"orders": X["orders"]})
