@@ -11,7 +11,8 @@ the manager's four questions about it:
   and its contact cost (:func:`break_even_uplift`);
 * **after sending**: the uplift with its interval and a two-sided test, per
   campaign and per segment (:func:`uplift_table`, built on
-  :func:`course_lib.targeting.campaign_uplift`);
+  :func:`course_lib.targeting.campaign_uplift`), and whether two segments'
+  uplifts differ (:func:`uplift_difference`);
 * **what it returned**: incremental revenue, cost and ROI with intervals
   (:func:`campaign_economics`), from each customer's revenue and discount in
   the response window (:func:`campaign_outcomes`).
