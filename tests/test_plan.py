@@ -22,6 +22,7 @@ from course_lib.kit.plan import (
     readme_lesson_table,
     render_plan,
     update_readme_table,
+    update_welcome_table,
     with_breaks,
     with_clock,
     with_homework,
@@ -375,3 +376,31 @@ def test_a_lessons_stated_time_is_the_sum_of_its_sections(path):
     time_needed = next(cell.source for cell in notebook.cells if cell.source.startswith("## Time needed"))
     said = re.search(r"About \*\*(\d+) minutes\*\*", time_needed)
     assert said and int(said.group(1)) == stated, f"{path.name}: 'Time needed' says {said and said.group(0)}"
+
+
+def test_the_welcome_lessons_course_map_is_the_plans_table():
+    """Students start on lesson 00: its course map lists every lesson, linked from notebooks/."""
+    welcome = nbformat.read(KIT_ROOT / "notebooks" / "00_welcome.ipynb", as_version=4)
+    maps = [cell.source for cell in welcome.cells if README_TABLE_START in cell.source]
+    assert len(maps) == 1, "lesson 00 lost its course-map cell"
+    written = maps[0].split(README_TABLE_START, 1)[1].split(README_TABLE_END, 1)[0].strip()
+    assert written == readme_lesson_table(LESSONS, link_folder=""), (
+        "lesson 00's course map is out of date: run `python -m course_lib plan --update-readme`"
+    )
+    linked = re.findall(r"\]\(([^)]+)\)", written)
+    assert linked == [path.name for path in LESSONS]
+    assert all((KIT_ROOT / "notebooks" / name).is_file() for name in linked)
+
+
+def test_update_welcome_table_rewrites_only_the_map(tmp_path):
+    path = tmp_path / "00_welcome.ipynb"
+    cell = new_markdown_cell(f"## Map\n\nintro\n\n{README_TABLE_START}\nold\n{README_TABLE_END}\nafter")
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# Welcome"), cell]), path)
+    assert update_welcome_table(path, table="| new |") is True
+    cells = nbformat.read(path, as_version=4).cells
+    assert cells[0].source == "# Welcome"
+    assert cells[1].source == f"## Map\n\nintro\n\n{README_TABLE_START}\n| new |\n{README_TABLE_END}\nafter"
+    assert update_welcome_table(path, table="| new |") is False
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# no map")]), path)
+    with pytest.raises(ValueError, match="exactly one cell with the lesson-table markers; found 0"):
+        update_welcome_table(path)

@@ -204,6 +204,7 @@ def _plan(arguments: argparse.Namespace) -> int:
         readme_lesson_table,
         render_plan,
         update_readme_table,
+        update_welcome_table,
         with_breaks,
         with_homework,
     )
@@ -212,8 +213,8 @@ def _plan(arguments: argparse.Namespace) -> int:
         print(readme_lesson_table(find_lessons(arguments.lessons or None)))
         return 0
     if arguments.update_readme:
-        changed = update_readme_table()
-        print("README.md: lesson table " + ("updated." if changed else "already up to date."))
+        for name, update in (("README.md", update_readme_table), ("the welcome lesson", update_welcome_table)):
+            print(f"{name}: lesson table " + ("updated." if update() else "already up to date."))
         return 0
     paths = find_lessons(arguments.lessons or None)
     tasks = exercise_tasks(paths)
@@ -373,7 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--readme-table", action="store_true", help="print the README's lesson table and stop")
     plan.add_argument(
-        "--update-readme", action="store_true", help="rewrite the lesson table in README.md from the lessons"
+        "--update-readme",
+        action="store_true",
+        help="rewrite the lesson table in README.md and the welcome lesson from the lessons",
     )
     plan.set_defaults(run=_plan)
 
