@@ -1083,12 +1083,14 @@ def render_report(result: ReportResult, *, title: str | None = None, lists: Mapp
         f"<p>{_e(text['downloads_note'].format(files=files))}</p>",
     ]
     if result.period is not None:
-        period_word = text[f"period_{result.period}"]
+        reading = text["read_revenue"].format(
+            period=text[f"period_{result.period}"], one_period=text[f"one_period_{result.period}"]
+        )
         sections += [
             f"<h2>{_e(text['revenue_heading'])}</h2>",
             f'<img alt="{_e(text["revenue_heading"])}" src="data:image/png;base64,'
             f'{_revenue_figure(result.orders, result.period, language, result.currency)}">',
-            f'<p class="read">{_e(text["read_revenue"].format(period=period_word))}</p>',
+            f'<p class="read">{_e(reading)}</p>',
         ]
     if result.retention is not None and result.retention.shape[1] > 1:
         periods = text[f"periods_{result.period}"]
@@ -1097,7 +1099,13 @@ def render_report(result: ReportResult, *, title: str | None = None, lists: Mapp
             f'<img alt="{_e(text["retention_heading"])}" src="data:image/png;base64,'
             f'{_retention_figure(result.retention, result.period, language)}">',
             '<p class="read">'
-            + _e(text["read_retention"].format(period=text[f"period_{result.period}"], periods_lower=periods.lower()))
+            + _e(
+                text["read_retention"].format(
+                    period=text[f"period_{result.period}"],
+                    that_period=text[f"that_period_{result.period}"],
+                    periods_lower=periods.lower(),
+                )
+            )
             + "</p>",
         ]
     sections += [

@@ -49,9 +49,13 @@ LANGUAGES = ("en", "es", "pt")
 _LANGUAGE_WORDS: Mapping[str, frozenset[str]] = {
     "es": frozenset(
         "fecha importe cantidad precio factura monto correo nombre devolucion venta ventas pagado envio "
-        "ciudad apellido telefono".split()
+        "ciudad apellido telefono cliente clientes pedido pedidos producto productos estado unitario "
+        "articulo descuento".split()
     ),
-    "pt": frozenset("data quantidade preco nome venda vendas frete cidade sobrenome telefone situacao".split()),
+    "pt": frozenset(
+        "data quantidade preco nome venda vendas frete cidade sobrenome telefone situacao pedido pedidos "
+        "produto produtos cliente clientes unitario desconto".split()
+    ),
 }
 
 # Money is written with the currency before the number, except these (after it, with a space).
@@ -132,6 +136,13 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "period_W": "week",
         "period_M": "month",
         "period_Q": "quarter",
+        # With their article, for the sentences that need one (Spanish and Portuguese nouns have a gender).
+        "one_period_W": "one week",
+        "one_period_M": "one month",
+        "one_period_Q": "one quarter",
+        "that_period_W": "that week",
+        "that_period_M": "that month",
+        "that_period_Q": "that quarter",
         # retention
         "retention_heading": "Do customers come back?",
         "figure_retention_title": "Share of new customers who bought again, by {period} of their first purchase",
@@ -329,12 +340,18 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "figure_revenue_y": "Ingresos ({currency})",
         "figure_revenue_y_plain": "Ingresos",
         "read_revenue": (
-            "Cómo leerlo: cada barra son los ingresos de un(a) {period}, descontadas las devoluciones. La "
+            "Cómo leerlo: cada barra son los ingresos de {one_period}, descontadas las devoluciones. La "
             "primera y la última barra pueden cubrir solo parte del periodo."
         ),
         "period_W": "semana",
         "period_M": "mes",
         "period_Q": "trimestre",
+        "one_period_W": "una semana",
+        "one_period_M": "un mes",
+        "one_period_Q": "un trimestre",
+        "that_period_W": "esa semana",
+        "that_period_M": "ese mes",
+        "that_period_Q": "ese trimestre",
         "retention_heading": "¿Vuelven tus clientes?",
         "figure_retention_title": "Clientes nuevos que volvieron a comprar, por {period} de su primera compra",
         "figure_retention_x": "{periods} después de la primera compra",
@@ -343,7 +360,7 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "periods_M": "Meses",
         "periods_Q": "Trimestres",
         "read_retention": (
-            "Cómo leerlo: cada fila es el grupo de clientes cuya primera compra cayó en ese(a) {period}; cada "
+            "Cómo leerlo: cada fila es el grupo de clientes cuya primera compra cayó en {that_period}; cada "
             "celda, la parte de ellos que volvió a comprar tantos {periods_lower} después. La columna 0, el "
             "periodo de la primera compra, siempre es 100 % y va en gris, fuera de la escala de colores. Las "
             "celdas más oscuras son partes mayores; las vacías aún no han ocurrido."
@@ -530,12 +547,18 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "figure_revenue_y": "Receita ({currency})",
         "figure_revenue_y_plain": "Receita",
         "read_revenue": (
-            "Como ler: cada barra é a receita de um(a) {period}, descontadas as devoluções. A primeira e a "
+            "Como ler: cada barra é a receita de {one_period}, descontadas as devoluções. A primeira e a "
             "última barra podem cobrir só parte do período."
         ),
         "period_W": "semana",
         "period_M": "mês",
         "period_Q": "trimestre",
+        "one_period_W": "uma semana",
+        "one_period_M": "um mês",
+        "one_period_Q": "um trimestre",
+        "that_period_W": "naquela semana",
+        "that_period_M": "naquele mês",
+        "that_period_Q": "naquele trimestre",
         "retention_heading": "Os clientes voltam?",
         "figure_retention_title": "Clientes novos que voltaram a comprar, por {period} da primeira compra",
         "figure_retention_x": "{periods} depois da primeira compra",
@@ -544,7 +567,7 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "periods_M": "Meses",
         "periods_Q": "Trimestres",
         "read_retention": (
-            "Como ler: cada linha é o grupo de clientes cuja primeira compra caiu naquele(a) {period}; cada "
+            "Como ler: cada linha é o grupo de clientes cuja primeira compra caiu {that_period}; cada "
             "célula, a parte deles que voltou a comprar tantos {periods_lower} depois. A coluna 0, o período "
             "da primeira compra, é sempre 100 % e fica em cinza, fora da escala de cores. Células mais escuras "
             "são partes maiores; as vazias ainda não aconteceram."
