@@ -201,7 +201,7 @@ def test_answers_are_files_in_the_run_folder(graded):
 
 def test_free_text_is_collected_per_class(graded):
     free = graded["result"].free_text
-    assert list(free.columns) == ["student_id", "file", "task", "title", "answer"]
+    assert list(free.columns) == ["student_id", "file", "task", "title", "answer", "check"]
     assert len(free) == len(EXPECTED)
     row = free.set_index("file").loc["alice_tiny"]
     assert (row["task"], row["title"], row["answer"]) == ("text-1", "Think about it", "*Vegan*: the biggest group.")

@@ -274,3 +274,22 @@ def test_lesson_10_homework_is_optional_in_the_grade_as_its_header_says():
     text = feedback_text("ana", verdicts, status="graded", problem="", points=scored)
     assert "Score: 3 of 3 points (100%)" in text and "✅ 10.1 10.1 (1/1)" in text
     assert "❌ 10.5 10.5 (optional: no points): hint" in text
+
+
+def test_a_written_answer_sent_back_still_reaches_the_instructor(tmp_path):
+    # A short answer (under the task's word minimum) gets "not yet" for the student; the grader still
+    # carries its text, so free_text.csv shows what was written instead of a blank.
+    from course_lib.kit.answers import dump_answer
+
+    exercise = nbformat.read(KIT_ROOT / "exercises" / "10_targets_and_proof.ipynb", as_version=4)
+    plan = read_reference(exercise)
+    evaluator = Evaluator()
+    calls = [{"target": call.target, "args": list(call.args), "kwargs": list(call.kwargs)} for call in plan.calls]
+    written = [check for check in evaluator.plan(calls) if check["free_text"]]
+    assert [check["exercise_id"] for check in written] == ["10.4", "10.7"]
+    short = "No: 334 affordable < 415 needed; raise the budget or drop the discount."
+    dump_answer(short, tmp_path, written[0]["reads"][0])
+    verdicts = {verdict["exercise_id"]: verdict for verdict in evaluator.evaluate(str(tmp_path))}
+    assert verdicts["10.4"]["verdict"] == "not yet" and "at least" in verdicts["10.4"]["hint"]
+    assert verdicts["10.4"]["text"] == short
+    assert verdicts["10.7"]["verdict"] == "not run" and "text" not in verdicts["10.7"]  # nothing written

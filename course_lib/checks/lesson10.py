@@ -525,7 +525,8 @@ def campaign_readout(answer: Any) -> str | None:
 
 #: The written tasks' own text (the exercise's markdown, tested to match): a copy of it is not an answer.
 RUN_THE_TEST_PROMPT = (
-    "In three or four sentences, in `recommendation`: would you run the spring win-back test with this budget? "
+    "In three or four sentences (at least 20 words), in `recommendation`: would you run the spring win-back test "
+    "with this budget? "
     "Use your numbers (the break-even, the size the test needs, what the budget pays for) and what campaign 3's "
     "row of `readout` says. If the test is too small, what would you do instead?"
 )
@@ -533,7 +534,7 @@ APP_PUSH_PROMPT = (
     "Campaign 2, the app push about new dishes, gave no discount. From tasks 3 and 5: did it change behaviour, "
     "for whom, in which direction, and how sure are you (the intervals; how many groups you looked at)? What "
     'would you do with it next time? And why is "send it to those whose response rate is highest" the wrong '
-    "rule? Write three to five sentences in `app_push_text`."
+    "rule? Write three to five sentences (at least 20 words) in `app_push_text`."
 )
 
 

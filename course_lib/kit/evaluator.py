@@ -122,6 +122,9 @@ class Evaluator:
                     )
                     continue
                 verdict = {"exercise_id": check["exercise_id"], "verdict": "correct" if result.passed else "not yet"}
+                if getattr(check["check"], "free_text", False) and args and isinstance(args[0], str):
+                    # A written answer the check sent back (too short, filler) is still shown to the instructor.
+                    verdict["text"] = args[0].strip()
                 # Still `...` where the check runs: the grader says so (the work may sit in another cell).
                 verdict["unanswered"] = any(value is Ellipsis for value in values.values())
                 verdicts.append({**verdict, "hint": "" if result.passed else str(result.hint)})

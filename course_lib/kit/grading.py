@@ -743,7 +743,13 @@ def grade_submissions(
                 "seconds": run.seconds,
             }
             texts = free_text_answers(notebook, plan) if notebook is not None and run.status != "wrong lesson" else {}
-            texts.update({v["exercise_id"]: v.get("text", "") for v in verdicts if v["verdict"] == "recorded"})
+            texts.update({v["exercise_id"]: v["text"] for v in verdicts if v.get("text")})
+            # What the check said of each written answer: an answer it sent back is listed too, so the
+            # instructor reads every answer and sees why the student was asked for more.
+            said = {
+                v["exercise_id"]: "recorded" if v["verdict"] == "recorded" else f"{v['verdict']}: {v['hint']}"
+                for v in verdicts
+            }
             free = [
                 {
                     "student_id": who,
@@ -751,6 +757,7 @@ def grade_submissions(
                     "task": task.task,
                     "title": task.title,
                     "answer": texts.get(task.task, ""),
+                    "check": said.get(task.task, ""),
                 }
                 for task in tasks
                 if task.manual
@@ -791,7 +798,7 @@ def grade_submissions(
     feedback = {results[path][0]["file"]: results[path][1] for path in paths}
     free_text = pd.DataFrame(
         [entry for path in paths for entry in results[path][2]],
-        columns=["student_id", "file", "task", "title", "answer"],
+        columns=["student_id", "file", "task", "title", "answer", "check"],
     )
     title = reference_notebook.metadata.get("course", {}).get("title") or reference.stem
     settings = {
@@ -834,7 +841,7 @@ def write_run(result: GradingResult, out: Path | str, *, format: str = "csv") ->
 
     Writes ``grades.csv`` (one row per submission), ``gradebook.csv`` or
     ``gradebook-canvas.csv`` / ``gradebook-moodle.csv`` (one row per student),
-    ``free_text.csv`` (student_id, file, task, title, answer), ``feedback/<submission>.md``
+    ``free_text.csv`` (student_id, file, task, title, answer, and what the check said), ``feedback/<submission>.md``
     and ``run.json`` (the settings). Returns the paths by role.
     """
     out = Path(out)
