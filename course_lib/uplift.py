@@ -186,14 +186,21 @@ def qini_curve(y: Any, treatment: Any, score: Any) -> pd.DataFrame:
     DataFrame
         One row per distinct score (customers with equal scores enter
         together, so the order of ties does not matter) plus a starting row:
-        ``share_targeted`` (0-1), ``incremental`` (extra responders as a share
-        of all customers) and ``random`` (the same for random order: a
-        straight line to the overall value).
+        ``share_targeted`` (0-1), ``incremental`` and ``random`` (the same
+        for random order: a straight line to the overall value).
+        ``incremental`` counts the extra responders among the *contacted*
+        customers of the top share and divides them by *all* customers of
+        the test, contacted and held out. It is not "extra responders per
+        customer if the whole top share were contacted": that is the uplift
+        within the top share × ``share_targeted``, about ``incremental``
+        divided by the contacted fraction of the test (twice it for a 50/50
+        test).
 
     Notes
     -----
     Among the top-ranked customers, with R_T responders out of N_T contacted
-    and R_C out of N_C held out: incremental = (R_T − R_C × N_T / N_C) / N.
+    and R_C out of N_C held out, and N customers in the whole test
+    (Radcliffe's Qini): incremental = (R_T − R_C × N_T / N_C) / N.
     Until the first held-out customer appears the hold-out rate is unknown
     and counted as 0.
 
@@ -247,9 +254,13 @@ def qini_coefficient(y: Any, treatment: Any, score: Any) -> float:
     Returns
     -------
     float
-        ∫ (incremental − random) d(share targeted), in "extra responders as a
-        share of customers" × "share targeted". About 0 for a random ranking;
-        negative when the ranking puts those the campaign harms first.
+        ∫ (incremental − random) d(share targeted): the area between the
+        curves, in the units of :func:`qini_curve`'s ``incremental`` (extra
+        responders among the contacted, per customer of the whole test)
+        times share targeted. With half the test held out it is about half
+        the area "if the whole share were contacted" would give; the order of
+        rankings is the same. About 0 for a random ranking; negative when the
+        ranking puts those the campaign harms first.
 
     Examples
     --------
@@ -312,8 +323,10 @@ def qini_comparison(
         One row per ranking: ``qini`` (:func:`qini_coefficient`) with
         ``ci_low``/``ci_high``; with `baseline`, also ``gain``,
         ``gain_ci_low``, ``gain_ci_high``. Units are those of the
-        coefficient: extra responders as a share of all customers, times the
-        share targeted.
+        coefficient (:func:`qini_coefficient`): extra responders among the
+        contacted, per customer of the whole test (contacted and held out),
+        times the share targeted. They are not "per customer if the share
+        were contacted": with half the test held out, about half of that.
 
     Raises
     ------
