@@ -239,6 +239,14 @@ def test_course_lib_help_exits_zero(words, capsys):
     assert "usage: python -m course_lib" in capsys.readouterr().out
 
 
+def test_help_shows_date_formats_as_they_are_typed(capsys):
+    # argparse formats `help=` with %, not `description=`: a doubled %% there reached the user.
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "%m/%d/%Y" in shown and "%d/%m/%Y" in shown and "%%" not in shown
+
+
 def test_an_unexpected_error_is_one_line_asking_for_a_report(monkeypatch, capsys):
     def broken(arguments):
         raise RuntimeError("something inside broke")

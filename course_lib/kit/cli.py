@@ -434,7 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a one-page HTML report of your own orders file (CSV or Excel), with a customer list per group",
         description="Read an orders export, net its refunds, and write one offline HTML page (and a CSV list "
         "of customers per group next to it). Less-known options: --status COLUMN names the order status "
-        "column; --date-format %%m/%%d/%%Y reads month-first dates; --decimal , sets a decimal comma.",
+        "column; --date-format %m/%d/%Y reads month-first dates; --decimal , sets a decimal comma.",
     )
     report.add_argument("orders", type=Path, help="the orders export (.csv or .xlsx); it is only read")
     report.add_argument(
