@@ -60,7 +60,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from course_lib.rfm import clv_summary
+from course_lib.rfm import clv_summary, purchase_days
 from course_lib.validation import (
     require_columns,
     require_dataframe,
@@ -770,23 +770,18 @@ def _purchase_days(
 ) -> pd.DataFrame:
     """Every purchase day up to `last_day`: columns customer and day (days since 1970), by customer and day.
 
-    Each (customer, day) pair is given to clv_summary as a customer of its own, so that clv_summary's
-    rule alone decides which days are purchases.
+    The days are the ones clv_summary counts (:func:`course_lib.rfm.purchase_days`).
     """
     kept = transactions[transactions[columns["ordered_at"]] < last_day + pd.Timedelta(days=1)]
-    kept = kept[kept[columns["customer_id"]].notna()]
-    codes, customers = pd.factorize(kept[columns["customer_id"]], sort=True)
-    day = (kept[columns["ordered_at"]].dt.normalize() - _EPOCH).dt.days.to_numpy()
-    span = int(day.max()) + 1
-    pairs = pd.DataFrame(
-        {
-            "customer_id": codes.astype("int64") * span + day,
-            "ordered_at": kept[columns["ordered_at"]].to_numpy(),
-            "amount": kept[columns["amount"]].to_numpy(),
-        }
+    lines = kept[list(columns.values())].dropna()  # clv_summary's rule: a row needs all three
+    days = purchase_days(
+        lines,
+        customer=columns["customer_id"],
+        ordered_at=columns["ordered_at"],
+        amount=columns["amount"],
+        zero_amount_days=zero_amount_days,
     )
-    purchase_pairs = clv_summary(pairs, as_of=last_day, zero_amount_days=zero_amount_days).index.to_numpy()
-    return pd.DataFrame({"customer": customers[purchase_pairs // span], "day": purchase_pairs % span})
+    return pd.DataFrame({"customer": days["customer"], "day": (days["day"] - _EPOCH).dt.days.to_numpy()})
 
 
 def calibration_holdout(

@@ -82,6 +82,7 @@ __all__ = [
     "clv_summary",
     "default_segment_map",
     "order_values",
+    "purchase_days",
     "rescale_segment_map",
     "rfm_scores",
     "rfm_table",
@@ -437,6 +438,57 @@ def _exclusion_report(
     )
 
 
+def purchase_days(
+    lines: pd.DataFrame,
+    *,
+    customer: str = "customer_id",
+    ordered_at: str = "ordered_at",
+    amount: str = "amount",
+    zero_amount_days: str = "drop",
+) -> pd.DataFrame:
+    """One row per customer and purchase day, in order: the days :func:`clv_summary` counts.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        Transactions with a customer, a date and an amount on every row (the
+        caller drops the others). Not modified.
+    customer, ordered_at, amount : str
+        Columns.
+    zero_amount_days : {"drop", "count"}, default="drop"
+        As in :func:`clv_summary`.
+
+    Returns
+    -------
+    DataFrame
+        ``customer``, ``day`` (midnight of the calendar day) and ``amount``
+        (what the day was worth), sorted by customer and day. A day is a
+        purchase when it is worth more than 0, or, with ``"count"``, exactly 0
+        without a refund line.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({
+    ...     "customer_id": [1, 1, 1, 2],
+    ...     "ordered_at": pd.to_datetime(["2024-05-01 12:00", "2024-05-01 19:00", "2024-05-03 09:00", "2024-05-02 10:00"]),
+    ...     "amount": [10.0, 5.0, -8.0, 0.0],
+    ... })
+    >>> purchase_days(lines)
+       customer        day  amount
+    0         1 2024-05-01    15.0
+    """
+    days = (
+        pd.DataFrame({"customer": lines[customer], "day": _calendar_day(lines[ordered_at]), "amount": lines[amount]})
+        .groupby(["customer", "day"], observed=True)
+        .agg(amount=("amount", "sum"), lowest_line=("amount", "min"))
+        .reset_index()
+    )
+    is_purchase = days["amount"] > 0
+    if zero_amount_days == "count":
+        is_purchase |= (days["amount"] == 0) & (days["lowest_line"] >= 0)
+    return days.loc[is_purchase, ["customer", "day", "amount"]].reset_index(drop=True)
+
+
 @renamed_parameters(date="ordered_at")
 def clv_summary(
     transactions: pd.DataFrame,
@@ -567,18 +619,10 @@ def clv_summary(
             f"(columns {customer!r}, {ordered_at!r}, {amount!r}): there is nothing to summarise."
         )
 
-    # 1. One row per customer and calendar day: what the day was worth, and its lowest line.
-    days = (
-        pd.DataFrame({"customer": lines[customer], "day": _calendar_day(lines[ordered_at]), "amount": lines[amount]})
-        .groupby(["customer", "day"], observed=True)
-        .agg(amount=("amount", "sum"), lowest_line=("amount", "min"))
-        .reset_index()
+    # 1-2. One row per customer and purchase day: a day worth more than 0 (see purchase_days).
+    purchases = purchase_days(
+        lines, customer=customer, ordered_at=ordered_at, amount=amount, zero_amount_days=zero_amount_days
     )
-    # 2. A purchase is a day worth more than 0 (or exactly 0 without a refund line, if asked).
-    is_purchase = days["amount"] > 0
-    if zero_amount_days == "count":
-        is_purchase |= (days["amount"] == 0) & (days["lowest_line"] >= 0)
-    purchases = days[is_purchase]
     if purchases.empty:
         worth = "more than 0" if zero_amount_days == "drop" else "0 or more, without a refund"
         raise ValueError(f"No customer has a purchase day (amounts adding up to {worth}) in `transactions`.")
