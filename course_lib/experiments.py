@@ -200,12 +200,7 @@ def sample_size_revenue(
     1570
     """
     function = "sample_size_revenue"
-    sd1 = _require_number(sd, parameter="sd", function=function, low=0, high=math.inf)
-    sd0 = (
-        sd1
-        if sd_holdout is None
-        else _require_number(sd_holdout, parameter="sd_holdout", function=function, low=0, high=math.inf)
-    )
+    sd1, sd0 = _standard_deviations(sd, sd_holdout, function)
     difference = _require_number(difference, parameter="difference", function=function, low=-math.inf, high=math.inf)
     if difference == 0:
         raise ValueError(
@@ -214,6 +209,14 @@ def sample_size_revenue(
     k = _ratio(holdout_ratio, function)
     n = _z_sum(alpha, power, function) ** 2 * (sd1**2 + sd0**2 / k) / difference**2
     return math.ceil(n - 1e-9)
+
+
+def _standard_deviations(sd: Any, sd_holdout: Any, function: str) -> tuple[float, float]:
+    """The contacted and hold-out standard deviations; the hold-out's is `sd` when not given."""
+    sd1 = _require_number(sd, parameter="sd", function=function, low=0, high=math.inf)
+    if sd_holdout is None:
+        return sd1, sd1
+    return sd1, _require_number(sd_holdout, parameter="sd_holdout", function=function, low=0, high=math.inf)
 
 
 def _require_group_size(value: Any, *, parameter: str, function: str) -> int:
@@ -305,12 +308,7 @@ def mde_revenue(
     2.0
     """
     function = "mde_revenue"
-    sd1 = _require_number(sd, parameter="sd", function=function, low=0, high=math.inf)
-    sd0 = (
-        sd1
-        if sd_holdout is None
-        else _require_number(sd_holdout, parameter="sd_holdout", function=function, low=0, high=math.inf)
-    )
+    sd1, sd0 = _standard_deviations(sd, sd_holdout, function)
     n1 = _require_group_size(n_treatment, parameter="n_treatment", function=function)
     n0 = _require_group_size(n_holdout, parameter="n_holdout", function=function)
     return _z_sum(alpha, power, function) * math.sqrt(sd1**2 / n1 + sd0**2 / n0)
