@@ -163,6 +163,11 @@ class FreeTextCheck(Check):
             if hint:
                 return CheckResult(self.exercise_id, self.title, passed=False, hint=hint)
         result = super().evaluate(answer, *args, **kwargs)
+        if not result.hint and self.min_words > 0 and not isinstance(answer, str):
+            # A word minimum means a text answer (a table of answers sets min_words=0): whatever the lesson's
+            # own evaluation says, a number or None is not recorded.
+            hint = f"Write your answer as text between triple quotes; got a {type(answer).__name__}."
+            return CheckResult(self.exercise_id, self.title, passed=False, hint=hint)
         if not result.hint:
             return CheckResult(self.exercise_id, self.title, passed=False, recorded=True, text=_as_text(answer))
         return result

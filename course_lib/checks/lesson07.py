@@ -199,6 +199,4 @@ def campaign_uplift_table(answer: object, *, source: str | None = None) -> str |
 
 @free_text("07.6", "Convenient or creepy?", min_words=25)
 def convenient_or_creepy(answer: object) -> str | None:
-    if not isinstance(answer, str):
-        return f"Write your answer as text between triple quotes; got a {type(answer).__name__}."
     return None
