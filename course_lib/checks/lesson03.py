@@ -12,9 +12,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from course_lib.checks import compare_table, exercise, free_text
-from course_lib.checks._data import online_retail_lines
+from course_lib.checks._data import course_orders, online_retail_lines
 from course_lib.checks._source import calls_in, current_cell_source
-from course_lib.datasets import data_dir, load_orders
+from course_lib.datasets import data_dir
 from course_lib.rfm import assign_segments, default_segment_map, order_values, rfm_scores, rfm_table
 
 #: The columns of exercise 03.1's table, exactly.
@@ -32,8 +32,7 @@ MIN_ACTION_WORDS = 5
 @functools.cache
 def _lines() -> pd.DataFrame:
     """The order lines as the lesson prepares them: no exact duplicates, no test orders, net `amount`."""
-    orders = load_orders()
-    return order_values(orders[~orders.duplicated() & (orders["category"] != "test")])
+    return order_values(course_orders())
 
 
 @functools.cache

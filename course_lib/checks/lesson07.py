@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 
 from course_lib.checks import compare_ids, compare_number, compare_table, exercise, free_text
+from course_lib.checks._data import course_orders
 from course_lib.checks._source import calls_in, current_cell_source
 from course_lib.clustering import fit_kmeans, persona_table, prepare_features
-from course_lib.datasets import connect_crm, data_dir, load_customers, load_events, load_orders, load_survey
+from course_lib.datasets import connect_crm, data_dir, load_customers, load_events, load_survey
 from course_lib.rfm import assign_segments, order_values, rfm_scores, rfm_table
 from course_lib.targeting import GoldQuestions, abandoned_carts, campaign_uplift, win_back
 
@@ -51,8 +52,7 @@ TOPICS = {
 @functools.lru_cache(maxsize=2)
 def _data(folder: str) -> dict[str, pd.DataFrame]:
     """Customers, events, cleaned orders and RFM segments of the data folder (cached per folder)."""
-    orders = load_orders(data_dir=folder)
-    orders = orders[~orders.duplicated() & (orders["category"] != "test")]
+    orders = course_orders(folder)
     segments = assign_segments(rfm_scores(rfm_table(order_values(orders), order="order_id"))).reset_index()
     return {
         "customers": load_customers(data_dir=folder),

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from course_lib.checks import compare_ids, compare_number, exercise, free_text
+from course_lib.checks._data import course_orders
 from course_lib.clv import BetaGeo, GammaGamma, calibration_holdout, customer_lifetime_value, to_weeks
-from course_lib.datasets import load_orders
 from course_lib.rfm import clv_summary, order_values
 
 #: The last day of the calibration period in exercise 09 (the hold-out runs to the end of the data).
@@ -33,8 +33,7 @@ MIN_WORDS = 25
 @functools.cache
 def _lines() -> pd.DataFrame:
     """The order lines as the lesson prepares them: no exact duplicates, no test orders, net `amount`."""
-    orders = load_orders()
-    return order_values(orders[~orders.duplicated() & (orders["category"] != "test")])
+    return order_values(course_orders())
 
 
 @functools.cache

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from course_lib.checks import compare_number, compare_table, exercise, free_text
-from course_lib.datasets import connect_crm, data_dir, load_orders
+from course_lib.checks._data import course_orders
+from course_lib.datasets import connect_crm, data_dir
 from course_lib.experiments import (
     break_even_uplift,
     campaign_economics,
@@ -94,8 +95,7 @@ def _folder() -> str:
 @functools.lru_cache(maxsize=2)
 def _data(folder: str) -> dict[str, Any]:
     """Orders (no duplicates, no test lines), the campaigns and their responses, the order value."""
-    orders = load_orders(data_dir=folder)
-    orders = orders[~orders.duplicated() & (orders["category"] != "test")]
+    orders = course_orders(folder)
     crm = connect_crm(data_dir=folder)
     try:
         campaigns = pd.read_sql("SELECT * FROM campaigns", crm, parse_dates=["sent_at"])
