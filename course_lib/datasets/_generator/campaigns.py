@@ -110,10 +110,9 @@ def plan_campaigns(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int) 
     audiences, extras, own_stream, skipped = [], [], [], []
     for plan in CAMPAIGN_PLANS:
         people = _audience(plan, customers, orders)
-        # Who counts as a regular is read from every order placed, earlier campaigns' included.
-        placed = pd.concat([orders, *extras, *own_stream], ignore_index=True)
         size = len(people)
-        regular = _regulars(plan, people, placed)
+        # Who counts as a regular is read from every order placed, earlier campaigns' included.
+        regular = _regulars(plan, people, [orders, *extras, *own_stream])
         holdout = rng.random(size) < plan["holdout_share"]
         # A campaign that harms regulars brings them no extra order either: its news is not news to them.
         responds = ~holdout & ~regular & (rng.random(size) < plan["extra_order_probability"])
@@ -146,10 +145,11 @@ def plan_campaigns(customers: pd.DataFrame, orders: pd.DataFrame, *, seed: int) 
     )
 
 
-def _regulars(plan: dict, people: pd.DataFrame, placed: pd.DataFrame) -> np.ndarray:
+def _regulars(plan: dict, people: pd.DataFrame, placed_orders: list[pd.DataFrame]) -> np.ndarray:
     """Whether each selected customer is a regular by the campaign's harm rule (none without harm)."""
     if "harm" not in plan:
         return np.zeros(len(people), dtype=bool)
+    placed = pd.concat(placed_orders, ignore_index=True)
     sent_at, harm = pd.Timestamp(plan["sent_at"]), plan["harm"]
     since = sent_at - pd.Timedelta(days=harm["regular_window_days"])
     recent = placed.loc[placed["ordered_at"].between(since, sent_at, "left") & (placed["status"] != "cancelled")]
